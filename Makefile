@@ -1,0 +1,43 @@
+# Two commands for a newcomer: `make demo` and `make test`. Both need only Python 3.11+ with venv.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+
+.PHONY: demo test install install-dev lint check-migrations test-postgres browser-test clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(VENV)/.installed $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+## Install, migrate a SQLite database, load the demo data, run web server and worker.
+demo: install
+	$(BIN)/zerovisit demo --port $(PORT)
+
+## Install dev dependencies and run the whole suite (SQLite unless ZV_DATABASE_URL is set).
+test: install-dev
+	$(BIN)/python -m pytest -n 2 --dist loadfile
+
+lint: install-dev
+	$(BIN)/ruff check src bench
+	$(BIN)/ruff format --check src bench
+
+check-migrations: install-dev
+	$(BIN)/zerovisit makemigrations --check --dry-run
+
+test-postgres: install-dev
+	ZV_DATABASE_URL=$${ZV_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} $(BIN)/python -m pytest -n 2 --dist loadfile
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,165 @@
+"""The editors' catalogue workplace. Every save, publish, new version and import goes through catalog.services, and
+an editor sees and changes only the items of the agencies services.editable_agencies() gives them."""
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.contrib import admin, messages
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+
+from zerovisit.core.errors import DomainError
+
+from . import listfile, services
+from .models import ItemStatus, ItemType, MaterialSpec, ServiceItem, Theme
+
+
+@admin.register(ItemType)
+class ItemTypeAdmin(admin.ModelAdmin):
+    list_display = ["code", "name"]
+
+
+@admin.register(Theme)
+class ThemeAdmin(admin.ModelAdmin):
+    list_display = ["name", "audience", "kind", "display_order"]
+    list_filter = ["audience", "kind"]
+    search_fields = ["name"]
+
+
+class EditorPermissions:
+    """Rights from the catalogue roles rather than Django's model permissions: an editor may work on drafts of
+    the agencies they may edit and read everything of those agencies."""
+
+    def has_module_permission(self, request):
+        return services.editable_agencies(request.user).exists()
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    def has_add_permission(self, request, obj=None):
+        return self.has_module_permission(request) and (obj is None or self._draft_editable(request, obj))
+
+    def has_change_permission(self, request, obj=None):
+        return self.has_module_permission(request) if obj is None else self._draft_editable(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self.has_change_permission(request, obj)
+
+    def _draft_editable(self, request, item):
+        return item.status == ItemStatus.DRAFT and services.can_edit_agency(request.user, item.agency)
+
+
+class MaterialSpecInline(EditorPermissions, admin.TabularInline):
+    model = MaterialSpec
+    extra = 0
+    fields = ["order", "name", "material_type", "form", "necessity", "source", "copies", "blank_form", "sample",
+              "notes"]
+
+
+@admin.register(ServiceItem)
+class ServiceItemAdmin(EditorPermissions, admin.ModelAdmin):
+    list_display = ["name", "impl_code", "version", "status", "agency", "item_type", "visits_required",
+                    "promised_days", "is_high_frequency"]
+    list_filter = ["status", "item_type", "case_kind", "level", "is_high_frequency", "reform_mode"]
+    search_fields = ["name", "impl_code", "base_code"]
+    list_select_related = ["agency", "item_type"]
+    autocomplete_fields = ["hall", "window"]
+    filter_horizontal = ["themes"]
+    readonly_fields = ["impl_code", "version", "status", "published_at"]
+    inlines = [MaterialSpecInline]
+    actions = ["publish_drafts", "start_new_versions"]
+    change_list_template = "admin/catalog/serviceitem/change_list.html"
+    fieldsets = [
+        (_("Identity"), {"fields": ["name", "base_code", "impl_code", "item_type", "agency", "transferred_from",
+                                    "level", "version", "status", "published_at"]}),
+        (_("Law and time limits"), {"fields": ["legal_basis", "legal_days", "legal_days_note", "promised_days",
+                                               "promised_days_note", "case_kind", "special_procedures"]}),
+        (_("Channels"), {"fields": ["handling_forms", "visits_required", "visits_reason", "online_depth",
+                                    "online_level", "online_available", "mobile_available", "mail_materials",
+                                    "mail_results", "appointment", "kiosk"]}),
+        (_("Fees"), {"fields": ["fee_required", "fee_items", "fee_standard", "fee_basis", "online_payment"]}),
+        (_("Where"), {"fields": ["hall", "window", "address", "office_hours"]}),
+        (_("Guide"), {"fields": ["conditions", "service_objects", "themes", "result_type", "result_name",
+                                 "consult_phone", "complaint_phone", "remedy_review", "remedy_litigation", "faq",
+                                 "reform_mode", "is_high_frequency", "is_investment", "is_convenience"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(agency__in=services.editable_agencies(request.user))
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "agency":
+            kwargs["queryset"] = services.editable_agencies(request.user).select_related("region")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        services.item_save_draft(actor=request.user, item=obj)
+
+    def delete_model(self, request, obj):
+        services.item_discard_draft(actor=request.user, item=obj)
+
+    def delete_queryset(self, request, queryset):
+        for item in queryset.select_related("agency__region"):
+            services.item_discard_draft(actor=request.user, item=item)
+
+    @admin.action(description=_("Publish the selected drafts"))
+    def publish_drafts(self, request, queryset):
+        self._each(request, queryset.filter(status=ItemStatus.DRAFT), services.item_publish, _("published"))
+
+    @admin.action(description=_("Start a new version of the selected published items"))
+    def start_new_versions(self, request, queryset):
+        self._each(request, queryset.filter(status=ItemStatus.PUBLISHED), services.item_new_draft,
+                   _("new draft started"))
+
+    def _each(self, request, queryset, service, done):
+        count = 0
+        for item in queryset.select_related("agency__region"):
+            try:
+                service(actor=request.user, item=item)
+                count += 1
+            except DomainError as exc:
+                self.message_user(request, f"{item.name}: {exc.message}", messages.ERROR)
+        if count:
+            self.message_user(request, f"{count} × {done}", messages.SUCCESS)
+
+    def get_urls(self):
+        return [
+            path("import/", self.admin_site.admin_view(self.import_view), name="catalog_serviceitem_import"),
+            *super().get_urls(),
+        ]
+
+    def import_view(self, request):
+        """Upload an implementation list; show the report of every bad row, or what was written."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = ImportForm(request.POST or None, request.FILES or None)
+        report = None
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                rows = listfile.read_rows(upload.read(), upload.name)
+            except listfile.FileFormatError as exc:
+                form.add_error("file", str(exc))
+            else:
+                report = services.catalogue_import(actor=request.user, rows=rows,
+                                                   publish=not form.cleaned_data["draft"],
+                                                   dry_run=form.cleaned_data["dry_run"])
+        context = {**self.admin_site.each_context(request), "opts": self.model._meta, "form": form,
+                   "report": report, "title": _("Import an implementation list"),
+                   "format_help": reverse("admin:catalog_serviceitem_changelist")}
+        return TemplateResponse(request, "admin/catalog/serviceitem/import.html", context)
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("XLSX or CSV file"))
+    dry_run = forms.BooleanField(label=_("Only check, write nothing"), required=False)
+    draft = forms.BooleanField(label=_("Keep changed items as drafts"), required=False)
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > settings.MAX_IMPORT_FILE_BYTES:
+            raise forms.ValidationError(_("The file is too large."))
+        if not upload.name.lower().endswith((".xlsx", ".csv")):
+            raise forms.ValidationError(_("Only .xlsx and .csv files can be imported."))
+        return upload

@@ -1,0 +1,300 @@
+"""/api/v1/ for the catalogue: public reads (items, materials, search, reference lists) and editors' writes
+(drafts, publishing, import, export). Thin: forms and selectors read, services write."""
+
+from django.conf import settings
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import generics, mixins, permissions, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from zerovisit.core.errors import DomainError, NotFound
+from zerovisit.org.models import Agency
+
+from . import listfile, selectors, services
+from .forms import CatalogueQueryForm
+from .models import ItemStatus, ItemType, MaterialSpec, ServiceItem, Theme
+
+# -- output --------------------------------------------------------------------------------------------------
+
+
+class MaterialSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = MaterialSpec
+        fields = ["id", "name", "material_type", "form", "necessity", "source", "copies", "blank_form", "sample",
+                  "notes", "order"]
+
+
+class ItemSummarySerializer(serializers.ModelSerializer):
+    item_type = serializers.CharField(source="item_type_id")
+    item_type_name = serializers.CharField(source="item_type.name")
+    agency_name = serializers.CharField(source="agency.name")
+    region_code = serializers.CharField(source="region.code")
+    zero_visits = serializers.BooleanField()
+
+    class Meta:
+        model = ServiceItem
+        fields = ["impl_code", "version", "name", "base_code", "item_type", "item_type_name", "agency", "agency_name",
+                  "region_code", "level", "case_kind", "legal_days", "promised_days", "visits_required",
+                  "zero_visits", "online_level", "is_high_frequency", "is_investment", "is_convenience"]
+
+
+class ItemDetailSerializer(ItemSummarySerializer):
+    materials = MaterialSerializer(many=True)
+    themes = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    transferred_from = serializers.CharField(source="transferred_from.name", default=None)
+    hall = serializers.CharField(source="hall.name", default=None)
+    window = serializers.CharField(source="window.name", default=None)
+
+    class Meta(ItemSummarySerializer.Meta):
+        fields = [f.name for f in ServiceItem._meta.concrete_fields if f.name not in ("id", "created_by", "region")]
+        fields += ["item_type_name", "agency_name", "region_code", "zero_visits", "themes", "materials"]
+
+
+class ItemTypeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ItemType
+        fields = ["code", "name"]
+
+
+class ThemeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Theme
+        fields = ["slug", "name", "audience", "kind"]
+
+
+# -- public reads --------------------------------------------------------------------------------------------
+
+QUERY_PARAMETERS = [
+    OpenApiParameter("q", str, description="Chinese words, full pinyin or pinyin initials (yyzz)"),
+    OpenApiParameter("type", str, description="item type code, e.g. 01"),
+    OpenApiParameter("agency", int, description="agency id"),
+    OpenApiParameter("region", str, description="region division code; includes the regions below it"),
+    OpenApiParameter("level", int, description="exercise level 1–6"),
+    OpenApiParameter("theme", str, description="theme slug"),
+    OpenApiParameter("zero_visits", bool, description="only items needing no visit"),
+    OpenApiParameter("focus", str, enum=["high_frequency", "investment", "convenience"]),
+]
+
+
+def _query(request):
+    form = CatalogueQueryForm(request.query_params)
+    if not form.is_valid():
+        errors = [{"field": f, "code": e.code or "invalid", "message": e.message % (e.params or {})}
+                  for f, es in form.errors.as_data().items() for e in es]
+        raise DomainError(errors[0]["message"], code="invalid_query", errors=errors)
+    return form.cleaned_data["q"], form.filters()
+
+
+class ItemViewSet(viewsets.ReadOnlyModelViewSet):
+    """Published items. Without `q` the list is ordered high-frequency first, then by name; with `q` by rank."""
+
+    lookup_field = "impl_code"
+    permission_classes = [permissions.AllowAny]
+    queryset = ServiceItem.objects.none()  # reads go through selectors; this only names the model for the schema
+
+    def get_serializer_class(self):
+        return ItemDetailSerializer if self.action == "retrieve" else ItemSummarySerializer
+
+    @extend_schema(parameters=QUERY_PARAMETERS)
+    def list(self, request):
+        query, filters = _query(request)
+        page = self.paginate_queryset(selectors.search_items(query, filters))
+        return self.get_paginated_response(ItemSummarySerializer(page, many=True).data)
+
+    def retrieve(self, request, impl_code=None):
+        item = selectors.published_item(impl_code)
+        if item is None:
+            raise NotFound("没有该事项或事项未发布")
+        return Response(ItemDetailSerializer(item).data)
+
+    @extend_schema(responses=MaterialSerializer(many=True))
+    @action(detail=True)
+    def materials(self, request, impl_code=None):
+        item = selectors.published_item(impl_code)
+        if item is None:
+            raise NotFound("没有该事项或事项未发布")
+        return Response(MaterialSerializer(item.materials.all(), many=True).data)
+
+
+class SearchView(generics.GenericAPIView):
+    """Search published items: ranked by exact name, then name words, then other fields; high-frequency first
+    among equals. Accepts the same filters as the item list."""
+
+    permission_classes = [permissions.AllowAny]
+    serializer_class = ItemSummarySerializer
+    queryset = ServiceItem.objects.none()  # results come from selectors.search_items()
+
+    @extend_schema(parameters=[*QUERY_PARAMETERS[1:], OpenApiParameter("q", str, required=True)],
+                   responses=ItemSummarySerializer(many=True))
+    def get(self, request):
+        query, filters = _query(request)
+        if not query.strip():
+            raise DomainError("请输入搜索内容", code="query_required")
+        page = self.paginate_queryset(selectors.search_items(query, filters))
+        return self.get_paginated_response(ItemSummarySerializer(page, many=True).data)
+
+
+class ItemTypeViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = ItemType.objects.all()
+    serializer_class = ItemTypeSerializer
+    permission_classes = [permissions.AllowAny]
+    pagination_class = None
+
+
+class ThemeViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = Theme.objects.all()
+    serializer_class = ThemeSerializer
+    permission_classes = [permissions.AllowAny]
+    lookup_field = "slug"
+    pagination_class = None
+    filterset_fields = ["audience", "kind"]
+
+
+# -- editors' writes -----------------------------------------------------------------------------------------
+
+
+class MaterialInputSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = MaterialSpec
+        fields = ["name", "material_type", "form", "necessity", "source", "copies", "notes", "order"]
+
+
+class DraftInputSerializer(serializers.ModelSerializer):
+    """Builds an unsaved item from the request; every rule is checked by the service, not here."""
+
+    item_type = serializers.PrimaryKeyRelatedField(queryset=ItemType.objects.all())
+    agency = serializers.PrimaryKeyRelatedField(queryset=Agency.objects.select_related("region"))
+    transferred_from = serializers.PrimaryKeyRelatedField(queryset=Agency.objects.all(), required=False,
+                                                          allow_null=True)
+    themes = serializers.SlugRelatedField(slug_field="slug", queryset=Theme.objects.all(), many=True, required=False)
+    materials = MaterialInputSerializer(many=True, required=False)
+
+    class Meta:
+        model = ServiceItem
+        exclude = ["id", "impl_code", "version", "status", "region", "created_by", "published_at", "hall", "window"]
+
+
+class DraftViewSet(mixins.CreateModelMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin,
+                   mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Draft versions of the items the caller may edit (their agency, or their region for regional admins)."""
+
+    permission_classes = [permissions.IsAuthenticated]
+    serializer_class = ItemDetailSerializer
+
+    def get_queryset(self):
+        return (ServiceItem.objects.filter(status=ItemStatus.DRAFT,
+                                           agency__in=services.editable_agencies(self.request.user))
+                .select_related("agency", "region", "item_type", "transferred_from", "hall", "window")
+                .prefetch_related("materials", "themes").order_by("-updated_at", "id"))
+
+    def _save(self, request, item=None, partial=False):
+        data = DraftInputSerializer(instance=item, data=request.data, partial=partial)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        materials = values.pop("materials", None)
+        themes = values.pop("themes", None)
+        item = item or ServiceItem()
+        for name, value in values.items():
+            setattr(item, name, value)
+        services.item_save_draft(actor=request.user, item=item,
+                                 materials=[MaterialSpec(**m) for m in materials] if materials is not None else None,
+                                 themes=themes)
+        return Response(ItemDetailSerializer(selectors.item_version(item.pk)).data,
+                        status=status.HTTP_200_OK if partial or data.instance else status.HTTP_201_CREATED)
+
+    @extend_schema(request=DraftInputSerializer, responses=ItemDetailSerializer)
+    def create(self, request):
+        return self._save(request)
+
+    @extend_schema(request=DraftInputSerializer, responses=ItemDetailSerializer)
+    def update(self, request, pk=None, partial=False):
+        return self._save(request, self.get_object(), partial=partial)
+
+    @extend_schema(request=None, responses=ItemDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def publish(self, request, pk=None):
+        item = services.item_publish(actor=request.user, item=self.get_object())
+        return Response(ItemDetailSerializer(selectors.item_version(item.pk)).data)
+
+
+class NewDraftView(APIView):
+    """Start a new version of a published item (a draft copy of it)."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(request=None, responses={201: ItemDetailSerializer})
+    def post(self, request, impl_code):
+        item = get_object_or_404(ServiceItem.objects.select_related("agency__region"), impl_code=impl_code,
+                                 status=ItemStatus.PUBLISHED)
+        draft = services.item_new_draft(actor=request.user, item=item)
+        return Response(ItemDetailSerializer(selectors.item_version(draft.pk)).data, status=status.HTTP_201_CREATED)
+
+
+ImportReportSerializer = inline_serializer("ImportReport", {
+    "total": serializers.IntegerField(), "created": serializers.IntegerField(),
+    "updated": serializers.IntegerField(), "unchanged": serializers.IntegerField(),
+    "written": serializers.BooleanField(),
+})
+
+
+class ImportView(APIView):
+    """Import an implementation list (XLSX or CSV). All rows or none: a file with any bad row is refused with a
+    422 listing every problem as {row, column, message}."""
+
+    permission_classes = [permissions.IsAuthenticated]
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(
+        request=inline_serializer("ImportRequest", {
+            "file": serializers.FileField(), "dry_run": serializers.BooleanField(required=False),
+            "draft": serializers.BooleanField(required=False)}),
+        responses={200: ImportReportSerializer, 422: OpenApiTypes.OBJECT},
+    )
+    def post(self, request):
+        upload = request.FILES.get("file")
+        if upload is None:
+            raise DomainError("请上传 file 字段的 XLSX 或 CSV 文件", code="file_required")
+        if upload.size > settings.MAX_IMPORT_FILE_BYTES:
+            raise DomainError("文件过大", code="file_too_large")
+        if not services.editable_agencies(request.user).exists():
+            raise services.PermissionDenied()
+        try:
+            rows = listfile.read_rows(upload.read(), upload.name)
+        except listfile.FileFormatError as exc:
+            raise DomainError(str(exc), code="unreadable_file") from exc
+        flag = lambda name: str(request.data.get(name, "")).lower() in ("1", "true", "yes", "on")  # noqa: E731
+        report = services.catalogue_import(actor=request.user, rows=rows, publish=not flag("draft"),
+                                           dry_run=flag("dry_run"))
+        if not report.ok:
+            raise services.ImportRejected(
+                f"{len(report.problems)} 处问题，未写入任何数据", code="import_rejected",
+                errors=[{"row": r, "column": c, "message": m} for r, c, m in report.problems],
+            )
+        return Response({"total": report.total, "created": report.created, "updated": report.updated,
+                         "unchanged": report.unchanged, "written": report.written})
+
+
+class ExportView(APIView):
+    """Download the current versions of the caller's editable items as an implementation list."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(parameters=[OpenApiParameter("format", str, enum=["xlsx", "csv"])],
+                   responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    def get(self, request):
+        fmt = request.query_params.get("format", "xlsx")
+        if fmt not in ("xlsx", "csv"):
+            raise DomainError("format 只能是 xlsx 或 csv", code="invalid_format")
+        rows = [listfile.row_from_item(item, item.materials.all(), item.themes.all())
+                for item in selectors.export_items(agencies=services.editable_agencies(request.user))]
+        body = listfile.write_xlsx(rows) if fmt == "xlsx" else listfile.write_csv(rows)
+        content_type = ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" if fmt == "xlsx"
+                        else "text/csv; charset=utf-8")
+        response = HttpResponse(body, content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="catalogue.{fmt}"'
+        return response

@@ -1,0 +1,428 @@
+"""The implementation-list file layout (docs/catalogue-format.md): one row per item, Chinese headers.
+
+This module only translates between file rows (header → cell text) and unsaved model instances; it never writes
+to the database. `row_from_item()` is the single canonical form: export writes it, and the importer compares it
+with the incoming row to decide whether anything changed.
+"""
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+
+from .models import (
+    CaseKind,
+    HandlingForm,
+    MaterialForm,
+    MaterialSource,
+    MaterialSpec,
+    MaterialType,
+    Necessity,
+    OnlineDepth,
+    ReformMode,
+    ResultType,
+    ServiceItem,
+    ServiceObject,
+    Theme,
+    ThemeAudience,
+    ThemeKind,
+)
+
+SHEET_TITLE = "事项实施清单"
+MULTI_SPLIT = re.compile(r"\s*[;；]\s*")
+
+LEVELS = {"国家级": 1, "省级": 2, "市级": 3, "县级": 4, "镇级": 5, "村级": 6}
+CASE_KINDS = {"即办件": CaseKind.INSTANT, "承诺件": CaseKind.PROMISED}
+HANDLING_FORMS = {"窗口办理": HandlingForm.WINDOW, "网上办理": HandlingForm.ONLINE, "快递申请": HandlingForm.MAIL}
+ONLINE_DEPTHS = {"咨询": OnlineDepth.CONSULTATION, "收件": OnlineDepth.RECEIPT, "预审": OnlineDepth.PRE_REVIEW,
+                 "受理": OnlineDepth.ACCEPTANCE, "办理": OnlineDepth.HANDLING, "结果反馈": OnlineDepth.RESULT_FEEDBACK,
+                 "电子证照反馈": OnlineDepth.LICENSE_FEEDBACK, "其他": OnlineDepth.OTHER}
+ONLINE_LEVELS = {"Ⅰ级": 1, "Ⅱ级": 2, "Ⅲ级": 3, "Ⅳ级": 4}
+ONLINE_LEVEL_ALIASES = {"Ⅰ": 1, "Ⅱ": 2, "Ⅲ": 3, "Ⅳ": 4, "I": 1, "II": 2, "III": 3, "IV": 4, "I级": 1, "II级": 2,
+                        "III级": 3, "IV级": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+SERVICE_OBJECTS = {"自然人": ServiceObject.NATURAL_PERSON, "企业法人": ServiceObject.ENTERPRISE,
+                   "事业单位法人": ServiceObject.INSTITUTION, "社会组织法人": ServiceObject.SOCIAL_ORGANISATION,
+                   "非法人企业": ServiceObject.UNINCORPORATED, "行政机关": ServiceObject.GOVERNMENT,
+                   "其他组织": ServiceObject.OTHER}
+RESULT_TYPES = {"证照": ResultType.LICENSE, "批文": ResultType.APPROVAL, "其他": ResultType.OTHER,
+                "无": ResultType.NONE}
+REFORM_MODES = {"取消审批": ReformMode.CANCELLED, "审批改备案": ReformMode.FILING, "告知承诺": ReformMode.COMMITMENT,
+                "优化审批服务": ReformMode.OPTIMISED}
+FOCUS_AREAS = {"高频": "is_high_frequency", "投资建设": "is_investment", "便民": "is_convenience"}
+MATERIAL_TYPES = {"原件": MaterialType.ORIGINAL, "复印件": MaterialType.COPY,
+                  "原件和复印件": MaterialType.ORIGINAL_AND_COPY, "电子证照": MaterialType.E_LICENSE,
+                  "申请表": MaterialType.FORM}
+MATERIAL_FORMS = {"纸质": MaterialForm.PAPER, "电子": MaterialForm.ELECTRONIC, "纸质或电子": MaterialForm.EITHER}
+NECESSITIES = {"必要": Necessity.REQUIRED, "非必要": Necessity.OPTIONAL, "容缺后补": Necessity.DEFERRABLE}
+MATERIAL_SOURCES = {"申请人自备": MaterialSource.APPLICANT, "政府部门核发": MaterialSource.GOVERNMENT,
+                    "调取电子证照库": MaterialSource.LICENSE_LIBRARY, "在线填报": MaterialSource.ONLINE_FORM}
+YES = {"是", "y", "yes", "true", "1"}
+NO = {"否", "n", "no", "false", "0", ""}
+
+THEME_COLUMNS = {
+    "自然人主题": (ThemeAudience.PERSON, ThemeKind.TOPIC),
+    "法人主题": (ThemeAudience.LEGAL, ThemeKind.TOPIC),
+    "生命周期": (None, ThemeKind.LIFE_EVENT),
+}
+
+# Header → model field, for the columns that map one to one. The order is the export order.
+TEXT_COLUMNS = {
+    "事项名称": "name", "基本编码": "base_code", "实施编码": "impl_code", "设定依据": "legal_basis",
+    "法定时限说明": "legal_days_note", "承诺时限说明": "promised_days_note", "必须现场办理原因": "visits_reason",
+    "收费项目": "fee_items", "收费标准": "fee_standard", "收费依据": "fee_basis", "办理地点": "address",
+    "办理时间": "office_hours", "受理条件": "conditions", "特别程序": "special_procedures",
+    "办理结果名称": "result_name", "咨询电话": "consult_phone", "监督投诉电话": "complaint_phone",
+    "行政复议": "remedy_review", "行政诉讼": "remedy_litigation", "常见问题": "faq",
+}
+BOOL_COLUMNS = {
+    "是否网上办理": "online_available", "是否支持移动端": "mobile_available", "是否收费": "fee_required",
+    "是否支持网上支付": "online_payment", "支持材料邮寄": "mail_materials", "支持结果快递": "mail_results",
+    "支持预约办理": "appointment", "支持自助终端": "kiosk",
+}
+HEADERS = [
+    "事项名称", "基本编码", "实施编码", "事项类型", "实施主体", "实施主体编码", "原实施部门", "行使层级", "设定依据",
+    "法定办结时限", "法定时限说明", "承诺办结时限", "承诺时限说明", "办件类型", "办理形式", "到办事现场次数",
+    "必须现场办理原因", "网上办理深度", "网办深度等级", "是否网上办理", "是否支持移动端", "是否收费", "收费项目",
+    "收费标准", "收费依据", "是否支持网上支付", "支持材料邮寄", "支持结果快递", "支持预约办理", "支持自助终端",
+    "服务大厅", "服务窗口", "办理地点", "办理时间", "受理条件", "特别程序", "服务对象", "自然人主题", "法人主题",
+    "生命周期", "办理结果类型", "办理结果名称", "咨询电话", "监督投诉电话", "行政复议", "行政诉讼", "常见问题",
+    "证照分离改革方式", "重点领域", "申请材料",
+]
+REQUIRED = {"事项名称", "基本编码", "事项类型", "实施主体", "行使层级", "设定依据", "承诺办结时限", "办件类型",
+            "办理形式", "到办事现场次数", "网上办理深度", "网办深度等级", "受理条件", "服务对象", "办理结果类型",
+            "咨询电话", "监督投诉电话"}
+
+# Where a model field's consistency error shows in the file.
+FIELD_COLUMNS = {v: k for k, v in {**TEXT_COLUMNS, **BOOL_COLUMNS}.items()} | {
+    "promised_days": "承诺办结时限", "visits_required": "到办事现场次数", "legal_days": "法定办结时限",
+    "item_type": "事项类型", "agency": "实施主体", "level": "行使层级", "case_kind": "办件类型",
+    "online_level": "网办深度等级", "result_type": "办理结果类型",
+}
+
+
+@dataclass
+class Lookups:
+    """Everything a row may refer to, loaded once per file so parsing a row asks the database nothing."""
+
+    item_types: dict  # code → ItemType, and name → ItemType
+    agencies: dict  # name → Agency
+    themes: dict  # (audience, kind, name) → Theme; life events under (None, kind, name) too
+    halls: dict  # (region_id, name) → ServiceHall
+    windows: dict  # (hall_id, name) → Window
+
+    @classmethod
+    def load(cls):
+        from zerovisit.org.models import Agency, ServiceHall, Window
+
+        from .models import ItemType
+
+        item_types = {}
+        for t in ItemType.objects.all():
+            item_types[t.code] = item_types[t.name] = t
+        themes = {}
+        for th in Theme.objects.all():
+            themes[(th.audience, th.kind, th.name)] = th
+            if th.kind == ThemeKind.LIFE_EVENT:
+                themes[(None, th.kind, th.name)] = th
+        return cls(
+            item_types=item_types,
+            agencies={a.name: a for a in Agency.objects.select_related("region")},
+            themes=themes,
+            halls={(h.region_id, h.name): h for h in ServiceHall.objects.all()},
+            windows={(w.hall_id, w.name): w for w in Window.objects.all()},
+        )
+
+
+@dataclass
+class ParsedRow:
+    item: ServiceItem
+    materials: list[MaterialSpec] = field(default_factory=list)
+    themes: list[Theme] = field(default_factory=list)
+    errors: list[tuple[str, str]] = field(default_factory=list)  # (column, problem)
+
+
+def _split(value: str) -> list[str]:
+    return [v for v in MULTI_SPLIT.split(value.strip()) if v]
+
+
+def parse_row(row: dict[str, str], lookups: Lookups) -> ParsedRow:
+    """Turn one file row into an unsaved item with its materials and themes, collecting every problem."""
+    cells = {h: ("" if v is None else str(v)).strip() for h, v in row.items() if h}
+    item = ServiceItem()
+    parsed = ParsedRow(item=item)
+    err = parsed.errors.append
+
+    for header in REQUIRED:
+        if not cells.get(header):
+            err((header, "必填项为空"))
+
+    for header, attr in TEXT_COLUMNS.items():
+        setattr(item, attr, cells.get(header, ""))
+    for header, attr in BOOL_COLUMNS.items():
+        value = cells.get(header, "").lower()
+        if value in YES:
+            setattr(item, attr, True)
+        elif value in NO:
+            setattr(item, attr, False)
+        else:
+            err((header, f"应填“是”或“否”，而不是“{cells[header]}”"))
+
+    if value := cells.get("事项类型"):
+        code = value.split()[0]
+        item_type = lookups.item_types.get(code) or lookups.item_types.get(value.split()[-1])
+        if item_type is None:
+            err(("事项类型", f"未知的事项类型“{value}”"))
+        else:
+            item.item_type = item_type
+
+    if name := cells.get("实施主体"):
+        agency = lookups.agencies.get(name)
+        if agency is None:
+            err(("实施主体", f"找不到实施主体“{name}”"))
+        else:
+            item.agency, item.region = agency, agency.region
+            code = cells.get("实施主体编码", "").upper()
+            if code and code != agency.credit_code:
+                err(("实施主体编码", f"与“{name}”的统一社会信用代码 {agency.credit_code} 不一致"))
+    if name := cells.get("原实施部门"):
+        if name not in lookups.agencies:
+            err(("原实施部门", f"找不到部门“{name}”"))
+        else:
+            item.transferred_from = lookups.agencies[name]
+
+    def choice(header, vocab, attr, aliases=None):
+        value = cells.get(header, "")
+        if not value:
+            return
+        chosen = vocab.get(value, (aliases or {}).get(value.upper()))
+        if chosen is None:
+            err((header, f"“{value}”不是可选值（可选：{'、'.join(vocab)}）"))
+        else:
+            setattr(item, attr, chosen)
+
+    choice("行使层级", LEVELS, "level", {str(n): n for n in LEVELS.values()})
+    choice("办件类型", CASE_KINDS, "case_kind")
+    choice("网办深度等级", ONLINE_LEVELS, "online_level", ONLINE_LEVEL_ALIASES)
+    choice("办理结果类型", RESULT_TYPES, "result_type")
+    choice("证照分离改革方式", REFORM_MODES, "reform_mode")
+
+    def multi(header, vocab, aliases=None):
+        chosen = []
+        for value in _split(cells.get(header, "")):
+            code = vocab.get(value, (aliases or {}).get(value))
+            if code is None:
+                err((header, f"“{value}”不是可选值（可选：{'、'.join(vocab)}）"))
+            elif code not in chosen:
+                chosen.append(code)
+        return chosen
+
+    item.handling_forms = sorted(multi("办理形式", HANDLING_FORMS), key=list(HANDLING_FORMS.values()).index)
+    item.online_depth = sorted(multi("网上办理深度", ONLINE_DEPTHS, {str(int(d)): d for d in OnlineDepth}))
+    item.service_objects = sorted(multi("服务对象", SERVICE_OBJECTS), key=list(SERVICE_OBJECTS.values()).index)
+    focus = multi("重点领域", FOCUS_AREAS)
+    for attr in FOCUS_AREAS.values():
+        setattr(item, attr, attr in focus)
+
+    def whole(header, allow_none=False):
+        value = cells.get(header, "")
+        if allow_none and value in ("", "无"):
+            return None
+        if not value.isdigit():
+            if value:
+                err((header, f"应为不小于0的整数，而不是“{value}”"))
+            return None
+        return int(value)
+
+    item.legal_days = whole("法定办结时限", allow_none=True)
+    item.promised_days = whole("承诺办结时限")
+    item.visits_required = whole("到办事现场次数")
+
+    for header, (audience, kind) in THEME_COLUMNS.items():
+        for name in _split(cells.get(header, "")):
+            theme = lookups.themes.get((audience, kind, name))
+            if theme is None:
+                err((header, f"未知的主题“{name}”"))
+            elif theme not in parsed.themes:
+                parsed.themes.append(theme)
+
+    if hall_name := cells.get("服务大厅"):
+        hall = lookups.halls.get((getattr(item, "region_id", None), hall_name))
+        if hall is None:
+            err(("服务大厅", f"实施主体所在区域没有名为“{hall_name}”的服务大厅"))
+        else:
+            item.hall = hall
+            if window_name := cells.get("服务窗口"):
+                item.window = lookups.windows.get((hall.pk, window_name))
+                if item.window is None:
+                    err(("服务窗口", f"“{hall_name}”没有名为“{window_name}”的窗口"))
+    elif cells.get("服务窗口"):
+        err(("服务窗口", "填写服务窗口时须同时填写服务大厅"))
+
+    parsed.materials = _parse_materials(cells.get("申请材料", ""), err)
+
+    unknown = set(cells) - set(HEADERS)
+    for header in sorted(unknown):
+        err((header, "未知的列"))
+
+    if not parsed.errors:
+        if not item.impl_code:
+            item.impl_code = item.expected_impl_code()
+        for attr, messages in item.consistency_errors().items():
+            for message in messages:
+                err((FIELD_COLUMNS.get(attr, attr), str(message)))
+        for attr, limit in (("name", 200), ("result_name", 200), ("address", 300), ("office_hours", 300),
+                            ("legal_days_note", 500), ("promised_days_note", 500), ("consult_phone", 100),
+                            ("complaint_phone", 100), ("remedy_review", 300), ("remedy_litigation", 300)):
+            if len(getattr(item, attr)) > limit:
+                err((FIELD_COLUMNS[attr], f"不能超过{limit}个字符"))
+    return parsed
+
+
+def _parse_materials(text: str, err) -> list[MaterialSpec]:
+    materials = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        parts = [p.strip() for p in line.split("|")]
+        if len(parts) != 7:
+            err(("申请材料", f"第{number}项材料应有7个以“|”分隔的部分，实际{len(parts)}个"))
+            continue
+        name, mtype, form, necessity, source, copies, notes = parts
+        problems = [
+            f"{label}“{value}”不是可选值" for label, value, vocab in (
+                ("材料类型", mtype, MATERIAL_TYPES), ("材料形式", form, MATERIAL_FORMS),
+                ("必要性", necessity, NECESSITIES), ("来源渠道", source, MATERIAL_SOURCES))
+            if value not in vocab
+        ]
+        if not name:
+            problems.append("材料名称为空")
+        if not copies.isdigit() or int(copies) < 1:
+            problems.append(f"份数“{copies}”应为正整数")
+        if problems:
+            err(("申请材料", f"第{number}项材料：" + "；".join(problems)))
+            continue
+        materials.append(MaterialSpec(
+            name=name, material_type=MATERIAL_TYPES[mtype], form=MATERIAL_FORMS[form],
+            necessity=NECESSITIES[necessity], source=MATERIAL_SOURCES[source], copies=int(copies), notes=notes,
+            order=len(materials) + 1,
+        ))
+    return materials
+
+
+def _label(vocab: dict, code) -> str:
+    return next((label for label, value in vocab.items() if value == code), "")
+
+
+def _yes_no(value: bool) -> str:
+    return "是" if value else "否"
+
+
+def row_from_item(item: ServiceItem, materials, themes) -> dict[str, str]:
+    """The canonical row of an item: what export writes and what the importer compares against."""
+    row = {header: getattr(item, attr) or "" for header, attr in TEXT_COLUMNS.items()}
+    row.update({header: _yes_no(getattr(item, attr)) for header, attr in BOOL_COLUMNS.items()})
+    row.update({
+        "事项类型": f"{item.item_type.code} {item.item_type.name}",
+        "实施主体": item.agency.name,
+        "实施主体编码": item.agency.credit_code,
+        "原实施部门": item.transferred_from.name if item.transferred_from_id else "",
+        "行使层级": _label(LEVELS, item.level),
+        "法定办结时限": "" if item.legal_days is None else str(item.legal_days),
+        "承诺办结时限": str(item.promised_days),
+        "办件类型": _label(CASE_KINDS, item.case_kind),
+        "办理形式": "；".join(_label(HANDLING_FORMS, v) for v in item.handling_forms),
+        "到办事现场次数": str(item.visits_required),
+        "网上办理深度": "；".join(_label(ONLINE_DEPTHS, v) for v in item.online_depth),
+        "网办深度等级": _label(ONLINE_LEVELS, item.online_level),
+        "服务大厅": item.hall.name if item.hall_id else "",
+        "服务窗口": item.window.name if item.window_id else "",
+        "服务对象": "；".join(_label(SERVICE_OBJECTS, v) for v in item.service_objects),
+        "办理结果类型": _label(RESULT_TYPES, item.result_type),
+        "证照分离改革方式": _label(REFORM_MODES, item.reform_mode),
+        "重点领域": "；".join(label for label, attr in FOCUS_AREAS.items() if getattr(item, attr)),
+        "申请材料": "\n".join(
+            "|".join([m.name, _label(MATERIAL_TYPES, m.material_type), _label(MATERIAL_FORMS, m.form),
+                      _label(NECESSITIES, m.necessity), _label(MATERIAL_SOURCES, m.source), str(m.copies), m.notes])
+            for m in sorted(materials, key=lambda m: m.order)
+        ),
+    })
+    for header, (audience, kind) in THEME_COLUMNS.items():
+        names = [t for t in themes if t.kind == kind and (audience is None or t.audience == audience)]
+        row[header] = "；".join(t.name for t in sorted(names, key=lambda t: (t.display_order, t.pk or 0)))
+    return {header: row[header] for header in HEADERS}
+
+
+class FileFormatError(ValueError):
+    """The file itself cannot be read (not a row problem)."""
+
+
+def read_rows(data: bytes, filename: str) -> list[tuple[int, dict[str, str]]]:
+    """(row number, header → cell text) for every non-empty row; numbers count the header as row 1, as the
+    spreadsheet shows them."""
+    if filename.lower().endswith(".xlsx"):
+        return _read_xlsx(data)
+    if filename.lower().endswith(".csv"):
+        return _read_csv(data)
+    raise FileFormatError("只接受 .xlsx 或 .csv 文件")
+
+
+def _read_csv(data: bytes) -> list[tuple[int, dict[str, str]]]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise FileFormatError("CSV 文件须为 UTF-8 编码") from exc
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    if not reader.fieldnames:
+        raise FileFormatError("文件为空或缺少表头")
+    return [
+        (number, {k: v for k, v in row.items() if k is not None})
+        for number, row in enumerate(reader, start=2)
+        if any((v or "").strip() for v in row.values() if isinstance(v, str))
+    ]
+
+
+def _read_xlsx(data: bytes) -> list[tuple[int, dict[str, str]]]:
+    from openpyxl import load_workbook
+
+    try:
+        sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
+    except Exception as exc:  # openpyxl raises many kinds for a damaged or foreign file
+        raise FileFormatError("无法读取该 XLSX 文件，请确认文件未损坏") from exc
+    rows = sheet.iter_rows(values_only=True)
+    headers = [str(h).strip() if h is not None else "" for h in next(rows, [])]
+    if not any(headers):
+        raise FileFormatError("文件为空或缺少表头")
+
+    def text(value):
+        if value is None:
+            return ""
+        if isinstance(value, float) and value.is_integer():
+            return str(int(value))
+        return str(value)
+
+    return [
+        (number, {h: text(v) for h, v in zip(headers, values, strict=False) if h})
+        for number, values in enumerate(rows, start=2)
+        if any(v not in (None, "") for v in values)
+    ]
+
+
+def write_csv(rows) -> bytes:
+    out = io.StringIO(newline="")
+    writer = csv.DictWriter(out, fieldnames=HEADERS)
+    writer.writeheader()
+    writer.writerows(rows)
+    return ("\ufeff" + out.getvalue()).encode()
+
+
+def write_xlsx(rows) -> bytes:
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(SHEET_TITLE)
+    sheet.append(HEADERS)
+    for row in rows:
+        sheet.append([row[h] for h in HEADERS])
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()

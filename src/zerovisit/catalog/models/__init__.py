@@ -1,0 +1,23 @@
+from .item import (
+    CaseKind,
+    FocusArea,
+    HandlingForm,
+    ItemStatus,
+    ItemType,
+    OnlineDepth,
+    ReformMode,
+    ResultType,
+    ServiceItem,
+    ServiceObject,
+    Theme,
+    ThemeAudience,
+    ThemeKind,
+)
+from .material import MaterialForm, MaterialSource, MaterialSpec, MaterialType, Necessity
+from .search import SearchTerm
+
+__all__ = [
+    "CaseKind", "FocusArea", "HandlingForm", "ItemStatus", "ItemType", "MaterialForm", "MaterialSource",
+    "MaterialSpec", "MaterialType", "Necessity", "OnlineDepth", "ReformMode", "ResultType", "SearchTerm",
+    "ServiceItem", "ServiceObject", "Theme", "ThemeAudience", "ThemeKind",
+]

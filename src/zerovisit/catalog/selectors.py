@@ -1,0 +1,162 @@
+"""Read queries over the catalogue, shared by the portal pages, the API and exports."""
+
+from dataclasses import dataclass
+from functools import cached_property
+
+from django.db.models import Count, Prefetch, Q
+
+from zerovisit.org.models import Agency, Region
+
+from . import search
+from .models import ItemStatus, MaterialSpec, ServiceItem, Theme
+
+FOCUS_FIELDS = {"high_frequency": "is_high_frequency", "investment": "is_investment",
+                "convenience": "is_convenience"}
+
+
+@dataclass
+class ItemFilters:
+    """Portal and API filters. Each is optional; region means the region and everything below it."""
+
+    item_type: str | None = None
+    agency: Agency | None = None
+    region: Region | None = None
+    level: int | None = None
+    theme: Theme | None = None
+    zero_visits: bool = False
+    focus: str | None = None
+
+    def q(self, prefix: str = "") -> Q | None:
+        conditions = {}
+        if self.item_type:
+            conditions["item_type_id"] = self.item_type
+        if self.agency:
+            conditions["agency"] = self.agency
+        if self.region:
+            conditions["region__code__startswith"] = self.region.prefix
+        if self.level:
+            conditions["level"] = self.level
+        if self.theme:
+            conditions["themes"] = self.theme
+        if self.zero_visits:
+            conditions["visits_required"] = 0
+        if self.focus in FOCUS_FIELDS:
+            conditions[FOCUS_FIELDS[self.focus]] = True
+        return Q(**{prefix + k: v for k, v in conditions.items()}) if conditions else None
+
+
+def _list_queryset():
+    return ServiceItem.objects.select_related("agency", "region", "item_type")
+
+
+class SearchResults:
+    """A lazily counted, sliceable result list that Django's Paginator and DRF's pagination accept."""
+
+    def __init__(self, rows):
+        self.rows = rows
+
+    @cached_property
+    def total(self) -> int:
+        return self.rows.count()
+
+    def count(self) -> int:
+        return self.total
+
+    def __len__(self) -> int:
+        return self.total
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index:index + 1][0]
+        ids = [row["item_id"] for row in self.rows[index]]
+        items = _list_queryset().in_bulk(ids)
+        return [items[i] for i in ids if i in items]
+
+
+def search_items(query: str = "", filters: ItemFilters | None = None):
+    """Published items matching the query and filters, best first (see catalog.search for the ranking).
+
+    Without a query, all published items with high-frequency ones first. Returns a queryset or SearchResults,
+    both paginated the same way.
+    """
+    filters = filters or ItemFilters()
+    tokens = search.query_tokens(query)
+    if not tokens:
+        items = _list_queryset().filter(status=ItemStatus.PUBLISHED)
+        if (condition := filters.q()) is not None:
+            items = items.filter(condition)
+        return items.order_by("-is_high_frequency", "name", "id")
+
+    exact = search.normalize(query)
+    results = SearchResults(search.ranked_matches(tokens, exact, filters.q("item__")))
+    if results.total == 0 and (split := search.split_cjk(tokens)) != tokens:
+        results = SearchResults(search.ranked_matches(split, exact, filters.q("item__")))
+    return results
+
+
+def published_item(impl_code: str) -> ServiceItem | None:
+    """The published version of an item with everything its guide page shows, in a fixed number of queries."""
+    return (
+        ServiceItem.objects.filter(impl_code=impl_code, status=ItemStatus.PUBLISHED)
+        .select_related("agency", "region", "item_type", "transferred_from", "hall", "window")
+        .prefetch_related(Prefetch("materials", queryset=MaterialSpec.objects.order_by("order", "id")), "themes")
+        .first()
+    )
+
+
+def item_version(item_id: int) -> ServiceItem | None:
+    return (
+        ServiceItem.objects.filter(pk=item_id)
+        .select_related("agency", "region", "item_type", "transferred_from", "hall", "window")
+        .prefetch_related("materials", "themes")
+        .first()
+    )
+
+
+def catalogue_summary() -> dict:
+    """Figures for the home page: published items and the share that needs no visit."""
+    figures = ServiceItem.objects.filter(status=ItemStatus.PUBLISHED).aggregate(
+        total=Count("id"), zero_visits=Count("id", filter=Q(visits_required=0))
+    )
+    total = figures["total"]
+    figures["zero_visit_share"] = round(100 * figures["zero_visits"] / total, 1) if total else 0.0
+    return figures
+
+
+def high_frequency_items(limit: int = 12):
+    return list(
+        _list_queryset().filter(status=ItemStatus.PUBLISHED, is_high_frequency=True).order_by("name", "id")[:limit]
+    )
+
+
+def agencies_with_items():
+    """Agencies with their count of published items, for the departments list."""
+    return (
+        Agency.objects.select_related("region")
+        .annotate(item_count=Count("items", filter=Q(items__status=ItemStatus.PUBLISHED)))
+        .filter(item_count__gt=0)
+    )
+
+
+def themes_by_audience() -> dict[str, list[Theme]]:
+    grouped: dict[str, list[Theme]] = {}
+    for theme in Theme.objects.all():
+        grouped.setdefault(f"{theme.audience}_{theme.kind}", []).append(theme)
+    return grouped
+
+
+def export_items(*, agencies=None, region: Region | None = None):
+    """Current versions (the draft where one exists, else the published one) for export, with what a row needs."""
+    items = ServiceItem.objects.exclude(status=ItemStatus.SUPERSEDED)
+    if agencies is not None:
+        items = items.filter(agency__in=agencies)
+    if region:
+        items = items.filter(region__code__startswith=region.prefix)
+    items = items.select_related("agency", "item_type", "transferred_from", "hall", "window").prefetch_related(
+        "materials", "themes"
+    ).order_by("impl_code", "-version")
+    seen = set()
+    for item in items.iterator(chunk_size=1000):
+        if item.impl_code not in seen:
+            seen.add(item.impl_code)
+            yield item

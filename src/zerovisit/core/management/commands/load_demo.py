@@ -1,0 +1,24 @@
+from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
+
+from zerovisit import demo_data
+from zerovisit.catalog import services
+
+
+class Command(BaseCommand):
+    help = "Load the Xuzhou demo: regions, agencies, halls, demo accounts and the hand-written catalogue."
+
+    def handle(self, **options):
+        demo_data.load_organisation()
+        accounts = demo_data.load_users()
+        rows = demo_data.catalogue_rows()
+        with tqdm(total=len(rows), desc="事项", unit="项", disable=options["verbosity"] == 0) as bar:
+            report = services.catalogue_import(actor=None, rows=rows, progress=bar.update)
+        if not report.ok:
+            for line in report.lines():
+                self.stderr.write(line)
+            raise CommandError("The demo catalogue has problems; nothing of it was written.")
+        self.stdout.write(f"Catalogue: {report.created} new, {report.updated} updated, {report.unchanged} unchanged.")
+        self.stdout.write(f"Demo accounts (password {demo_data.DEMO_PASSWORD}):")
+        for username, display_name in accounts:
+            self.stdout.write(f"  {username:<12} {display_name}")

@@ -1,0 +1,36 @@
+"""Security middleware that Django does not ship: CSP for Django 5.2, and the admin kept off public networks."""
+
+import ipaddress
+
+from django.conf import settings
+from django.http import Http404
+
+
+class ContentSecurityPolicyMiddleware:
+    """Adds the Content-Security-Policy header to every response that does not set its own."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        return response
+
+
+class AdminNetworkMiddleware:
+    """Answers 404 for the admin to clients outside ZV_ADMIN_ALLOWED_NETWORKS (when that list is set), so the
+    admin of a public deployment is reachable only from the government intranet."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.prefix = "/" + settings.ADMIN_PATH
+        self.networks = [ipaddress.ip_network(n, strict=False) for n in settings.ADMIN_ALLOWED_NETWORKS]
+
+    def __call__(self, request):
+        if self.networks and request.path.startswith(self.prefix):
+            client = ipaddress.ip_address(request.META.get("REMOTE_ADDR", "0.0.0.0"))
+            if not any(client in network for network in self.networks):
+                raise Http404
+        return self.get_response(request)

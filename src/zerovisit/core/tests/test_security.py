@@ -1,0 +1,56 @@
+import pytest
+from django.conf import settings
+from django.test import override_settings
+
+from zerovisit.core.middleware import AdminNetworkMiddleware
+
+
+@pytest.mark.django_db
+def test_every_page_carries_a_csp_that_names_no_outside_origin(client):
+    response = client.get("/")
+    policy = response.headers["Content-Security-Policy"]
+    assert "default-src 'self'" in policy and "frame-ancestors 'none'" in policy
+    assert "http" not in policy and "*" not in policy and "unsafe-inline" not in policy
+
+
+@pytest.mark.django_db
+def test_pages_refuse_framing_and_sniffing(client):
+    response = client.get("/")
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+
+
+def test_passwords_are_hashed_with_argon2():
+    assert settings.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
+
+
+def test_sessions_time_out_when_idle():
+    assert settings.SESSION_SAVE_EVERY_REQUEST and settings.SESSION_COOKIE_AGE <= 30 * 60
+    assert settings.SESSION_COOKIE_HTTPONLY
+
+
+@pytest.mark.django_db
+def test_the_admin_answers_404_outside_its_allowed_networks(rf):
+    with override_settings(ADMIN_ALLOWED_NETWORKS=["10.0.0.0/8"]):
+        middleware = AdminNetworkMiddleware(lambda request: "passed")
+        outside = rf.get(f"/{settings.ADMIN_PATH}", REMOTE_ADDR="203.0.113.5")
+        inside = rf.get(f"/{settings.ADMIN_PATH}", REMOTE_ADDR="10.1.2.3")
+        with pytest.raises(Exception) as refused:
+            middleware(outside)
+        assert refused.type.__name__ == "Http404"
+        assert middleware(inside) == "passed"
+        assert middleware(rf.get("/", REMOTE_ADDR="203.0.113.5")) == "passed"
+
+
+@pytest.mark.django_db
+def test_the_admin_asks_anonymous_visitors_to_log_in(client):
+    response = client.get(f"/{settings.ADMIN_PATH}")
+    assert response.status_code == 302 and "login" in response.headers["Location"]
+
+
+@pytest.mark.django_db
+def test_state_changing_forms_need_a_csrf_token(client):
+    client = type(client)(enforce_csrf_checks=True)
+    response = client.post("/display/large-text/", {"on": "1"})
+    assert response.status_code == 403

@@ -1,0 +1,127 @@
+"""Demo data: the Xuzhou region tree, its agencies, halls, demo accounts, and the hand-written catalogue.
+
+The catalogue files (items_*.json) hold rows in the implementation-list layout and go through the same importer
+as any editor's file, so the demo also proves the importer. Loading twice changes nothing.
+"""
+
+import json
+from pathlib import Path
+
+from django.db import transaction
+
+from zerovisit.accounts.models import Role, StaffRole, User
+from zerovisit.core.identity import credit_code_check_char
+from zerovisit.org.models import Agency, Level, Region, ServiceHall, Window
+
+DATA_DIR = Path(__file__).resolve().parent
+DEMO_PASSWORD = "Zv-demo-2026"
+
+REGIONS = [
+    # code, name, level, functional zone
+    ("320000000000", "江苏省", Level.PROVINCE, False),
+    ("320300000000", "徐州市", Level.CITY, False),
+    ("320302000000", "鼓楼区", Level.COUNTY, False),
+    ("320303000000", "云龙区", Level.COUNTY, False),
+    ("320305000000", "贾汪区", Level.COUNTY, False),
+    ("320311000000", "泉山区", Level.COUNTY, False),
+    ("320312000000", "铜山区", Level.COUNTY, False),
+    ("320321000000", "丰县", Level.COUNTY, False),
+    ("320322000000", "沛县", Level.COUNTY, False),
+    ("320324000000", "睢宁县", Level.COUNTY, False),
+    ("320381000000", "新沂市", Level.COUNTY, False),
+    ("320382000000", "邳州市", Level.COUNTY, False),
+    ("320371000000", "徐州经济技术开发区", Level.COUNTY, True),
+    ("320391000000", "徐州高新技术产业开发区", Level.COUNTY, True),
+    ("320302004000", "丰财街道", Level.TOWN, False),
+    ("320312102000", "柳新镇", Level.TOWN, False),
+    ("320381104000", "瓦窑镇", Level.TOWN, False),
+    ("320382001000", "运河街道", Level.TOWN, False),
+    ("320302004001", "丰财街道东方社区", Level.VILLAGE, False),
+    ("320312102201", "柳新镇柳新村", Level.VILLAGE, False),
+    ("320381104201", "瓦窑镇马陵山村", Level.VILLAGE, False),
+]
+
+# Registration-authority and organisation-kind prefix of the credit code (GB 32100): 11 organs of state,
+# 12 public institutions, 13 people's organisations, 54 village committees.
+CREDIT_PREFIX = {"public_institution": "12", "other": "13", "village": "54"}
+
+HALLS = [
+    ("320300000000", "徐州市政务服务中心", "徐州市新城区元和路1号", ["综合受理窗口", "市场准入窗口", "投资建设窗口",
+                                                                       "社会事务窗口", "政务专递窗口"]),
+    ("320382000000", "邳州市政务服务中心", "邳州市青年路与珠江路交叉口", ["综合受理窗口", "审批局窗口"]),
+    ("320312000000", "铜山区政务服务中心", "徐州市铜山区北京南路26号", ["综合受理窗口", "审批局窗口"]),
+    ("320381000000", "新沂市政务服务中心", "新沂市北京东路1号", ["综合受理窗口"]),
+    ("320371000000", "徐州经济技术开发区政务服务中心", "徐州经济技术开发区杨山路1号", ["综合受理窗口"]),
+    ("320391000000", "徐州高新区政务服务中心", "徐州高新区第三工业园珠江路1号", ["综合受理窗口"]),
+]
+HOURS = "工作日上午9:00-12:00，下午13:30-17:30（法定节假日除外）"
+
+USERS = [
+    # username, display name, agency, roles, superuser
+    ("admin", "系统管理员", None, [Role.SECURITY_ADMIN], True),
+    ("spj_admin", "市审批局事项管理员", "徐州市行政审批局", [Role.REGION_CATALOGUE_ADMIN], False),
+    ("scjg_editor", "市市场监管局事项管理员", "徐州市市场监督管理局", [Role.CATALOGUE_EDITOR], False),
+    ("pz_editor", "邳州市审批局事项管理员", "邳州市行政审批局", [Role.CATALOGUE_EDITOR], False),
+    ("zhangsan", "张三", None, [], False),
+]
+
+
+def agency_rows():
+    for line in (DATA_DIR / "agencies.txt").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            yield line.split("|")
+
+
+def credit_code(index: int, region_code: str, kind: str) -> str:
+    """A well-formed code with a valid check character, stable across runs."""
+    first17 = CREDIT_PREFIX.get(kind, "11") + region_code[:6] + f"{14_000_000 + index * 1237:08d}" + "1"
+    return first17 + credit_code_check_char(first17)
+
+
+@transaction.atomic
+def load_organisation() -> None:
+    regions = {}
+    for code, name, level, zone in REGIONS:
+        ancestors = [r for r in regions.values() if code.startswith(r.prefix) and r.level < level]
+        parent = max(ancestors, key=lambda r: r.level, default=None)
+        regions[code], _ = Region.objects.update_or_create(
+            code=code, defaults={"name": name, "level": level, "is_functional_zone": zone, "parent": parent}
+        )
+    for index, (region_code, name, kind) in enumerate(agency_rows(), start=1):
+        Agency.objects.update_or_create(name=name, defaults={
+            "credit_code": credit_code(index, region_code, kind), "region": regions[region_code], "kind": kind,
+            "display_order": index,
+        })
+    for region_code, name, address, windows in HALLS:
+        hall, _ = ServiceHall.objects.update_or_create(
+            region=regions[region_code], name=name,
+            defaults={"address": address, "opening_hours": HOURS, "phone": "12345"},
+        )
+        for window in windows:
+            Window.objects.get_or_create(hall=hall, name=window)
+
+
+@transaction.atomic
+def load_users() -> list[tuple[str, str]]:
+    accounts = []
+    for username, display_name, agency_name, roles, superuser in USERS:
+        user, created = User.objects.get_or_create(username=username, defaults={
+            "display_name": display_name, "is_superuser": superuser, "is_staff": superuser or bool(agency_name),
+            "agency": Agency.objects.get(name=agency_name) if agency_name else None,
+        })
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save(update_fields=["password"])
+        for role in roles:
+            StaffRole.objects.get_or_create(user=user, role=role)
+        accounts.append((username, display_name))
+    return accounts
+
+
+def catalogue_rows() -> list[tuple[int, dict]]:
+    """All demo item rows, numbered across the files in order (for the import report)."""
+    rows = []
+    for path in sorted(DATA_DIR.glob("items_*.json")):
+        for row in json.loads(path.read_text(encoding="utf-8")):
+            rows.append((len(rows) + 2, {k: "" if v is None else str(v) for k, v in row.items()}))
+    return rows

@@ -1,0 +1,39 @@
+from django.contrib import admin
+
+from .models import Agency, Region, ServiceHall, Window
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "level", "is_functional_zone", "parent"]
+    list_filter = ["level", "is_functional_zone"]
+    search_fields = ["code", "name"]
+    autocomplete_fields = ["parent"]
+
+
+@admin.register(Agency)
+class AgencyAdmin(admin.ModelAdmin):
+    list_display = ["name", "credit_code", "region", "kind"]
+    list_filter = ["kind", "region"]
+    search_fields = ["name", "credit_code"]
+    autocomplete_fields = ["region"]
+
+
+class WindowInline(admin.TabularInline):
+    model = Window
+    extra = 1
+    autocomplete_fields = ["agency"]
+
+
+@admin.register(ServiceHall)
+class ServiceHallAdmin(admin.ModelAdmin):
+    list_display = ["name", "region", "address"]
+    search_fields = ["name"]
+    inlines = [WindowInline]
+
+
+@admin.register(Window)
+class WindowAdmin(admin.ModelAdmin):
+    list_display = ["name", "hall", "agency"]
+    search_fields = ["name", "hall__name"]
+    autocomplete_fields = ["hall", "agency"]

@@ -1,0 +1,136 @@
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from zerovisit.core import identity
+
+
+class Level(models.IntegerChoices):
+    """行使层级 / region level. A functional zone (经开区, 高新区) sits at the county level."""
+
+    NATIONAL = 1, _("National")
+    PROVINCE = 2, _("Province")
+    CITY = 3, _("City")
+    COUNTY = 4, _("County")
+    TOWN = 5, _("Town")
+    VILLAGE = 6, _("Village")
+
+
+# How many leading digits of the 12-digit statistical division code identify a region of each level; the rest are
+# zeros. A region's subtree is then every code that starts with its prefix, which an index answers directly.
+PREFIX_LENGTH = {Level.NATIONAL: 0, Level.PROVINCE: 2, Level.CITY: 4, Level.COUNTY: 6, Level.TOWN: 9,
+                 Level.VILLAGE: 12}
+
+
+class Region(models.Model):
+    code = models.CharField(_("division code"), max_length=12, unique=True,
+                            help_text=_("12-digit statistical division code, e.g. 320300000000 for Xuzhou."))
+    name = models.CharField(_("name"), max_length=100)
+    level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices)
+    is_functional_zone = models.BooleanField(_("functional zone"), default=False,
+                                             help_text=_("Development or high-tech zone that owns items."))
+    parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="children",
+                               verbose_name=_("parent"))
+
+    class Meta:
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def prefix(self) -> str:
+        return self.code[: PREFIX_LENGTH[self.level]]
+
+    def clean(self):
+        if not (len(self.code) == 12 and self.code.isdigit()):
+            raise ValidationError({"code": _("A division code has exactly 12 digits.")})
+        if self.level and self.code[PREFIX_LENGTH[self.level]:].strip("0"):
+            raise ValidationError({"code": _("Digits beyond this level's part of the code must be zeros.")})
+        if self.parent and not self.code.startswith(self.parent.prefix):
+            raise ValidationError({"parent": _("A region's code must start with its parent's code.")})
+        if self.parent and self.parent.level >= self.level:
+            raise ValidationError({"parent": _("The parent must be of a higher level.")})
+
+
+class AgencyKind(models.TextChoices):
+    APPROVAL_BUREAU = "approval_bureau", _("Administrative approval bureau")
+    DEPARTMENT = "department", _("Government department")
+    VERTICAL = "vertical", _("Vertically managed agency")
+    PUBLIC_INSTITUTION = "public_institution", _("Public institution")
+    TOWNSHIP = "township", _("Town or street government")
+    VILLAGE = "village", _("Village or community committee")
+    OTHER = "other", _("Other")
+
+
+class Agency(models.Model):
+    """部门: an office that implements items. A 行政审批局 may hold items transferred from departments."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    short_name = models.CharField(_("short name"), max_length=50, blank=True)
+    credit_code = models.CharField(_("unified social credit code"), max_length=18, unique=True)
+    credit_code_override = models.BooleanField(
+        _("check character verified by staff"), default=False,
+        help_text=_("Some early codes are legal yet fail the check character; tick after verifying the code."),
+    )
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="agencies", verbose_name=_("region"))
+    kind = models.CharField(_("kind"), max_length=20, choices=AgencyKind.choices, default=AgencyKind.DEPARTMENT)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    display_order = models.PositiveIntegerField(_("display order"), default=0)
+
+    class Meta:
+        verbose_name = _("agency")
+        verbose_name_plural = _("agencies")
+        ordering = ["region__code", "display_order", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        code = (self.credit_code or "").upper()
+        self.credit_code = code
+        if not identity.credit_code_is_well_formed(code):
+            raise ValidationError({"credit_code": _(
+                "A unified social credit code has 18 characters from 0-9 and A-Y without I, O, S, V and Z."
+            )})
+        if not identity.credit_code_check_passes(code) and not self.credit_code_override:
+            raise ValidationError({"credit_code": _(
+                "The check character does not match. If the code is printed so on the agency's certificate, "
+                "tick “check character verified by staff”."
+            )})
+
+
+class ServiceHall(models.Model):
+    """政务服务大厅 / 便民服务中心: a place with windows. Kept simple until the hall issue."""
+
+    name = models.CharField(_("name"), max_length=100)
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="halls", verbose_name=_("region"))
+    address = models.CharField(_("address"), max_length=200)
+    opening_hours = models.CharField(_("opening hours"), max_length=200, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+
+    class Meta:
+        verbose_name = _("service hall")
+        verbose_name_plural = _("service halls")
+        constraints = [models.UniqueConstraint(fields=["region", "name"], name="hall_unique_name_in_region")]
+
+    def __str__(self):
+        return self.name
+
+
+class Window(models.Model):
+    hall = models.ForeignKey(ServiceHall, on_delete=models.CASCADE, related_name="windows", verbose_name=_("hall"))
+    name = models.CharField(_("name"), max_length=100)
+    agency = models.ForeignKey(Agency, on_delete=models.SET_NULL, null=True, blank=True, related_name="windows",
+                               verbose_name=_("agency"))
+
+    class Meta:
+        verbose_name = _("window")
+        verbose_name_plural = _("windows")
+        constraints = [models.UniqueConstraint(fields=["hall", "name"], name="window_unique_name_in_hall")]
+
+    def __str__(self):
+        return f"{self.hall} · {self.name}"
