@@ -198,6 +198,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "zerovisit.core.api.exception_handler",
+    "URL_FORMAT_OVERRIDE": None,  # ?format= names the export file format, not a renderer
     "DEFAULT_THROTTLE_RATES": {"anon": "600/minute", "user": "1200/minute"},
 }
 SPECTACULAR_SETTINGS = {

@@ -422,7 +422,7 @@ def write_xlsx(rows) -> bytes:
     sheet = workbook.create_sheet(SHEET_TITLE)
     sheet.append(HEADERS)
     for row in rows:
-        sheet.append([row[h] for h in HEADERS])
+        sheet.append([row.get(h, "") for h in HEADERS])
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

@@ -39,9 +39,8 @@ def exception_handler(exc, context):
         errors = _flatten(exc.detail)
         response.data = {"code": "invalid", "message": errors[0]["message"] if errors else "", "errors": errors}
     else:
-        detail = getattr(exc, "detail", "")
-        code = detail.code if hasattr(detail, "code") else exc.default_code
-        response.data = {"code": code, "message": str(detail), "errors": []}
+        detail = response.data.get("detail", "") if isinstance(response.data, dict) else ""
+        response.data = {"code": getattr(detail, "code", "error"), "message": str(detail), "errors": []}
     if response.status_code == status.HTTP_401_UNAUTHORIZED:
         response.data["code"] = "not_authenticated"
     return response

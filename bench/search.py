@@ -1,0 +1,75 @@
+"""Search API latency: p50/p95 over a realistic query mix, at a given catalogue size.
+
+    python bench/search.py --items 10176            # SQLite (var/bench-search.sqlite3)
+    ZV_DATABASE_URL=postgres://postgres@127.0.0.1:5432/zv_bench python bench/search.py --items 100000
+
+The database is filled once (demo organisation + generate_catalogue) and reused by later runs of the same size.
+Requests go through the whole Django stack (middleware, view, serializer, JSON) in-process, so the figures are
+the server's own time without the network.
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+
+QUERIES = [
+    "yyzz", "营业执照", "护照", "许可", "食品经营", "shipin", "gjj", "公积金提取", "户口迁移", "hukou", "不动产",
+    "bdcdj", "建设工程", "道路运输", "社会保险", "证", "注销", "yyzz 补办", "食品经营许可核发", "xkz",
+]
+FILTERED = [
+    ("许可", "&type=01"), ("", "&zero_visits=1"), ("证", "&focus=high_frequency"), ("登记", "&level=3"),
+]
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--items", type=int, default=10176)
+    parser.add_argument("--rounds", type=int, default=20)
+    args = parser.parse_args()
+
+    os.environ.setdefault("ZV_DATABASE_URL", f"sqlite:///{ROOT / 'var' / f'bench-search-{args.items}.sqlite3'}")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zerovisit.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from zerovisit import demo_data
+
+    call_command("migrate", verbosity=0)
+    demo_data.load_organisation()
+    call_command("generate_catalogue", items=args.items, verbosity=1)
+
+    client = Client()
+    urls = [f"/api/v1/search/?q={q}" for q in QUERIES] + [f"/api/v1/items/?q={q}{f}" for q, f in FILTERED]
+    queries_per_request = {}
+    for url in urls:  # warm caches, check answers, count queries
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code, response.content[:300])
+        queries_per_request[url] = len(captured)
+    timings = []
+    for _ in range(args.rounds):
+        for url in urls:
+            start = time.perf_counter()
+            client.get(url)
+            timings.append((time.perf_counter() - start) * 1000)
+    timings.sort()
+    p50 = statistics.median(timings)
+    p95 = timings[int(len(timings) * 0.95) - 1]
+    print(f"database: {connection.vendor}  items: {args.items}  requests: {len(timings)}")
+    print(f"search API p50 {p50:.1f} ms  p95 {p95:.1f} ms  max {timings[-1]:.1f} ms")
+    print(f"queries per request: {min(queries_per_request.values())}–{max(queries_per_request.values())}")
+
+
+if __name__ == "__main__":
+    main()
