@@ -19,11 +19,32 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
 QUERIES = [
-    "yyzz", "营业执照", "护照", "许可", "食品经营", "shipin", "gjj", "公积金提取", "户口迁移", "hukou", "不动产",
-    "bdcdj", "建设工程", "道路运输", "社会保险", "证", "注销", "yyzz 补办", "食品经营许可核发", "xkz",
+    "yyzz",
+    "营业执照",
+    "护照",
+    "许可",
+    "食品经营",
+    "shipin",
+    "gjj",
+    "公积金提取",
+    "户口迁移",
+    "hukou",
+    "不动产",
+    "bdcdj",
+    "建设工程",
+    "道路运输",
+    "社会保险",
+    "证",
+    "注销",
+    "yyzz 补办",
+    "食品经营许可核发",
+    "xkz",
 ]
 FILTERED = [
-    ("许可", "&type=01"), ("", "&zero_visits=1"), ("证", "&focus=high_frequency"), ("登记", "&level=3"),
+    ("许可", "&type=01"),
+    ("", "&zero_visits=1"),
+    ("证", "&focus=high_frequency"),
+    ("登记", "&level=3"),
 ]
 
 

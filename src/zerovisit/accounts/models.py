@@ -20,8 +20,9 @@ class Role(models.TextChoices):
 class User(AbstractUser):
     """Applicants have no agency; staff belong to exactly one agency and hold roles there."""
 
-    agency = models.ForeignKey("org.Agency", on_delete=models.PROTECT, null=True, blank=True,
-                               related_name="staff", verbose_name=_("agency"))
+    agency = models.ForeignKey(
+        "org.Agency", on_delete=models.PROTECT, null=True, blank=True, related_name="staff", verbose_name=_("agency")
+    )
     display_name = models.CharField(_("display name"), max_length=100, blank=True)
 
     class Meta:

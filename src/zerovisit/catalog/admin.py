@@ -3,8 +3,8 @@ an editor sees and changes only the items of the agencies services.editable_agen
 
 from django import forms
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
@@ -53,14 +53,33 @@ class EditorPermissions:
 class MaterialSpecInline(EditorPermissions, admin.TabularInline):
     model = MaterialSpec
     extra = 0
-    fields = ["order", "name", "material_type", "form", "necessity", "source", "copies", "blank_form", "sample",
-              "notes"]
+    fields = [
+        "order",
+        "name",
+        "material_type",
+        "form",
+        "necessity",
+        "source",
+        "copies",
+        "blank_form",
+        "sample",
+        "notes",
+    ]
 
 
 @admin.register(ServiceItem)
 class ServiceItemAdmin(EditorPermissions, admin.ModelAdmin):
-    list_display = ["name", "impl_code", "version", "status", "agency", "item_type", "visits_required",
-                    "promised_days", "is_high_frequency"]
+    list_display = [
+        "name",
+        "impl_code",
+        "version",
+        "status",
+        "agency",
+        "item_type",
+        "visits_required",
+        "promised_days",
+        "is_high_frequency",
+    ]
     list_filter = ["status", "item_type", "case_kind", "level", "is_high_frequency", "reform_mode"]
     search_fields = ["name", "impl_code", "base_code"]
     list_select_related = ["agency", "item_type"]
@@ -71,18 +90,78 @@ class ServiceItemAdmin(EditorPermissions, admin.ModelAdmin):
     actions = ["publish_drafts", "start_new_versions"]
     change_list_template = "admin/catalog/serviceitem/change_list.html"
     fieldsets = [
-        (_("Identity"), {"fields": ["name", "base_code", "impl_code", "item_type", "agency", "transferred_from",
-                                    "level", "version", "status", "published_at"]}),
-        (_("Law and time limits"), {"fields": ["legal_basis", "legal_days", "legal_days_note", "promised_days",
-                                               "promised_days_note", "case_kind", "special_procedures"]}),
-        (_("Channels"), {"fields": ["handling_forms", "visits_required", "visits_reason", "online_depth",
-                                    "online_level", "online_available", "mobile_available", "mail_materials",
-                                    "mail_results", "appointment", "kiosk"]}),
+        (
+            _("Identity"),
+            {
+                "fields": [
+                    "name",
+                    "base_code",
+                    "impl_code",
+                    "item_type",
+                    "agency",
+                    "transferred_from",
+                    "level",
+                    "version",
+                    "status",
+                    "published_at",
+                ]
+            },
+        ),
+        (
+            _("Law and time limits"),
+            {
+                "fields": [
+                    "legal_basis",
+                    "legal_days",
+                    "legal_days_note",
+                    "promised_days",
+                    "promised_days_note",
+                    "case_kind",
+                    "special_procedures",
+                ]
+            },
+        ),
+        (
+            _("Channels"),
+            {
+                "fields": [
+                    "handling_forms",
+                    "visits_required",
+                    "visits_reason",
+                    "online_depth",
+                    "online_level",
+                    "online_available",
+                    "mobile_available",
+                    "mail_materials",
+                    "mail_results",
+                    "appointment",
+                    "kiosk",
+                ]
+            },
+        ),
         (_("Fees"), {"fields": ["fee_required", "fee_items", "fee_standard", "fee_basis", "online_payment"]}),
         (_("Where"), {"fields": ["hall", "window", "address", "office_hours"]}),
-        (_("Guide"), {"fields": ["conditions", "service_objects", "themes", "result_type", "result_name",
-                                 "consult_phone", "complaint_phone", "remedy_review", "remedy_litigation", "faq",
-                                 "reform_mode", "is_high_frequency", "is_investment", "is_convenience"]}),
+        (
+            _("Guide"),
+            {
+                "fields": [
+                    "conditions",
+                    "service_objects",
+                    "themes",
+                    "result_type",
+                    "result_name",
+                    "consult_phone",
+                    "complaint_phone",
+                    "remedy_review",
+                    "remedy_litigation",
+                    "faq",
+                    "reform_mode",
+                    "is_high_frequency",
+                    "is_investment",
+                    "is_convenience",
+                ]
+            },
+        ),
     ]
 
     def get_queryset(self, request):
@@ -109,8 +188,9 @@ class ServiceItemAdmin(EditorPermissions, admin.ModelAdmin):
 
     @admin.action(description=_("Start a new version of the selected published items"))
     def start_new_versions(self, request, queryset):
-        self._each(request, queryset.filter(status=ItemStatus.PUBLISHED), services.item_new_draft,
-                   _("new draft started"))
+        self._each(
+            request, queryset.filter(status=ItemStatus.PUBLISHED), services.item_new_draft, _("new draft started")
+        )
 
     def _each(self, request, queryset, service, done):
         count = 0
@@ -142,12 +222,20 @@ class ServiceItemAdmin(EditorPermissions, admin.ModelAdmin):
             except listfile.FileFormatError as exc:
                 form.add_error("file", str(exc))
             else:
-                report = services.catalogue_import(actor=request.user, rows=rows,
-                                                   publish=not form.cleaned_data["draft"],
-                                                   dry_run=form.cleaned_data["dry_run"])
-        context = {**self.admin_site.each_context(request), "opts": self.model._meta, "form": form,
-                   "report": report, "title": _("Import an implementation list"),
-                   "format_help": reverse("admin:catalog_serviceitem_changelist")}
+                report = services.catalogue_import(
+                    actor=request.user,
+                    rows=rows,
+                    publish=not form.cleaned_data["draft"],
+                    dry_run=form.cleaned_data["dry_run"],
+                )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "form": form,
+            "report": report,
+            "title": _("Import an implementation list"),
+            "format_help": reverse("admin:catalog_serviceitem_changelist"),
+        }
         return TemplateResponse(request, "admin/catalog/serviceitem/import.html", context)
 
 

@@ -25,8 +25,19 @@ from .models import ItemStatus, ItemType, MaterialSpec, ServiceItem, Theme
 class MaterialSerializer(serializers.ModelSerializer):
     class Meta:
         model = MaterialSpec
-        fields = ["id", "name", "material_type", "form", "necessity", "source", "copies", "blank_form", "sample",
-                  "notes", "order"]
+        fields = [
+            "id",
+            "name",
+            "material_type",
+            "form",
+            "necessity",
+            "source",
+            "copies",
+            "blank_form",
+            "sample",
+            "notes",
+            "order",
+        ]
 
 
 class ItemSummarySerializer(serializers.ModelSerializer):
@@ -38,9 +49,27 @@ class ItemSummarySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ServiceItem
-        fields = ["impl_code", "version", "name", "base_code", "item_type", "item_type_name", "agency", "agency_name",
-                  "region_code", "level", "case_kind", "legal_days", "promised_days", "visits_required",
-                  "zero_visits", "online_level", "is_high_frequency", "is_investment", "is_convenience"]
+        fields = [
+            "impl_code",
+            "version",
+            "name",
+            "base_code",
+            "item_type",
+            "item_type_name",
+            "agency",
+            "agency_name",
+            "region_code",
+            "level",
+            "case_kind",
+            "legal_days",
+            "promised_days",
+            "visits_required",
+            "zero_visits",
+            "online_level",
+            "is_high_frequency",
+            "is_investment",
+            "is_convenience",
+        ]
 
 
 class ItemDetailSerializer(ItemSummarySerializer):
@@ -84,8 +113,11 @@ QUERY_PARAMETERS = [
 def _query(request):
     form = CatalogueQueryForm(request.query_params)
     if not form.is_valid():
-        errors = [{"field": f, "code": e.code or "invalid", "message": e.message % (e.params or {})}
-                  for f, es in form.errors.as_data().items() for e in es]
+        errors = [
+            {"field": f, "code": e.code or "invalid", "message": e.message % (e.params or {})}
+            for f, es in form.errors.as_data().items()
+            for e in es
+        ]
         raise DomainError(errors[0]["message"], code="invalid_query", errors=errors)
     return form.cleaned_data["q"], form.filters()
 
@@ -129,8 +161,10 @@ class SearchView(generics.GenericAPIView):
     serializer_class = ItemSummarySerializer
     queryset = ServiceItem.objects.none()  # results come from selectors.search_items()
 
-    @extend_schema(parameters=[*QUERY_PARAMETERS[1:], OpenApiParameter("q", str, required=True)],
-                   responses=ItemSummarySerializer(many=True))
+    @extend_schema(
+        parameters=[*QUERY_PARAMETERS[1:], OpenApiParameter("q", str, required=True)],
+        responses=ItemSummarySerializer(many=True),
+    )
     def get(self, request):
         query, filters = _query(request)
         if not query.strip():
@@ -169,8 +203,9 @@ class DraftInputSerializer(serializers.ModelSerializer):
 
     item_type = serializers.PrimaryKeyRelatedField(queryset=ItemType.objects.all())
     agency = serializers.PrimaryKeyRelatedField(queryset=Agency.objects.select_related("region"))
-    transferred_from = serializers.PrimaryKeyRelatedField(queryset=Agency.objects.all(), required=False,
-                                                          allow_null=True)
+    transferred_from = serializers.PrimaryKeyRelatedField(
+        queryset=Agency.objects.all(), required=False, allow_null=True
+    )
     themes = serializers.SlugRelatedField(slug_field="slug", queryset=Theme.objects.all(), many=True, required=False)
     materials = MaterialInputSerializer(many=True, required=False)
 
@@ -179,18 +214,27 @@ class DraftInputSerializer(serializers.ModelSerializer):
         exclude = ["id", "impl_code", "version", "status", "region", "created_by", "published_at", "hall", "window"]
 
 
-class DraftViewSet(mixins.CreateModelMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin,
-                   mixins.ListModelMixin, viewsets.GenericViewSet):
+class DraftViewSet(
+    mixins.CreateModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.ListModelMixin,
+    viewsets.GenericViewSet,
+):
     """Draft versions of the items the caller may edit (their agency, or their region for regional admins)."""
 
     permission_classes = [permissions.IsAuthenticated]
     serializer_class = ItemDetailSerializer
 
     def get_queryset(self):
-        return (ServiceItem.objects.filter(status=ItemStatus.DRAFT,
-                                           agency__in=services.editable_agencies(self.request.user))
-                .select_related("agency", "region", "item_type", "transferred_from", "hall", "window")
-                .prefetch_related("materials", "themes").order_by("-updated_at", "id"))
+        return (
+            ServiceItem.objects.filter(
+                status=ItemStatus.DRAFT, agency__in=services.editable_agencies(self.request.user)
+            )
+            .select_related("agency", "region", "item_type", "transferred_from", "hall", "window")
+            .prefetch_related("materials", "themes")
+            .order_by("-updated_at", "id")
+        )
 
     def _save(self, request, item=None, partial=False):
         data = DraftInputSerializer(instance=item, data=request.data, partial=partial)
@@ -201,11 +245,16 @@ class DraftViewSet(mixins.CreateModelMixin, mixins.RetrieveModelMixin, mixins.Up
         item = item or ServiceItem()
         for name, value in values.items():
             setattr(item, name, value)
-        services.item_save_draft(actor=request.user, item=item,
-                                 materials=[MaterialSpec(**m) for m in materials] if materials is not None else None,
-                                 themes=themes)
-        return Response(ItemDetailSerializer(selectors.item_version(item.pk)).data,
-                        status=status.HTTP_200_OK if partial or data.instance else status.HTTP_201_CREATED)
+        services.item_save_draft(
+            actor=request.user,
+            item=item,
+            materials=[MaterialSpec(**m) for m in materials] if materials is not None else None,
+            themes=themes,
+        )
+        return Response(
+            ItemDetailSerializer(selectors.item_version(item.pk)).data,
+            status=status.HTTP_200_OK if partial or data.instance else status.HTTP_201_CREATED,
+        )
 
     @extend_schema(request=DraftInputSerializer, responses=ItemDetailSerializer)
     def create(self, request):
@@ -229,17 +278,23 @@ class NewDraftView(APIView):
 
     @extend_schema(request=None, responses={201: ItemDetailSerializer})
     def post(self, request, impl_code):
-        item = get_object_or_404(ServiceItem.objects.select_related("agency__region"), impl_code=impl_code,
-                                 status=ItemStatus.PUBLISHED)
+        item = get_object_or_404(
+            ServiceItem.objects.select_related("agency__region"), impl_code=impl_code, status=ItemStatus.PUBLISHED
+        )
         draft = services.item_new_draft(actor=request.user, item=item)
         return Response(ItemDetailSerializer(selectors.item_version(draft.pk)).data, status=status.HTTP_201_CREATED)
 
 
-ImportReportSerializer = inline_serializer("ImportReport", {
-    "total": serializers.IntegerField(), "created": serializers.IntegerField(),
-    "updated": serializers.IntegerField(), "unchanged": serializers.IntegerField(),
-    "written": serializers.BooleanField(),
-})
+ImportReportSerializer = inline_serializer(
+    "ImportReport",
+    {
+        "total": serializers.IntegerField(),
+        "created": serializers.IntegerField(),
+        "updated": serializers.IntegerField(),
+        "unchanged": serializers.IntegerField(),
+        "written": serializers.BooleanField(),
+    },
+)
 
 
 class ImportView(APIView):
@@ -250,9 +305,14 @@ class ImportView(APIView):
     parser_classes = [MultiPartParser]
 
     @extend_schema(
-        request=inline_serializer("ImportRequest", {
-            "file": serializers.FileField(), "dry_run": serializers.BooleanField(required=False),
-            "draft": serializers.BooleanField(required=False)}),
+        request=inline_serializer(
+            "ImportRequest",
+            {
+                "file": serializers.FileField(),
+                "dry_run": serializers.BooleanField(required=False),
+                "draft": serializers.BooleanField(required=False),
+            },
+        ),
         responses={200: ImportReportSerializer, 422: OpenApiTypes.OBJECT},
     )
     def post(self, request):
@@ -268,15 +328,24 @@ class ImportView(APIView):
         except listfile.FileFormatError as exc:
             raise DomainError(str(exc), code="unreadable_file") from exc
         flag = lambda name: str(request.data.get(name, "")).lower() in ("1", "true", "yes", "on")  # noqa: E731
-        report = services.catalogue_import(actor=request.user, rows=rows, publish=not flag("draft"),
-                                           dry_run=flag("dry_run"))
+        report = services.catalogue_import(
+            actor=request.user, rows=rows, publish=not flag("draft"), dry_run=flag("dry_run")
+        )
         if not report.ok:
             raise services.ImportRejected(
-                f"{len(report.problems)} 处问题，未写入任何数据", code="import_rejected",
+                f"{len(report.problems)} 处问题，未写入任何数据",
+                code="import_rejected",
                 errors=[{"row": r, "column": c, "message": m} for r, c, m in report.problems],
             )
-        return Response({"total": report.total, "created": report.created, "updated": report.updated,
-                         "unchanged": report.unchanged, "written": report.written})
+        return Response(
+            {
+                "total": report.total,
+                "created": report.created,
+                "updated": report.updated,
+                "unchanged": report.unchanged,
+                "written": report.written,
+            }
+        )
 
 
 class ExportView(APIView):
@@ -284,17 +353,24 @@ class ExportView(APIView):
 
     permission_classes = [permissions.IsAuthenticated]
 
-    @extend_schema(parameters=[OpenApiParameter("format", str, enum=["xlsx", "csv"])],
-                   responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @extend_schema(
+        parameters=[OpenApiParameter("format", str, enum=["xlsx", "csv"])],
+        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+    )
     def get(self, request):
         fmt = request.query_params.get("format", "xlsx")
         if fmt not in ("xlsx", "csv"):
             raise DomainError("format 只能是 xlsx 或 csv", code="invalid_format")
-        rows = [listfile.row_from_item(item, item.materials.all(), item.themes.all())
-                for item in selectors.export_items(agencies=services.editable_agencies(request.user))]
+        rows = [
+            listfile.row_from_item(item, item.materials.all(), item.themes.all())
+            for item in selectors.export_items(agencies=services.editable_agencies(request.user))
+        ]
         body = listfile.write_xlsx(rows) if fmt == "xlsx" else listfile.write_csv(rows)
-        content_type = ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" if fmt == "xlsx"
-                        else "text/csv; charset=utf-8")
+        content_type = (
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            if fmt == "xlsx"
+            else "text/csv; charset=utf-8"
+        )
         response = HttpResponse(body, content_type=content_type)
         response["Content-Disposition"] = f'attachment; filename="catalogue.{fmt}"'
         return response

@@ -34,28 +34,72 @@ MULTI_SPLIT = re.compile(r"\s*[;；]\s*")
 LEVELS = {"国家级": 1, "省级": 2, "市级": 3, "县级": 4, "镇级": 5, "村级": 6}
 CASE_KINDS = {"即办件": CaseKind.INSTANT, "承诺件": CaseKind.PROMISED}
 HANDLING_FORMS = {"窗口办理": HandlingForm.WINDOW, "网上办理": HandlingForm.ONLINE, "快递申请": HandlingForm.MAIL}
-ONLINE_DEPTHS = {"咨询": OnlineDepth.CONSULTATION, "收件": OnlineDepth.RECEIPT, "预审": OnlineDepth.PRE_REVIEW,
-                 "受理": OnlineDepth.ACCEPTANCE, "办理": OnlineDepth.HANDLING, "结果反馈": OnlineDepth.RESULT_FEEDBACK,
-                 "电子证照反馈": OnlineDepth.LICENSE_FEEDBACK, "其他": OnlineDepth.OTHER}
+ONLINE_DEPTHS = {
+    "咨询": OnlineDepth.CONSULTATION,
+    "收件": OnlineDepth.RECEIPT,
+    "预审": OnlineDepth.PRE_REVIEW,
+    "受理": OnlineDepth.ACCEPTANCE,
+    "办理": OnlineDepth.HANDLING,
+    "结果反馈": OnlineDepth.RESULT_FEEDBACK,
+    "电子证照反馈": OnlineDepth.LICENSE_FEEDBACK,
+    "其他": OnlineDepth.OTHER,
+}
 ONLINE_LEVELS = {"Ⅰ级": 1, "Ⅱ级": 2, "Ⅲ级": 3, "Ⅳ级": 4}
-ONLINE_LEVEL_ALIASES = {"Ⅰ": 1, "Ⅱ": 2, "Ⅲ": 3, "Ⅳ": 4, "I": 1, "II": 2, "III": 3, "IV": 4, "I级": 1, "II级": 2,
-                        "III级": 3, "IV级": 4, "1": 1, "2": 2, "3": 3, "4": 4}
-SERVICE_OBJECTS = {"自然人": ServiceObject.NATURAL_PERSON, "企业法人": ServiceObject.ENTERPRISE,
-                   "事业单位法人": ServiceObject.INSTITUTION, "社会组织法人": ServiceObject.SOCIAL_ORGANISATION,
-                   "非法人企业": ServiceObject.UNINCORPORATED, "行政机关": ServiceObject.GOVERNMENT,
-                   "其他组织": ServiceObject.OTHER}
-RESULT_TYPES = {"证照": ResultType.LICENSE, "批文": ResultType.APPROVAL, "其他": ResultType.OTHER,
-                "无": ResultType.NONE}
-REFORM_MODES = {"取消审批": ReformMode.CANCELLED, "审批改备案": ReformMode.FILING, "告知承诺": ReformMode.COMMITMENT,
-                "优化审批服务": ReformMode.OPTIMISED}
+ONLINE_LEVEL_ALIASES = {
+    "Ⅰ": 1,
+    "Ⅱ": 2,
+    "Ⅲ": 3,
+    "Ⅳ": 4,
+    "I": 1,
+    "II": 2,
+    "III": 3,
+    "IV": 4,
+    "I级": 1,
+    "II级": 2,
+    "III级": 3,
+    "IV级": 4,
+    "1": 1,
+    "2": 2,
+    "3": 3,
+    "4": 4,
+}
+SERVICE_OBJECTS = {
+    "自然人": ServiceObject.NATURAL_PERSON,
+    "企业法人": ServiceObject.ENTERPRISE,
+    "事业单位法人": ServiceObject.INSTITUTION,
+    "社会组织法人": ServiceObject.SOCIAL_ORGANISATION,
+    "非法人企业": ServiceObject.UNINCORPORATED,
+    "行政机关": ServiceObject.GOVERNMENT,
+    "其他组织": ServiceObject.OTHER,
+}
+RESULT_TYPES = {
+    "证照": ResultType.LICENSE,
+    "批文": ResultType.APPROVAL,
+    "其他": ResultType.OTHER,
+    "无": ResultType.NONE,
+}
+REFORM_MODES = {
+    "取消审批": ReformMode.CANCELLED,
+    "审批改备案": ReformMode.FILING,
+    "告知承诺": ReformMode.COMMITMENT,
+    "优化审批服务": ReformMode.OPTIMISED,
+}
 FOCUS_AREAS = {"高频": "is_high_frequency", "投资建设": "is_investment", "便民": "is_convenience"}
-MATERIAL_TYPES = {"原件": MaterialType.ORIGINAL, "复印件": MaterialType.COPY,
-                  "原件和复印件": MaterialType.ORIGINAL_AND_COPY, "电子证照": MaterialType.E_LICENSE,
-                  "申请表": MaterialType.FORM}
+MATERIAL_TYPES = {
+    "原件": MaterialType.ORIGINAL,
+    "复印件": MaterialType.COPY,
+    "原件和复印件": MaterialType.ORIGINAL_AND_COPY,
+    "电子证照": MaterialType.E_LICENSE,
+    "申请表": MaterialType.FORM,
+}
 MATERIAL_FORMS = {"纸质": MaterialForm.PAPER, "电子": MaterialForm.ELECTRONIC, "纸质或电子": MaterialForm.EITHER}
 NECESSITIES = {"必要": Necessity.REQUIRED, "非必要": Necessity.OPTIONAL, "容缺后补": Necessity.DEFERRABLE}
-MATERIAL_SOURCES = {"申请人自备": MaterialSource.APPLICANT, "政府部门核发": MaterialSource.GOVERNMENT,
-                    "调取电子证照库": MaterialSource.LICENSE_LIBRARY, "在线填报": MaterialSource.ONLINE_FORM}
+MATERIAL_SOURCES = {
+    "申请人自备": MaterialSource.APPLICANT,
+    "政府部门核发": MaterialSource.GOVERNMENT,
+    "调取电子证照库": MaterialSource.LICENSE_LIBRARY,
+    "在线填报": MaterialSource.ONLINE_FORM,
+}
 YES = {"是", "y", "yes", "true", "1"}
 NO = {"否", "n", "no", "false", "0", ""}
 
@@ -67,36 +111,120 @@ THEME_COLUMNS = {
 
 # Header → model field, for the columns that map one to one. The order is the export order.
 TEXT_COLUMNS = {
-    "事项名称": "name", "基本编码": "base_code", "实施编码": "impl_code", "设定依据": "legal_basis",
-    "法定时限说明": "legal_days_note", "承诺时限说明": "promised_days_note", "必须现场办理原因": "visits_reason",
-    "收费项目": "fee_items", "收费标准": "fee_standard", "收费依据": "fee_basis", "办理地点": "address",
-    "办理时间": "office_hours", "受理条件": "conditions", "特别程序": "special_procedures",
-    "办理结果名称": "result_name", "咨询电话": "consult_phone", "监督投诉电话": "complaint_phone",
-    "行政复议": "remedy_review", "行政诉讼": "remedy_litigation", "常见问题": "faq",
+    "事项名称": "name",
+    "基本编码": "base_code",
+    "实施编码": "impl_code",
+    "设定依据": "legal_basis",
+    "法定时限说明": "legal_days_note",
+    "承诺时限说明": "promised_days_note",
+    "必须现场办理原因": "visits_reason",
+    "收费项目": "fee_items",
+    "收费标准": "fee_standard",
+    "收费依据": "fee_basis",
+    "办理地点": "address",
+    "办理时间": "office_hours",
+    "受理条件": "conditions",
+    "特别程序": "special_procedures",
+    "办理结果名称": "result_name",
+    "咨询电话": "consult_phone",
+    "监督投诉电话": "complaint_phone",
+    "行政复议": "remedy_review",
+    "行政诉讼": "remedy_litigation",
+    "常见问题": "faq",
 }
 BOOL_COLUMNS = {
-    "是否网上办理": "online_available", "是否支持移动端": "mobile_available", "是否收费": "fee_required",
-    "是否支持网上支付": "online_payment", "支持材料邮寄": "mail_materials", "支持结果快递": "mail_results",
-    "支持预约办理": "appointment", "支持自助终端": "kiosk",
+    "是否网上办理": "online_available",
+    "是否支持移动端": "mobile_available",
+    "是否收费": "fee_required",
+    "是否支持网上支付": "online_payment",
+    "支持材料邮寄": "mail_materials",
+    "支持结果快递": "mail_results",
+    "支持预约办理": "appointment",
+    "支持自助终端": "kiosk",
 }
 HEADERS = [
-    "事项名称", "基本编码", "实施编码", "事项类型", "实施主体", "实施主体编码", "原实施部门", "行使层级", "设定依据",
-    "法定办结时限", "法定时限说明", "承诺办结时限", "承诺时限说明", "办件类型", "办理形式", "到办事现场次数",
-    "必须现场办理原因", "网上办理深度", "网办深度等级", "是否网上办理", "是否支持移动端", "是否收费", "收费项目",
-    "收费标准", "收费依据", "是否支持网上支付", "支持材料邮寄", "支持结果快递", "支持预约办理", "支持自助终端",
-    "服务大厅", "服务窗口", "办理地点", "办理时间", "受理条件", "特别程序", "服务对象", "自然人主题", "法人主题",
-    "生命周期", "办理结果类型", "办理结果名称", "咨询电话", "监督投诉电话", "行政复议", "行政诉讼", "常见问题",
-    "证照分离改革方式", "重点领域", "申请材料",
+    "事项名称",
+    "基本编码",
+    "实施编码",
+    "事项类型",
+    "实施主体",
+    "实施主体编码",
+    "原实施部门",
+    "行使层级",
+    "设定依据",
+    "法定办结时限",
+    "法定时限说明",
+    "承诺办结时限",
+    "承诺时限说明",
+    "办件类型",
+    "办理形式",
+    "到办事现场次数",
+    "必须现场办理原因",
+    "网上办理深度",
+    "网办深度等级",
+    "是否网上办理",
+    "是否支持移动端",
+    "是否收费",
+    "收费项目",
+    "收费标准",
+    "收费依据",
+    "是否支持网上支付",
+    "支持材料邮寄",
+    "支持结果快递",
+    "支持预约办理",
+    "支持自助终端",
+    "服务大厅",
+    "服务窗口",
+    "办理地点",
+    "办理时间",
+    "受理条件",
+    "特别程序",
+    "服务对象",
+    "自然人主题",
+    "法人主题",
+    "生命周期",
+    "办理结果类型",
+    "办理结果名称",
+    "咨询电话",
+    "监督投诉电话",
+    "行政复议",
+    "行政诉讼",
+    "常见问题",
+    "证照分离改革方式",
+    "重点领域",
+    "申请材料",
 ]
-REQUIRED = {"事项名称", "基本编码", "事项类型", "实施主体", "行使层级", "设定依据", "承诺办结时限", "办件类型",
-            "办理形式", "到办事现场次数", "网上办理深度", "网办深度等级", "受理条件", "服务对象", "办理结果类型",
-            "咨询电话", "监督投诉电话"}
+REQUIRED = {
+    "事项名称",
+    "基本编码",
+    "事项类型",
+    "实施主体",
+    "行使层级",
+    "设定依据",
+    "承诺办结时限",
+    "办件类型",
+    "办理形式",
+    "到办事现场次数",
+    "网上办理深度",
+    "网办深度等级",
+    "受理条件",
+    "服务对象",
+    "办理结果类型",
+    "咨询电话",
+    "监督投诉电话",
+}
 
 # Where a model field's consistency error shows in the file.
 FIELD_COLUMNS = {v: k for k, v in {**TEXT_COLUMNS, **BOOL_COLUMNS}.items()} | {
-    "promised_days": "承诺办结时限", "visits_required": "到办事现场次数", "legal_days": "法定办结时限",
-    "item_type": "事项类型", "agency": "实施主体", "level": "行使层级", "case_kind": "办件类型",
-    "online_level": "网办深度等级", "result_type": "办理结果类型",
+    "promised_days": "承诺办结时限",
+    "visits_required": "到办事现场次数",
+    "legal_days": "法定办结时限",
+    "item_type": "事项类型",
+    "agency": "实施主体",
+    "level": "行使层级",
+    "case_kind": "办件类型",
+    "online_level": "网办深度等级",
+    "result_type": "办理结果类型",
 }
 
 
@@ -270,9 +398,18 @@ def parse_row(row: dict[str, str], lookups: Lookups) -> ParsedRow:
         for attr, messages in item.consistency_errors().items():
             for message in messages:
                 err((FIELD_COLUMNS.get(attr, attr), str(message)))
-        for attr, limit in (("name", 200), ("result_name", 200), ("address", 300), ("office_hours", 300),
-                            ("legal_days_note", 500), ("promised_days_note", 500), ("consult_phone", 100),
-                            ("complaint_phone", 100), ("remedy_review", 300), ("remedy_litigation", 300)):
+        for attr, limit in (
+            ("name", 200),
+            ("result_name", 200),
+            ("address", 300),
+            ("office_hours", 300),
+            ("legal_days_note", 500),
+            ("promised_days_note", 500),
+            ("consult_phone", 100),
+            ("complaint_phone", 100),
+            ("remedy_review", 300),
+            ("remedy_litigation", 300),
+        ):
             if len(getattr(item, attr)) > limit:
                 err((FIELD_COLUMNS[attr], f"不能超过{limit}个字符"))
     return parsed
@@ -289,9 +426,13 @@ def _parse_materials(text: str, err) -> list[MaterialSpec]:
             continue
         name, mtype, form, necessity, source, copies, notes = parts
         problems = [
-            f"{label}“{value}”不是可选值" for label, value, vocab in (
-                ("材料类型", mtype, MATERIAL_TYPES), ("材料形式", form, MATERIAL_FORMS),
-                ("必要性", necessity, NECESSITIES), ("来源渠道", source, MATERIAL_SOURCES))
+            f"{label}“{value}”不是可选值"
+            for label, value, vocab in (
+                ("材料类型", mtype, MATERIAL_TYPES),
+                ("材料形式", form, MATERIAL_FORMS),
+                ("必要性", necessity, NECESSITIES),
+                ("来源渠道", source, MATERIAL_SOURCES),
+            )
             if value not in vocab
         ]
         if not name:
@@ -301,11 +442,18 @@ def _parse_materials(text: str, err) -> list[MaterialSpec]:
         if problems:
             err(("申请材料", f"第{number}项材料：" + "；".join(problems)))
             continue
-        materials.append(MaterialSpec(
-            name=name, material_type=MATERIAL_TYPES[mtype], form=MATERIAL_FORMS[form],
-            necessity=NECESSITIES[necessity], source=MATERIAL_SOURCES[source], copies=int(copies), notes=notes,
-            order=len(materials) + 1,
-        ))
+        materials.append(
+            MaterialSpec(
+                name=name,
+                material_type=MATERIAL_TYPES[mtype],
+                form=MATERIAL_FORMS[form],
+                necessity=NECESSITIES[necessity],
+                source=MATERIAL_SOURCES[source],
+                copies=int(copies),
+                notes=notes,
+                order=len(materials) + 1,
+            )
+        )
     return materials
 
 
@@ -321,31 +469,42 @@ def row_from_item(item: ServiceItem, materials, themes) -> dict[str, str]:
     """The canonical row of an item: what export writes and what the importer compares against."""
     row = {header: getattr(item, attr) or "" for header, attr in TEXT_COLUMNS.items()}
     row.update({header: _yes_no(getattr(item, attr)) for header, attr in BOOL_COLUMNS.items()})
-    row.update({
-        "事项类型": f"{item.item_type.code} {item.item_type.name}",
-        "实施主体": item.agency.name,
-        "实施主体编码": item.agency.credit_code,
-        "原实施部门": item.transferred_from.name if item.transferred_from_id else "",
-        "行使层级": _label(LEVELS, item.level),
-        "法定办结时限": "" if item.legal_days is None else str(item.legal_days),
-        "承诺办结时限": str(item.promised_days),
-        "办件类型": _label(CASE_KINDS, item.case_kind),
-        "办理形式": "；".join(_label(HANDLING_FORMS, v) for v in item.handling_forms),
-        "到办事现场次数": str(item.visits_required),
-        "网上办理深度": "；".join(_label(ONLINE_DEPTHS, v) for v in item.online_depth),
-        "网办深度等级": _label(ONLINE_LEVELS, item.online_level),
-        "服务大厅": item.hall.name if item.hall_id else "",
-        "服务窗口": item.window.name if item.window_id else "",
-        "服务对象": "；".join(_label(SERVICE_OBJECTS, v) for v in item.service_objects),
-        "办理结果类型": _label(RESULT_TYPES, item.result_type),
-        "证照分离改革方式": _label(REFORM_MODES, item.reform_mode),
-        "重点领域": "；".join(label for label, attr in FOCUS_AREAS.items() if getattr(item, attr)),
-        "申请材料": "\n".join(
-            "|".join([m.name, _label(MATERIAL_TYPES, m.material_type), _label(MATERIAL_FORMS, m.form),
-                      _label(NECESSITIES, m.necessity), _label(MATERIAL_SOURCES, m.source), str(m.copies), m.notes])
-            for m in sorted(materials, key=lambda m: m.order)
-        ),
-    })
+    row.update(
+        {
+            "事项类型": f"{item.item_type.code} {item.item_type.name}",
+            "实施主体": item.agency.name,
+            "实施主体编码": item.agency.credit_code,
+            "原实施部门": item.transferred_from.name if item.transferred_from_id else "",
+            "行使层级": _label(LEVELS, item.level),
+            "法定办结时限": "" if item.legal_days is None else str(item.legal_days),
+            "承诺办结时限": str(item.promised_days),
+            "办件类型": _label(CASE_KINDS, item.case_kind),
+            "办理形式": "；".join(_label(HANDLING_FORMS, v) for v in item.handling_forms),
+            "到办事现场次数": str(item.visits_required),
+            "网上办理深度": "；".join(_label(ONLINE_DEPTHS, v) for v in item.online_depth),
+            "网办深度等级": _label(ONLINE_LEVELS, item.online_level),
+            "服务大厅": item.hall.name if item.hall_id else "",
+            "服务窗口": item.window.name if item.window_id else "",
+            "服务对象": "；".join(_label(SERVICE_OBJECTS, v) for v in item.service_objects),
+            "办理结果类型": _label(RESULT_TYPES, item.result_type),
+            "证照分离改革方式": _label(REFORM_MODES, item.reform_mode),
+            "重点领域": "；".join(label for label, attr in FOCUS_AREAS.items() if getattr(item, attr)),
+            "申请材料": "\n".join(
+                "|".join(
+                    [
+                        m.name,
+                        _label(MATERIAL_TYPES, m.material_type),
+                        _label(MATERIAL_FORMS, m.form),
+                        _label(NECESSITIES, m.necessity),
+                        _label(MATERIAL_SOURCES, m.source),
+                        str(m.copies),
+                        m.notes,
+                    ]
+                )
+                for m in sorted(materials, key=lambda m: m.order)
+            ),
+        }
+    )
     for header, (audience, kind) in THEME_COLUMNS.items():
         names = [t for t in themes if t.kind == kind and (audience is None or t.audience == audience)]
         row[header] = "；".join(t.name for t in sorted(names, key=lambda t: (t.display_order, t.pk or 0)))

@@ -85,7 +85,7 @@ def terms_for(item: ServiceItem, theme_names=()) -> dict[str, int]:
         add(initials, NAME)
     for size in (1, 2):
         for i in range(len(name) - size + 1):
-            add(name[i:i + size], NAME)
+            add(name[i : i + size], NAME)
 
     others = [item.agency.name, item.result_name, item.item_type.name, *theme_names]
     for text in filter(None, others):
@@ -129,23 +129,37 @@ def split_cjk(tokens: list[str]) -> list[str]:
     return list(dict.fromkeys(out))[:8]
 
 
-def ranked_matches(tokens: list[str], exact: str, item_filter: Q | None = None):
-    """Rows (item_id, best, exact) of the items matching every token, best first.
+def _matches(token: str) -> Q:
+    """A short Chinese token (1–2 characters) equals one of the name's n-grams or a word, so an equality test
+    finds it; anything longer is a prefix of some term."""
+    if len(token) <= 2 and _CJK.search(token):
+        return Q(term=token)
+    return _prefix(token)
 
-    One GROUP BY over the term index; `item_filter` (conditions on the item, prefixed `item__`) adds a join only
-    when the caller filters.
+
+def ranked_matches(tokens: list[str], exact: str, item_filter: Q | None = None):
+    """Rows (item_id, …) of the items matching every token, best first.
+
+    `item_filter` (conditions on the item, prefixed `item__`) adds a join only when the caller filters.
     """
-    terms = SearchTerm.objects.filter(Q.create([_prefix(t) for t in tokens], connector=Q.OR))
+    if len(tokens) == 1 and len(tokens[0]) <= 2 and _CJK.search(tokens[0]):
+        # One row per item and term: the index (term, weight, item) returns them already in rank order, with no
+        # grouping or sorting even when tens of thousands of items contain the characters.
+        rows = SearchTerm.objects.filter(term=tokens[0])
+        if item_filter is not None:
+            rows = rows.filter(item_filter)
+        return rows.values("item_id").order_by("weight", "item_id")
+
+    terms = SearchTerm.objects.filter(Q.create([_matches(t) for t in tokens], connector=Q.OR))
     if item_filter is not None:
         terms = terms.filter(item_filter)
     rows = terms.values("item_id").annotate(
         best=Min("weight"),
-        exact=Max(Case(When(term=exact, weight__lte=1, then=Value(1)), default=Value(0),
-                       output_field=IntegerField())),
+        exact=Max(Case(When(term=exact, weight__lte=1, then=Value(1)), default=Value(0), output_field=IntegerField())),
     )
     if len(tokens) > 1:
         matched = {
-            f"m{i}": Max(Case(When(_prefix(t), then=Value(1)), default=Value(0), output_field=IntegerField()))
+            f"m{i}": Max(Case(When(_matches(t), then=Value(1)), default=Value(0), output_field=IntegerField()))
             for i, t in enumerate(tokens)
         }
         rows = rows.annotate(**matched).filter(**{name: 1 for name in matched})

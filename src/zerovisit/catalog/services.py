@@ -43,9 +43,7 @@ def can_edit_agency(actor, agency: Agency) -> bool:
         return False
     if actor.has_role(Role.CATALOGUE_EDITOR) and agency.pk == actor.agency_id:
         return True
-    return actor.has_role(Role.REGION_CATALOGUE_ADMIN) and agency.region.code.startswith(
-        actor.agency.region.prefix
-    )
+    return actor.has_role(Role.REGION_CATALOGUE_ADMIN) and agency.region.code.startswith(actor.agency.region.prefix)
 
 
 def editable_agencies(actor):
@@ -92,15 +90,17 @@ def _write(item: ServiceItem, *, materials: list[MaterialSpec] | None, themes: I
         item.themes.set(themes)
 
 
-def item_save_draft(*, actor, item: ServiceItem, materials: list[MaterialSpec] | None = None,
-                    themes: Iterable[Theme] | None = None) -> ServiceItem:
+def item_save_draft(
+    *, actor, item: ServiceItem, materials: list[MaterialSpec] | None = None, themes: Iterable[Theme] | None = None
+) -> ServiceItem:
     """Create or change a draft version. A published or superseded version is never changed: call
     item_new_draft() first. Materials and themes are replaced when given, kept when None."""
     if item.pk:
         stored = ServiceItem.objects.select_related("agency__region").get(pk=item.pk)
         if stored.status != ItemStatus.DRAFT:
-            raise Conflict(_("Only a draft can be changed; create a new version of the published item."),
-                           code="item_not_draft")
+            raise Conflict(
+                _("Only a draft can be changed; create a new version of the published item."), code="item_not_draft"
+            )
         _check_can_edit(actor, stored.agency)
     else:
         item.status, item.created_by = ItemStatus.DRAFT, actor if getattr(actor, "pk", None) else None
@@ -109,15 +109,20 @@ def item_save_draft(*, actor, item: ServiceItem, materials: list[MaterialSpec] |
         item.impl_code = item.impl_code or item.expected_impl_code()
         latest = ServiceItem.objects.filter(impl_code=item.impl_code).order_by("-version").first()
         if latest and latest.status == ItemStatus.DRAFT:
-            raise Conflict(_("Item %(code)s already has a draft; change that one.") % {"code": item.impl_code},
-                           code="draft_exists")
+            raise Conflict(
+                _("Item %(code)s already has a draft; change that one.") % {"code": item.impl_code}, code="draft_exists"
+            )
         item.version = latest.version + 1 if latest else 1
     _validate(item)
     try:
         with transaction.atomic():
             _write(item, materials=materials, themes=themes)
-            audit.record(actor=actor, action="catalog.item.save_draft", obj=item,
-                         detail={"impl_code": item.impl_code, "version": item.version})
+            audit.record(
+                actor=actor,
+                action="catalog.item.save_draft",
+                obj=item,
+                detail={"impl_code": item.impl_code, "version": item.version},
+            )
     except IntegrityError as exc:
         raise Conflict(_("Someone else saved this item at the same time; reload and try again.")) from exc
     return item
@@ -128,10 +133,23 @@ def item_new_draft(*, actor, item: ServiceItem) -> ServiceItem:
     _check_can_edit(actor, item.agency)
     if item.status != ItemStatus.PUBLISHED:
         raise Conflict(_("A new version is made from the published version."), code="item_not_published")
-    draft = ServiceItem(**{f.attname: getattr(item, f.attname) for f in ServiceItem._meta.concrete_fields
-                           if f.name not in COPIED_EXCLUDE})
-    materials = [MaterialSpec(**{f.attname: getattr(m, f.attname) for f in MaterialSpec._meta.concrete_fields
-                                 if f.name not in ("id", "item")}) for m in item.materials.all()]
+    draft = ServiceItem(
+        **{
+            f.attname: getattr(item, f.attname)
+            for f in ServiceItem._meta.concrete_fields
+            if f.name not in COPIED_EXCLUDE
+        }
+    )
+    materials = [
+        MaterialSpec(
+            **{
+                f.attname: getattr(m, f.attname)
+                for f in MaterialSpec._meta.concrete_fields
+                if f.name not in ("id", "item")
+            }
+        )
+        for m in item.materials.all()
+    ]
     return item_save_draft(actor=actor, item=draft, materials=materials, themes=list(item.themes.all()))
 
 
@@ -141,8 +159,12 @@ def item_discard_draft(*, actor, item: ServiceItem) -> None:
     _check_can_edit(actor, item.agency)
     if item.status != ItemStatus.DRAFT:
         raise Conflict(_("Only a draft can be discarded."), code="item_not_draft")
-    audit.record(actor=actor, action="catalog.item.discard_draft", obj=item,
-                 detail={"impl_code": item.impl_code, "version": item.version})
+    audit.record(
+        actor=actor,
+        action="catalog.item.discard_draft",
+        obj=item,
+        detail={"impl_code": item.impl_code, "version": item.version},
+    )
     item.delete()
 
 
@@ -162,8 +184,12 @@ def item_publish(*, actor, item: ServiceItem) -> ServiceItem:
     item.status, item.published_at = ItemStatus.PUBLISHED, timezone.now()
     item.save(update_fields=["status", "published_at", "updated_at"])
     search.index_items([ServiceItem.objects.select_related("agency", "item_type").get(pk=item.pk)])
-    audit.record(actor=actor, action="catalog.item.publish", obj=item,
-                 detail={"impl_code": item.impl_code, "version": item.version})
+    audit.record(
+        actor=actor,
+        action="catalog.item.publish",
+        obj=item,
+        detail={"impl_code": item.impl_code, "version": item.version},
+    )
     return item
 
 
@@ -189,8 +215,14 @@ class ImportReport:
         return [f"第{row}行 [{column}] {message}" for row, column, message in self.problems]
 
 
-def catalogue_import(*, actor, rows: list[tuple[int, dict]], publish: bool = True, dry_run: bool = False,
-                     progress: Callable[[int], None] | None = None) -> ImportReport:
+def catalogue_import(
+    *,
+    actor,
+    rows: list[tuple[int, dict]],
+    publish: bool = True,
+    dry_run: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> ImportReport:
     """Import implementation-list rows: validate every row, then write all of them or none.
 
     A row equal to the item's current version changes nothing; a changed row becomes a new version (published
@@ -221,10 +253,13 @@ def catalogue_import(*, actor, rows: list[tuple[int, dict]], publish: bool = Tru
     for parsed in parsed_rows:
         existing = current.get(parsed.item.impl_code)
         incoming = listfile.row_from_item(parsed.item, parsed.materials, parsed.themes)
-        if existing and listfile.row_from_item(existing, existing.materials.all(), existing.themes.all()) == incoming:
-            if not (publish and existing.status == ItemStatus.DRAFT):
-                report.unchanged += 1
-                continue
+        same = (
+            existing and listfile.row_from_item(existing, existing.materials.all(), existing.themes.all()) == incoming
+        )
+        # An unchanged row still publishes a waiting draft when the import publishes.
+        if same and not (publish and existing.status == ItemStatus.DRAFT):
+            report.unchanged += 1
+            continue
         changes.append((parsed, existing))
         if existing:
             report.updated += 1
@@ -245,8 +280,12 @@ def catalogue_import(*, actor, rows: list[tuple[int, dict]], publish: bool = Tru
                 item_save_draft(actor=actor, item=item, materials=parsed.materials, themes=parsed.themes)
             if publish:
                 item_publish(actor=actor, item=item)
-        audit.record(actor=actor, action="catalog.import", object_type="catalog.serviceitem",
-                     detail={"rows": report.total, "created": report.created, "updated": report.updated})
+        audit.record(
+            actor=actor,
+            action="catalog.import",
+            object_type="catalog.serviceitem",
+            detail={"rows": report.total, "created": report.created, "updated": report.updated},
+        )
     report.written = True
     return report
 
@@ -255,11 +294,13 @@ def _current_versions(impl_codes: list[str]) -> dict[str, ServiceItem]:
     """The newest non-superseded version of each code, loaded with everything row_from_item() reads."""
     found: dict[str, ServiceItem] = {}
     for start in range(0, len(impl_codes), 500):
-        chunk = impl_codes[start:start + 500]
+        chunk = impl_codes[start : start + 500]
         versions = (
-            ServiceItem.objects.filter(impl_code__in=chunk).exclude(status=ItemStatus.SUPERSEDED)
+            ServiceItem.objects.filter(impl_code__in=chunk)
+            .exclude(status=ItemStatus.SUPERSEDED)
             .select_related("agency", "item_type", "transferred_from", "hall", "window")
-            .prefetch_related("materials", "themes").order_by("impl_code", "version")
+            .prefetch_related("materials", "themes")
+            .order_by("impl_code", "version")
         )
         for version in versions:
             found[version.impl_code] = version  # the later (draft) version wins

@@ -12,15 +12,33 @@ GENESIS = "0" * 64
 
 def _digest(prev_hash: str, entry: AuditEntry) -> str:
     payload = json.dumps(
-        [prev_hash, entry.actor_id, entry.actor_label, entry.action, entry.object_type, entry.object_id,
-         entry.result, entry.detail],
-        ensure_ascii=False, sort_keys=True, default=str,
+        [
+            prev_hash,
+            entry.actor_id,
+            entry.actor_label,
+            entry.action,
+            entry.object_type,
+            entry.object_id,
+            entry.result,
+            entry.detail,
+        ],
+        ensure_ascii=False,
+        sort_keys=True,
+        default=str,
     )
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
-def record(*, actor, action: str, obj=None, object_type: str = "", object_id: str = "", result: str = "ok",
-           detail: dict | None = None) -> AuditEntry:
+def record(
+    *,
+    actor,
+    action: str,
+    obj=None,
+    object_type: str = "",
+    object_id: str = "",
+    result: str = "ok",
+    detail: dict | None = None,
+) -> AuditEntry:
     """Append one entry. Call inside the transaction of the change it records, so both land or neither."""
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
@@ -30,7 +48,11 @@ def record(*, actor, action: str, obj=None, object_type: str = "", object_id: st
         entry = AuditEntry(
             actor=actor if getattr(actor, "pk", None) else None,
             actor_label=getattr(actor, "username", "") or "system",
-            action=action, object_type=object_type, object_id=object_id, result=result, detail=detail or {},
+            action=action,
+            object_type=object_type,
+            object_id=object_id,
+            result=result,
+            detail=detail or {},
             prev_hash=head.last_hash,
         )
         entry.hash = _digest(head.last_hash, entry)

@@ -37,3 +37,6 @@ class AuditChainHead(models.Model):
     """A single row locked while an entry is appended, so concurrent writers cannot fork the chain."""
 
     last_hash = models.CharField(max_length=64, default="0" * 64)
+
+    def __str__(self):
+        return self.last_hash

@@ -46,8 +46,12 @@ REGIONS = [
 CREDIT_PREFIX = {"public_institution": "12", "other": "13", "village": "54"}
 
 HALLS = [
-    ("320300000000", "徐州市政务服务中心", "徐州市新城区元和路1号", ["综合受理窗口", "市场准入窗口", "投资建设窗口",
-                                                                       "社会事务窗口", "政务专递窗口"]),
+    (
+        "320300000000",
+        "徐州市政务服务中心",
+        "徐州市新城区元和路1号",
+        ["综合受理窗口", "市场准入窗口", "投资建设窗口", "社会事务窗口", "政务专递窗口"],
+    ),
     ("320382000000", "邳州市政务服务中心", "邳州市青年路与珠江路交叉口", ["综合受理窗口", "审批局窗口"]),
     ("320312000000", "铜山区政务服务中心", "徐州市铜山区北京南路26号", ["综合受理窗口", "审批局窗口"]),
     ("320381000000", "新沂市政务服务中心", "新沂市北京东路1号", ["综合受理窗口"]),
@@ -88,13 +92,19 @@ def load_organisation() -> None:
             code=code, defaults={"name": name, "level": level, "is_functional_zone": zone, "parent": parent}
         )
     for index, (region_code, name, kind) in enumerate(agency_rows(), start=1):
-        Agency.objects.update_or_create(name=name, defaults={
-            "credit_code": credit_code(index, region_code, kind), "region": regions[region_code], "kind": kind,
-            "display_order": index,
-        })
+        Agency.objects.update_or_create(
+            name=name,
+            defaults={
+                "credit_code": credit_code(index, region_code, kind),
+                "region": regions[region_code],
+                "kind": kind,
+                "display_order": index,
+            },
+        )
     for region_code, name, address, windows in HALLS:
         hall, _ = ServiceHall.objects.update_or_create(
-            region=regions[region_code], name=name,
+            region=regions[region_code],
+            name=name,
             defaults={"address": address, "opening_hours": HOURS, "phone": "12345"},
         )
         for window in windows:
@@ -105,10 +115,15 @@ def load_organisation() -> None:
 def load_users() -> list[tuple[str, str]]:
     accounts = []
     for username, display_name, agency_name, roles, superuser in USERS:
-        user, created = User.objects.get_or_create(username=username, defaults={
-            "display_name": display_name, "is_superuser": superuser, "is_staff": superuser or bool(agency_name),
-            "agency": Agency.objects.get(name=agency_name) if agency_name else None,
-        })
+        user, created = User.objects.get_or_create(
+            username=username,
+            defaults={
+                "display_name": display_name,
+                "is_superuser": superuser,
+                "is_staff": superuser or bool(agency_name),
+                "agency": Agency.objects.get(name=agency_name) if agency_name else None,
+            },
+        )
         if created:
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])

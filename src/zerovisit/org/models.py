@@ -18,19 +18,24 @@ class Level(models.IntegerChoices):
 
 # How many leading digits of the 12-digit statistical division code identify a region of each level; the rest are
 # zeros. A region's subtree is then every code that starts with its prefix, which an index answers directly.
-PREFIX_LENGTH = {Level.NATIONAL: 0, Level.PROVINCE: 2, Level.CITY: 4, Level.COUNTY: 6, Level.TOWN: 9,
-                 Level.VILLAGE: 12}
+PREFIX_LENGTH = {Level.NATIONAL: 0, Level.PROVINCE: 2, Level.CITY: 4, Level.COUNTY: 6, Level.TOWN: 9, Level.VILLAGE: 12}
 
 
 class Region(models.Model):
-    code = models.CharField(_("division code"), max_length=12, unique=True,
-                            help_text=_("12-digit statistical division code, e.g. 320300000000 for Xuzhou."))
+    code = models.CharField(
+        _("division code"),
+        max_length=12,
+        unique=True,
+        help_text=_("12-digit statistical division code, e.g. 320300000000 for Xuzhou."),
+    )
     name = models.CharField(_("name"), max_length=100)
     level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices)
-    is_functional_zone = models.BooleanField(_("functional zone"), default=False,
-                                             help_text=_("Development or high-tech zone that owns items."))
-    parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="children",
-                               verbose_name=_("parent"))
+    is_functional_zone = models.BooleanField(
+        _("functional zone"), default=False, help_text=_("Development or high-tech zone that owns items.")
+    )
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children", verbose_name=_("parent")
+    )
 
     class Meta:
         verbose_name = _("region")
@@ -47,7 +52,7 @@ class Region(models.Model):
     def clean(self):
         if not (len(self.code) == 12 and self.code.isdigit()):
             raise ValidationError({"code": _("A division code has exactly 12 digits.")})
-        if self.level and self.code[PREFIX_LENGTH[self.level]:].strip("0"):
+        if self.level and self.code[PREFIX_LENGTH[self.level] :].strip("0"):
             raise ValidationError({"code": _("Digits beyond this level's part of the code must be zeros.")})
         if self.parent and not self.code.startswith(self.parent.prefix):
             raise ValidationError({"parent": _("A region's code must start with its parent's code.")})
@@ -72,7 +77,8 @@ class Agency(models.Model):
     short_name = models.CharField(_("short name"), max_length=50, blank=True)
     credit_code = models.CharField(_("unified social credit code"), max_length=18, unique=True)
     credit_code_override = models.BooleanField(
-        _("check character verified by staff"), default=False,
+        _("check character verified by staff"),
+        default=False,
         help_text=_("Some early codes are legal yet fail the check character; tick after verifying the code."),
     )
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="agencies", verbose_name=_("region"))
@@ -93,14 +99,22 @@ class Agency(models.Model):
         code = (self.credit_code or "").upper()
         self.credit_code = code
         if not identity.credit_code_is_well_formed(code):
-            raise ValidationError({"credit_code": _(
-                "A unified social credit code has 18 characters from 0-9 and A-Y without I, O, S, V and Z."
-            )})
+            raise ValidationError(
+                {
+                    "credit_code": _(
+                        "A unified social credit code has 18 characters from 0-9 and A-Y without I, O, S, V and Z."
+                    )
+                }
+            )
         if not identity.credit_code_check_passes(code) and not self.credit_code_override:
-            raise ValidationError({"credit_code": _(
-                "The check character does not match. If the code is printed so on the agency's certificate, "
-                "tick “check character verified by staff”."
-            )})
+            raise ValidationError(
+                {
+                    "credit_code": _(
+                        "The check character does not match. If the code is printed so on the agency's certificate, "
+                        "tick “check character verified by staff”."
+                    )
+                }
+            )
 
 
 class ServiceHall(models.Model):
@@ -124,8 +138,9 @@ class ServiceHall(models.Model):
 class Window(models.Model):
     hall = models.ForeignKey(ServiceHall, on_delete=models.CASCADE, related_name="windows", verbose_name=_("hall"))
     name = models.CharField(_("name"), max_length=100)
-    agency = models.ForeignKey(Agency, on_delete=models.SET_NULL, null=True, blank=True, related_name="windows",
-                               verbose_name=_("agency"))
+    agency = models.ForeignKey(
+        Agency, on_delete=models.SET_NULL, null=True, blank=True, related_name="windows", verbose_name=_("agency")
+    )
 
     class Meta:
         verbose_name = _("window")

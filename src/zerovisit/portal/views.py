@@ -13,13 +13,17 @@ PAGE_SIZE = 20
 
 
 def home(request):
-    return render(request, "portal/home.html", {
-        "summary": selectors.catalogue_summary(),
-        "themes": selectors.themes_by_audience(),
-        "agencies": selectors.agencies_with_items(),
-        "high_frequency": selectors.high_frequency_items(),
-        "form": CatalogueQueryForm(),
-    })
+    return render(
+        request,
+        "portal/home.html",
+        {
+            "summary": selectors.catalogue_summary(),
+            "themes": selectors.themes_by_audience(),
+            "agencies": selectors.agencies_with_items(),
+            "high_frequency": selectors.high_frequency_items(),
+            "form": CatalogueQueryForm(),
+        },
+    )
 
 
 def item_list(request):
@@ -31,20 +35,32 @@ def item_list(request):
     page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
-    return render(request, "portal/item_list.html", {
-        "form": form, "page": page, "query_string": params.urlencode(),
-        "elided_pages": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
-    })
+    return render(
+        request,
+        "portal/item_list.html",
+        {
+            "form": form,
+            "page": page,
+            "query_string": params.urlencode(),
+            "elided_pages": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
+        },
+    )
 
 
 def item_guide(request, impl_code):
     item = selectors.published_item(impl_code)
     if item is None:
         raise Http404
-    return render(request, "portal/item_guide.html", {
-        "item": item, "materials": item.materials.all(), "steps": guide.flow_steps(item),
-        "faq": guide.faq_pairs(item.faq),
-    })
+    return render(
+        request,
+        "portal/item_guide.html",
+        {
+            "item": item,
+            "materials": item.materials.all(),
+            "steps": guide.flow_steps(item),
+            "faq": guide.faq_pairs(item.faq),
+        },
+    )
 
 
 def agency_list(request):

@@ -1,7 +1,7 @@
 import pytest
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 
 from .factories import PASSWORD, UserFactory
 

@@ -137,13 +137,21 @@ class ServiceItem(models.Model):
     name = models.CharField(_("item name"), max_length=200)
     base_code = models.CharField(_("base code"), max_length=12, db_index=True)
     item_type = models.ForeignKey(ItemType, on_delete=models.PROTECT, verbose_name=_("item type"))
-    agency = models.ForeignKey("org.Agency", on_delete=models.PROTECT, related_name="items",
-                               verbose_name=_("implementing agency"))
+    agency = models.ForeignKey(
+        "org.Agency", on_delete=models.PROTECT, related_name="items", verbose_name=_("implementing agency")
+    )
     # Copied from the agency: the portal filters by region subtree without a join.
-    region = models.ForeignKey("org.Region", on_delete=models.PROTECT, related_name="items",
-                               verbose_name=_("region"), editable=False)
-    transferred_from = models.ForeignKey("org.Agency", on_delete=models.PROTECT, null=True, blank=True,
-                                         related_name="transferred_items", verbose_name=_("transferred from"))
+    region = models.ForeignKey(
+        "org.Region", on_delete=models.PROTECT, related_name="items", verbose_name=_("region"), editable=False
+    )
+    transferred_from = models.ForeignKey(
+        "org.Agency",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="transferred_items",
+        verbose_name=_("transferred from"),
+    )
     level = models.PositiveSmallIntegerField(_("exercise level"), choices=Level.choices)
     legal_basis = models.TextField(_("legal basis"))
 
@@ -172,10 +180,10 @@ class ServiceItem(models.Model):
     appointment = models.BooleanField(_("appointments"), default=False)
     kiosk = models.BooleanField(_("self-service kiosk"), default=False)
 
-    hall = models.ForeignKey("org.ServiceHall", on_delete=models.PROTECT, null=True, blank=True,
-                             verbose_name=_("service hall"))
-    window = models.ForeignKey("org.Window", on_delete=models.PROTECT, null=True, blank=True,
-                               verbose_name=_("window"))
+    hall = models.ForeignKey(
+        "org.ServiceHall", on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("service hall")
+    )
+    window = models.ForeignKey("org.Window", on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("window"))
     address = models.CharField(_("address"), max_length=300, blank=True)
     office_hours = models.CharField(_("office hours"), max_length=300, blank=True)
 
@@ -199,8 +207,9 @@ class ServiceItem(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     published_at = models.DateTimeField(_("published"), null=True, blank=True, editable=False)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                   editable=False, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="+"
+    )
 
     objects = ServiceItemQuerySet.as_manager()
 
@@ -210,17 +219,25 @@ class ServiceItem(models.Model):
         ordering = ["impl_code", "-version"]
         constraints = [
             models.UniqueConstraint(fields=["impl_code", "version"], name="item_unique_version"),
-            models.UniqueConstraint(fields=["impl_code"], condition=Q(status="published"),
-                                    name="item_one_published_version"),
-            models.UniqueConstraint(fields=["impl_code"], condition=Q(status="draft"),
-                                    name="item_one_draft_version"),
-            models.CheckConstraint(condition=Q(legal_days__isnull=True) | Q(promised_days__lte=models.F("legal_days")),
-                                   name="item_promised_within_legal"),
+            models.UniqueConstraint(
+                fields=["impl_code"], condition=Q(status="published"), name="item_one_published_version"
+            ),
+            models.UniqueConstraint(fields=["impl_code"], condition=Q(status="draft"), name="item_one_draft_version"),
+            models.CheckConstraint(
+                condition=Q(legal_days__isnull=True) | Q(promised_days__lte=models.F("legal_days")),
+                name="item_promised_within_legal",
+            ),
         ]
         indexes = [
             models.Index(fields=["status", "-is_high_frequency", "name"], name="item_status_hf_name"),
             models.Index(fields=["status", "region"], name="item_status_region"),
             models.Index(fields=["status", "agency"], name="item_status_agency"),
+            # Counting a filtered list reads one of these instead of the table.
+            models.Index(fields=["status", "visits_required"], name="item_status_visits"),
+            models.Index(fields=["status", "item_type"], name="item_status_type"),
+            models.Index(fields=["status", "level"], name="item_status_level"),
+            models.Index(fields=["status", "is_investment"], name="item_status_investment"),
+            models.Index(fields=["status", "is_convenience"], name="item_status_convenience"),
         ]
 
     def __str__(self):
@@ -242,8 +259,11 @@ class ServiceItem(models.Model):
             errors.setdefault(field, []).append(message)
 
         if self.legal_days is not None and self.promised_days is not None and self.promised_days > self.legal_days:
-            add("promised_days", _("The promised limit (%(p)s working days) exceeds the legal limit "
-                                   "(%(l)s working days).") % {"p": self.promised_days, "l": self.legal_days})
+            add(
+                "promised_days",
+                _("The promised limit (%(p)s working days) exceeds the legal limit (%(l)s working days).")
+                % {"p": self.promised_days, "l": self.legal_days},
+            )
         if self.case_kind == CaseKind.INSTANT and self.promised_days:
             add("promised_days", _("An instant item (即办件) has a promised limit of 0 working days."))
         if self.case_kind == CaseKind.PROMISED and self.promised_days == 0:
@@ -251,8 +271,10 @@ class ServiceItem(models.Model):
         if self.visits_required and not self.visits_reason.strip():
             add("visits_reason", _("Say why the applicant must come when visits are required."))
         if self.visits_required == 0 and not self.online_available and not self.mail_materials:
-            add("mail_materials", _("An item without visits that cannot be handled online must accept materials "
-                                    "by post."))
+            add(
+                "mail_materials",
+                _("An item without visits that cannot be handled online must accept materials by post."),
+            )
         if self.fee_required and not (self.fee_items.strip() and self.fee_basis.strip()):
             add("fee_basis", _("An item that charges fees needs the fee items and their legal basis."))
         if self.online_level == 4 and self.visits_required:
@@ -262,13 +284,21 @@ class ServiceItem(models.Model):
         if not BASE_CODE_PATTERN.match(self.base_code or ""):
             add("base_code", _("A base code has 12 digits."))
         elif self.item_type_id and not self.base_code.startswith(self.item_type_id):
-            add("base_code", _("The base code must start with the item type code %(code)s.")
-                % {"code": self.item_type_id})
+            add(
+                "base_code",
+                _("The base code must start with the item type code %(code)s.") % {"code": self.item_type_id},
+            )
         if self.agency_id and self.level and BASE_CODE_PATTERN.match(self.base_code or ""):
             expected = self.expected_impl_code()
             if self.impl_code and self.impl_code != expected:
-                add("impl_code", _("The implementation code must be the agency's credit code, the level digit and "
-                                   "the base code: %(expected)s.") % {"expected": expected})
+                add(
+                    "impl_code",
+                    _(
+                        "The implementation code must be the agency's credit code, the level digit and "
+                        "the base code: %(expected)s."
+                    )
+                    % {"expected": expected},
+                )
         return errors
 
     def clean(self):
@@ -289,6 +319,9 @@ class ServiceItem(models.Model):
         return [str(ServiceObject(v).label) for v in self.service_objects]
 
     def focus_area_labels(self) -> list[str]:
-        flags = {FocusArea.HIGH_FREQUENCY: self.is_high_frequency, FocusArea.INVESTMENT: self.is_investment,
-                 FocusArea.CONVENIENCE: self.is_convenience}
+        flags = {
+            FocusArea.HIGH_FREQUENCY: self.is_high_frequency,
+            FocusArea.INVESTMENT: self.is_investment,
+            FocusArea.CONVENIENCE: self.is_convenience,
+        }
         return [str(area.label) for area, on in flags.items() if on]

@@ -38,8 +38,9 @@ def material_upload_path(instance, filename):
 class MaterialSpec(models.Model):
     """申请材料: one material an item asks for. Belongs to one item version, so it changes only with a new one."""
 
-    item = models.ForeignKey("catalog.ServiceItem", on_delete=models.CASCADE, related_name="materials",
-                             verbose_name=_("item"))
+    item = models.ForeignKey(
+        "catalog.ServiceItem", on_delete=models.CASCADE, related_name="materials", verbose_name=_("item")
+    )
     name = models.CharField(_("name"), max_length=200)
     material_type = models.CharField(_("material type"), max_length=20, choices=MaterialType.choices)
     form = models.CharField(_("form"), max_length=12, choices=MaterialForm.choices)

@@ -18,7 +18,13 @@ class SearchTerm(models.Model):
     class Meta:
         indexes = [
             # text_pattern ops let PostgreSQL answer LIKE 'x%' from the index whatever the database's collation.
-            models.Index(fields=["term", "weight", "item"], name="searchterm_prefix",
-                         opclasses=["varchar_pattern_ops", "int2_ops", "int8_ops"]),
+            models.Index(
+                fields=["term", "weight", "item"],
+                name="searchterm_prefix",
+                opclasses=["varchar_pattern_ops", "int2_ops", "int8_ops"],
+            ),
         ]
         constraints = [models.UniqueConstraint(fields=["item", "term"], name="searchterm_unique")]
+
+    def __str__(self):
+        return self.term

@@ -21,8 +21,11 @@ def api():
 @pytest.mark.django_db
 def test_the_item_list_is_paginated_and_filterable(api):
     for n in range(25):
-        published_item(name=f"事项{n}", item_type_id="20" if n == 0 else "01",
-                       base_code=f"{'20' if n == 0 else '01'}{n + 1:05d}00000")
+        published_item(
+            name=f"事项{n}",
+            item_type_id="20" if n == 0 else "01",
+            base_code=f"{'20' if n == 0 else '01'}{n + 1:05d}00000",
+        )
     page = api.get("/api/v1/items/").json()
     assert page["count"] == 25 and len(page["results"]) == 20 and page["next"]
     assert api.get("/api/v1/items/?type=20").json()["count"] == 1
@@ -82,13 +85,36 @@ def test_anonymous_clients_cannot_write(api):
 
 
 def draft_payload(agency, **extra):
-    return {"name": "新事项", "base_code": "010009000100", "item_type": "01", "agency": agency.pk, "level": 3,
-            "legal_basis": "《行政许可法》", "legal_days": 20, "promised_days": 5, "case_kind": "promised",
-            "handling_forms": ["online"], "online_depth": [1, 2], "online_level": 4, "online_available": True,
-            "conditions": "符合条件", "service_objects": ["enterprise"], "result_type": "none",
-            "consult_phone": "0516-1", "complaint_phone": "12345",
-            "materials": [{"name": "申请表", "material_type": "form", "form": "electronic", "necessity": "required",
-                           "source": "online_form"}], **extra}
+    return {
+        "name": "新事项",
+        "base_code": "010009000100",
+        "item_type": "01",
+        "agency": agency.pk,
+        "level": 3,
+        "legal_basis": "《行政许可法》",
+        "legal_days": 20,
+        "promised_days": 5,
+        "case_kind": "promised",
+        "handling_forms": ["online"],
+        "online_depth": [1, 2],
+        "online_level": 4,
+        "online_available": True,
+        "conditions": "符合条件",
+        "service_objects": ["enterprise"],
+        "result_type": "none",
+        "consult_phone": "0516-1",
+        "complaint_phone": "12345",
+        "materials": [
+            {
+                "name": "申请表",
+                "material_type": "form",
+                "form": "electronic",
+                "necessity": "required",
+                "source": "online_form",
+            }
+        ],
+        **extra,
+    }
 
 
 @pytest.mark.django_db
@@ -134,8 +160,9 @@ def test_a_new_version_of_a_published_item_starts_as_a_draft(api):
 def test_importing_a_file_with_bad_rows_returns_every_problem_and_writes_nothing(api):
     agency = AgencyFactory(name="徐州市测试局")
     api.force_authenticate(editor(agency))
-    data = listfile.write_xlsx([row(), row(基本编码="010001000200", 承诺办结时限="99"),
-                                row(基本编码="010001000300", 是否收费="是")])
+    data = listfile.write_xlsx(
+        [row(), row(基本编码="010001000200", 承诺办结时限="99"), row(基本编码="010001000300", 是否收费="是")]
+    )
     upload = io.BytesIO(data)
     upload.name = "items.xlsx"
     response = api.post("/api/v1/imports/", {"file": upload}, format="multipart")

@@ -70,8 +70,7 @@ def test_the_implementation_code_is_credit_code_level_and_base_code():
 
 @pytest.mark.django_db
 def test_clean_reports_every_rule_at_once():
-    item = ServiceItemFactory.build(legal_days=1, promised_days=2, fee_required=True, visits_required=1,
-                                    online_level=4)
+    item = ServiceItemFactory.build(legal_days=1, promised_days=2, fee_required=True, visits_required=1, online_level=4)
     with pytest.raises(ValidationError) as raised:
         item.clean()
     assert {"promised_days", "fee_basis", "visits_required", "visits_reason"} <= set(raised.value.message_dict)

@@ -25,7 +25,9 @@ def exported_rows():
 
 
 def test_a_clean_file_is_written_and_published(agency):
-    report = services.catalogue_import(actor=None, rows=numbered(row(), row(基本编码="010001000200", 事项名称="营业执照补领")))
+    report = services.catalogue_import(
+        actor=None, rows=numbered(row(), row(基本编码="010001000200", 事项名称="营业执照补领"))
+    )
     assert report.ok and report.written and report.created == 2
     item = ServiceItem.objects.get(name="营业执照补领")
     assert item.status == ItemStatus.PUBLISHED and item.impl_code == f"{agency.credit_code}3010001000200"
@@ -55,7 +57,9 @@ def test_every_problem_of_a_row_is_reported_with_its_column(agency):
 
 
 def test_unknown_columns_and_duplicate_codes_are_reported(agency):
-    report = services.catalogue_import(actor=None, rows=numbered(row(), row(), row(基本编码="010001000200", 备注栏="x")))
+    report = services.catalogue_import(
+        actor=None, rows=numbered(row(), row(), row(基本编码="010001000200", 备注栏="x"))
+    )
     assert (4, "备注栏", "未知的列") in report.problems
     assert (3, "实施编码", f"与第2行重复（{agency.credit_code}3010001000100）") in report.problems
 
@@ -75,7 +79,9 @@ def test_a_changed_row_becomes_a_new_version(agency):
     assert report.updated == 1
     versions = ServiceItem.objects.order_by("version")
     assert [(v.version, v.status, v.promised_days) for v in versions] == [
-        (1, ItemStatus.SUPERSEDED, 5), (2, ItemStatus.PUBLISHED, 3)]
+        (1, ItemStatus.SUPERSEDED, 5),
+        (2, ItemStatus.PUBLISHED, 3),
+    ]
 
 
 def test_a_draft_import_leaves_the_published_version_in_place(agency):
@@ -87,8 +93,12 @@ def test_a_draft_import_leaves_the_published_version_in_place(agency):
 
 @pytest.mark.parametrize("write", [listfile.write_xlsx, listfile.write_csv])
 def test_an_export_imports_back_unchanged(agency, write):
-    services.catalogue_import(actor=None, rows=numbered(row(), row(基本编码="010001000200", 事项名称="营业执照补领",
-                                                                   常见问题="问：要多久？\n答：5个工作日。")))
+    services.catalogue_import(
+        actor=None,
+        rows=numbered(
+            row(), row(基本编码="010001000200", 事项名称="营业执照补领", 常见问题="问：要多久？\n答：5个工作日。")
+        ),
+    )
     data = write(exported_rows())
     rows = listfile.read_rows(data, "x.xlsx" if write is listfile.write_xlsx else "x.csv")
     report = services.catalogue_import(actor=None, rows=rows)

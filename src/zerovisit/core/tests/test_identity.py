@@ -8,13 +8,16 @@ def test_a_valid_id_number_passes(number):
     assert identity.id_number_is_valid(number)
 
 
-@pytest.mark.parametrize("number", [
-    "110105194912310021",  # wrong check character
-    "11010519491331002X",  # month 13
-    "11010519490230002X",  # 30 February
-    "1101051949123100",  # too short
-    "11010519491231002Y",  # not a digit or X
-])
+@pytest.mark.parametrize(
+    "number",
+    [
+        "110105194912310021",  # wrong check character
+        "11010519491331002X",  # month 13
+        "11010519490230002X",  # 30 February
+        "1101051949123100",  # too short
+        "11010519491231002Y",  # not a digit or X
+    ],
+)
 def test_an_invalid_id_number_fails(number):
     assert not identity.id_number_is_valid(number)
 

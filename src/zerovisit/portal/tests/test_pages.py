@@ -11,8 +11,15 @@ from zerovisit.catalog.tests.factories import MaterialSpecFactory, published_ite
 def items(db):
     return [
         published_item(name="个体工商户营业执照核发", is_high_frequency=True),
-        published_item(name="普通护照签发", fee_required=True, fee_items="护照工本费", fee_basis="发改价格〔2017〕1186号",
-                       visits_required=1, visits_reason="现场采集指纹和人像", online_level=3),
+        published_item(
+            name="普通护照签发",
+            fee_required=True,
+            fee_items="护照工本费",
+            fee_basis="发改价格〔2017〕1186号",
+            visits_required=1,
+            visits_reason="现场采集指纹和人像",
+            online_level=3,
+        ),
     ]
 
 
@@ -45,8 +52,20 @@ def test_a_bad_filter_says_what_to_fix(client, items):
 def test_the_guide_shows_every_element(client, items):
     item = items[1]
     page = client.get(f"/items/{item.impl_code}/").content.decode()
-    for text in ("普通护照签发", item.impl_code, "设定依据", "法定办结时限", "20个工作日", "现场采集指纹和人像",
-                 "护照工本费", "发改价格〔2017〕1186号", "0516-83735000", "12345", "受理条件", "申请材料"):
+    for text in (
+        "普通护照签发",
+        item.impl_code,
+        "设定依据",
+        "法定办结时限",
+        "20个工作日",
+        "现场采集指纹和人像",
+        "护照工本费",
+        "发改价格〔2017〕1186号",
+        "0516-83735000",
+        "12345",
+        "受理条件",
+        "申请材料",
+    ):
         assert text in page, text
     assert 'class="flow"' in page
 
@@ -54,8 +73,12 @@ def test_the_guide_shows_every_element(client, items):
 def test_the_guide_offers_blank_forms_and_samples_for_download(client, db):
     item = published_item()
     draft = services.item_new_draft(actor=None, item=item)
-    MaterialSpecFactory(item=draft, name="申请书", blank_form=SimpleUploadedFile("blank.pdf", b"%PDF-1.4 blank"),
-                        sample=SimpleUploadedFile("sample.pdf", b"%PDF-1.4 sample"))
+    MaterialSpecFactory(
+        item=draft,
+        name="申请书",
+        blank_form=SimpleUploadedFile("blank.pdf", b"%PDF-1.4 blank"),
+        sample=SimpleUploadedFile("sample.pdf", b"%PDF-1.4 sample"),
+    )
     services.item_publish(actor=None, item=draft)
     page = client.get(f"/items/{item.impl_code}/").content.decode()
     assert "blank.pdf" in page and "sample.pdf" in page and "download" in page
@@ -94,3 +117,8 @@ def test_the_pages_cost_the_same_queries_for_any_number_of_items(client, db, dja
     url = f"/items/{published_item().impl_code}/"
     with django_assert_max_num_queries(8):
         client.get(url)
+
+
+def test_pages_open_in_chinese_whatever_the_browser_prefers(client, db):
+    page = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert 'lang="zh-hans"' in page

@@ -20,17 +20,21 @@ class Command(BaseCommand):
             raise CommandError("The file must end in .xlsx or .csv.")
         agency_obj = region_obj = None
         if agency:
-            agency_obj = (Agency.objects.filter(credit_code=agency.upper()).first()
-                          or Agency.objects.filter(name=agency).first())
+            agency_obj = (
+                Agency.objects.filter(credit_code=agency.upper()).first() or Agency.objects.filter(name=agency).first()
+            )
             if agency_obj is None:
                 raise CommandError(f"No agency {agency!r}.")
         if region:
             region_obj = Region.objects.filter(code=region).first()
             if region_obj is None:
                 raise CommandError(f"No region {region!r}.")
-        rows = [listfile.row_from_item(item, item.materials.all(), item.themes.all())
-                for item in selectors.export_items(
-                    agencies=Agency.objects.filter(pk=agency_obj.pk) if agency_obj else None, region=region_obj)]
+        rows = [
+            listfile.row_from_item(item, item.materials.all(), item.themes.all())
+            for item in selectors.export_items(
+                agencies=Agency.objects.filter(pk=agency_obj.pk) if agency_obj else None, region=region_obj
+            )
+        ]
         data = listfile.write_xlsx(rows) if suffix == ".xlsx" else listfile.write_csv(rows)
         file.write_bytes(data)
         self.stdout.write(f"{len(rows)} items written to {file}.")

@@ -33,10 +33,13 @@ SUBJECTS = (
     "高龄津贴 老年人优待证 社会团体登记 民办非企业单位登记 宗教活动场所登记 残疾人证"
 ).split()
 ACTIONS = "核发 变更 延续 注销 补办 换发 申请 备案 登记 查询 审核 认定".split()
-QUALIFIERS = [""] + [f"（{q}）" for q in (
-    "新办 首次申请 到期换证 遗失补领 跨省通办 市内迁移 省内迁移 单位申请 个人申请 法人变更 地址变更 名称变更 "
-    "经营范围变更 负责人变更 分支机构 连锁企业 小微企业 告知承诺 简易程序 一般程序"
-).split()]
+QUALIFIERS = [""] + [
+    f"（{q}）"
+    for q in (
+        "新办 首次申请 到期换证 遗失补领 跨省通办 市内迁移 省内迁移 单位申请 个人申请 法人变更 地址变更 名称变更 "
+        "经营范围变更 负责人变更 分支机构 连锁企业 小微企业 告知承诺 简易程序 一般程序"
+    ).split()
+]
 
 
 def _credit_code(n: int, region_code: str) -> str:
@@ -85,8 +88,15 @@ class Command(BaseCommand):
                 defaults={"name": "基准测试县", "level": Level.COUNTY, "parent": city},
             )
             Agency.objects.bulk_create(
-                [Agency(name=f"基准测试部门{n:05d}", credit_code=_credit_code(n, region.code), region=region,
-                        kind="department") for n in range(needed)],
+                [
+                    Agency(
+                        name=f"基准测试部门{n:05d}",
+                        credit_code=_credit_code(n, region.code),
+                        region=region,
+                        kind="department",
+                    )
+                    for n in range(needed)
+                ],
                 ignore_conflicts=True,
             )
             agencies = list(Agency.objects.select_related("region"))
@@ -102,17 +112,37 @@ class Command(BaseCommand):
         level = {Level.CITY: 3, Level.COUNTY: 4, Level.TOWN: 5, Level.VILLAGE: 6}.get(agency.region.level, 3)
         base_code = f"{item_type.code}{n:07d}{rng.randint(0, 999):03d}"
         item = ServiceItem(
-            impl_code=f"{agency.credit_code}{level}{base_code}", version=1, status=ItemStatus.PUBLISHED,
-            name=names[n % len(names)], base_code=base_code, item_type=item_type, agency=agency,
-            region_id=agency.region_id, level=level, legal_basis="《中华人民共和国行政许可法》第三十条",
-            legal_days=legal, promised_days=promised, case_kind="instant" if instant else "promised",
-            handling_forms=["online", "mail"], visits_required=visits,
-            visits_reason="现场核验原件" if visits else "", online_depth=[1, 2, 3, 4, 5, 6],
-            online_level=3 if visits else 4, online_available=True, mobile_available=rng.random() < 0.7,
-            mail_results=True, conditions="符合法定条件的申请人", service_objects=["natural_person", "enterprise"],
-            result_type="license", result_name="批准文书", consult_phone="0516-12345678", complaint_phone="12345",
-            is_high_frequency=rng.random() < 0.05, is_convenience=rng.random() < 0.3,
-            is_investment=rng.random() < 0.1, published_at=timezone.now(),
+            impl_code=f"{agency.credit_code}{level}{base_code}",
+            version=1,
+            status=ItemStatus.PUBLISHED,
+            name=names[n % len(names)],
+            base_code=base_code,
+            item_type=item_type,
+            agency=agency,
+            region_id=agency.region_id,
+            level=level,
+            legal_basis="《中华人民共和国行政许可法》第三十条",
+            legal_days=legal,
+            promised_days=promised,
+            case_kind="instant" if instant else "promised",
+            handling_forms=["online", "mail"],
+            visits_required=visits,
+            visits_reason="现场核验原件" if visits else "",
+            online_depth=[1, 2, 3, 4, 5, 6],
+            online_level=3 if visits else 4,
+            online_available=True,
+            mobile_available=rng.random() < 0.7,
+            mail_results=True,
+            conditions="符合法定条件的申请人",
+            service_objects=["natural_person", "enterprise"],
+            result_type="license",
+            result_name="批准文书",
+            consult_phone="0516-12345678",
+            complaint_phone="12345",
+            is_high_frequency=rng.random() < 0.05,
+            is_convenience=rng.random() < 0.3,
+            is_investment=rng.random() < 0.1,
+            published_at=timezone.now(),
         )
         if errors := item.consistency_errors():
             raise CommandError(f"Generated an inconsistent item {item.impl_code}: {errors}")
@@ -126,11 +156,19 @@ class Command(BaseCommand):
             for pk, code in ServiceItem.objects.filter(impl_code__in=codes).values_list("pk", "impl_code"):
                 codes[code].pk = pk
         MaterialSpec.objects.bulk_create(
-            MaterialSpec(item=i, name=name, material_type=mtype, form="electronic", necessity="required",
-                         source=source, order=order)
+            MaterialSpec(
+                item=i,
+                name=name,
+                material_type=mtype,
+                form="electronic",
+                necessity="required",
+                source=source,
+                order=order,
+            )
             for i in items
             for order, (name, mtype, source) in enumerate(
-                [("申请表", "form", "online_form"), ("营业执照或身份证件", "e_license", "license_library")], 1)
+                [("申请表", "form", "online_form"), ("营业执照或身份证件", "e_license", "license_library")], 1
+            )
         )
         SearchTerm.objects.bulk_create(
             (SearchTerm(item_id=i.pk, term=t, weight=w) for i in items for t, w in search.terms_for(i).items()),

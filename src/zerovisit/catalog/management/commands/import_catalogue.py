@@ -32,13 +32,17 @@ class Command(BaseCommand):
         except listfile.FileFormatError as exc:
             raise CommandError(f"{file}: {exc}") from exc
         with tqdm(total=len(rows), desc="校验", unit="行", disable=options["verbosity"] == 0) as bar:
-            report = services.catalogue_import(actor=actor, rows=rows, publish=not draft, dry_run=dry_run,
-                                               progress=bar.update)
+            report = services.catalogue_import(
+                actor=actor, rows=rows, publish=not draft, dry_run=dry_run, progress=bar.update
+            )
         if not report.ok:
             for line in report.lines():
                 self.stderr.write(line)
-            raise CommandError(f"{len(report.problems)} 处问题，涉及 {len({p[0] for p in report.problems})} 行；"
-                               "未写入任何数据。")
+            raise CommandError(
+                f"{len(report.problems)} 处问题，涉及 {len({p[0] for p in report.problems})} 行；未写入任何数据。"
+            )
         verb = "将" if dry_run else "已"
-        self.stdout.write(f"共 {report.total} 行：{verb}新增 {report.created}，{verb}更新 {report.updated}，"
-                          f"未变化 {report.unchanged}。")
+        self.stdout.write(
+            f"共 {report.total} 行：{verb}新增 {report.created}，{verb}更新 {report.updated}，"
+            f"未变化 {report.unchanged}。"
+        )

@@ -24,14 +24,28 @@ class Command(BaseCommand):
         settings_env = {**os.environ, "DJANGO_SETTINGS_MODULE": "zerovisit.settings"}
         worker = subprocess.Popen([sys.executable, "-m", "zerovisit", "db_worker"], env=settings_env)
         web = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "zerovisit.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2",
-             "--threads", "4", "--access-logfile", "-"],
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "zerovisit.wsgi",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                "2",
+                "--threads",
+                "4",
+                "--access-logfile",
+                "-",
+            ],
             env=settings_env,
         )
-        self.stdout.write(self.style.SUCCESS(
-            f"\nzerovisit is running: http://127.0.0.1:{port}/  (admin: http://127.0.0.1:{port}/{settings.ADMIN_PATH}"
-            f", API: http://127.0.0.1:{port}/api/v1/docs/)\nPress Ctrl+C to stop."
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"\nzerovisit is running: http://127.0.0.1:{port}/  (admin: http://127.0.0.1:{port}/{settings.ADMIN_PATH}"
+                f", API: http://127.0.0.1:{port}/api/v1/docs/)\nPress Ctrl+C to stop."
+            )
+        )
         try:
             web.wait()
         except KeyboardInterrupt:
