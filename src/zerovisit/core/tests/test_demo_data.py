@@ -1,0 +1,38 @@
+"""The demo data loads through the real importer, covers what the demo promises, and loads twice unchanged."""
+
+import pytest
+from django.core.management import call_command
+
+from zerovisit.catalog.models import ItemType, ServiceItem
+from zerovisit.catalog.selectors import catalogue_summary, search_items
+from zerovisit.org.models import Agency, Region
+
+
+@pytest.mark.django_db
+def test_the_demo_loads_completely_and_idempotently(capsys):
+    call_command("load_demo", verbosity=0)
+    assert ServiceItem.objects.published().count() >= 300
+    assert Agency.objects.count() >= 45
+    assert Region.objects.filter(is_functional_zone=True).count() == 2
+    assert Region.objects.filter(code__startswith="3203", level=4, is_functional_zone=False).count() == 10
+    used_types = set(ServiceItem.objects.values_list("item_type", flat=True))
+    assert used_types == set(ItemType.objects.values_list("code", flat=True))
+    assert catalogue_summary()["zero_visit_share"] > 95
+    for name in (
+        "食品经营许可",
+        "公共场所卫生许可",
+        "不动产",
+        "建设工程施工许可",
+        "道路货物运输经营许可",
+        "户口迁移",
+        "护照",
+        "社会保险",
+        "提取住房公积金",
+    ):
+        assert ServiceItem.objects.filter(name__contains=name).exists(), name
+    assert all("营业执照" in item.name for item in search_items("yyzz")[0:10])
+
+    before = list(ServiceItem.objects.values_list("pk", "version", "updated_at"))
+    call_command("load_demo", verbosity=0)
+    assert "0 new, 0 updated" in capsys.readouterr().out
+    assert list(ServiceItem.objects.values_list("pk", "version", "updated_at")) == before
