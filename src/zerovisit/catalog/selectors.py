@@ -42,7 +42,12 @@ class ItemFilters:
             conditions["visits_required"] = 0
         if self.focus in FOCUS_FIELDS:
             conditions[FOCUS_FIELDS[self.focus]] = True
-        return Q(**{prefix + k: v for k, v in conditions.items()}) if conditions else None
+        if not conditions:
+            return None
+        # The status is implied for search (only published items have terms), but naming it lets the item indexes
+        # on (status, …) answer the filter.
+        conditions["status"] = ItemStatus.PUBLISHED
+        return Q(**{prefix + k: v for k, v in conditions.items()})
 
 
 def _list_queryset():

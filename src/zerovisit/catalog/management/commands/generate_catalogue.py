@@ -10,7 +10,7 @@ import itertools
 import random
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from tqdm import tqdm
 
@@ -73,6 +73,11 @@ class Command(BaseCommand):
                 built = [self._item(rng, agencies, types, names, next_code + start + i) for i in range(size)]
                 self._write(built)
                 bar.update(size)
+        if connection.vendor == "postgresql":
+            # Fresh statistics and visibility map after a bulk load, as autovacuum would give them a little later.
+            with connection.cursor() as cursor:
+                for model in (ServiceItem, MaterialSpec, SearchTerm):
+                    cursor.execute(f"VACUUM ANALYZE {model._meta.db_table}")
         self.stdout.write(f"Published items: {ServiceItem.objects.filter(status=ItemStatus.PUBLISHED).count()}.")
 
     def _agencies(self, wanted: int) -> list[Agency]:
