@@ -224,6 +224,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "loggers": {
         "zerovisit": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+        "django": {"handlers": ["console"], "level": "WARNING"},
         "jieba": {"level": "WARNING"},
     },
 }

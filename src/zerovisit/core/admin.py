@@ -16,6 +16,8 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def _may_read(self, request):
         user = request.user
+        if not user.is_authenticated:
+            return False
         return user.is_superuser or user.has_role(Role.AUDITOR) or user.has_role(Role.SECURITY_ADMIN)
 
     def has_module_permission(self, request):

@@ -47,6 +47,7 @@ def test_the_admin_answers_404_outside_its_allowed_networks(rf):
 def test_the_admin_asks_anonymous_visitors_to_log_in(client):
     response = client.get(f"/{settings.ADMIN_PATH}")
     assert response.status_code == 302 and "login" in response.headers["Location"]
+    assert client.get(response.headers["Location"]).status_code == 200
 
 
 @pytest.mark.django_db
