@@ -78,18 +78,23 @@ def main():
             response = client.get(url)
         assert response.status_code == 200, (url, response.status_code, response.content[:300])
         queries_per_request[url] = len(captured)
-    timings = []
+    timings, per_url = [], {url: [] for url in urls}
     for _ in range(args.rounds):
         for url in urls:
             start = time.perf_counter()
             client.get(url)
-            timings.append((time.perf_counter() - start) * 1000)
+            elapsed = (time.perf_counter() - start) * 1000
+            timings.append(elapsed)
+            per_url[url].append(elapsed)
     timings.sort()
     p50 = statistics.median(timings)
     p95 = timings[int(len(timings) * 0.95) - 1]
     print(f"database: {connection.vendor}  items: {args.items}  requests: {len(timings)}")
     print(f"search API p50 {p50:.1f} ms  p95 {p95:.1f} ms  max {timings[-1]:.1f} ms")
     print(f"queries per request: {min(queries_per_request.values())}–{max(queries_per_request.values())}")
+    print("slowest requests (median ms):")
+    for url, values in sorted(per_url.items(), key=lambda kv: -statistics.median(kv[1]))[:5]:
+        print(f"  {statistics.median(values):6.1f}  {url}")
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ from functools import lru_cache
 
 import jieba
 from django.db import connection
-from django.db.models import Case, IntegerField, Max, Min, Q, Value, When
+from django.db.models import Case, Exists, IntegerField, Max, Min, OuterRef, Q, Value, When
 from pypinyin import Style, lazy_pinyin
 
 from .models import SearchTerm, ServiceItem
@@ -150,17 +150,17 @@ def ranked_matches(tokens: list[str], exact: str, item_filter: Q | None = None):
             rows = rows.filter(item_filter)
         return rows.values("item_id").order_by("weight", "item_id")
 
-    terms = SearchTerm.objects.filter(Q.create([_matches(t) for t in tokens], connector=Q.OR))
+    # The rows of the longest (usually the rarest) token, grouped per item; any other token is probed in that
+    # item's own terms through the (item, term) index rather than scanned and grouped as well.
+    driver = max(tokens, key=len)
+    terms = SearchTerm.objects.filter(_matches(driver))
+    for token in tokens:
+        if token != driver:
+            terms = terms.filter(Exists(SearchTerm.objects.filter(_matches(token), item_id=OuterRef("item_id"))))
     if item_filter is not None:
         terms = terms.filter(item_filter)
     rows = terms.values("item_id").annotate(
         best=Min("weight"),
         exact=Max(Case(When(term=exact, weight__lte=1, then=Value(1)), default=Value(0), output_field=IntegerField())),
     )
-    if len(tokens) > 1:
-        matched = {
-            f"m{i}": Max(Case(When(_matches(t), then=Value(1)), default=Value(0), output_field=IntegerField()))
-            for i, t in enumerate(tokens)
-        }
-        rows = rows.annotate(**matched).filter(**{name: 1 for name in matched})
     return rows.order_by("-exact", "best", "item_id")
