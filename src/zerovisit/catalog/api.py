@@ -4,6 +4,8 @@
 from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import generics, mixins, permissions, serializers, status, viewsets
@@ -141,7 +143,7 @@ class ItemViewSet(viewsets.ReadOnlyModelViewSet):
     def retrieve(self, request, impl_code=None):
         item = selectors.published_item(impl_code)
         if item is None:
-            raise NotFound("没有该事项或事项未发布")
+            raise NotFound(_("No published item has this code."))
         return Response(ItemDetailSerializer(item).data)
 
     @extend_schema(responses=MaterialSerializer(many=True))
@@ -149,7 +151,7 @@ class ItemViewSet(viewsets.ReadOnlyModelViewSet):
     def materials(self, request, impl_code=None):
         item = selectors.published_item(impl_code)
         if item is None:
-            raise NotFound("没有该事项或事项未发布")
+            raise NotFound(_("No published item has this code."))
         return Response(MaterialSerializer(item.materials.all(), many=True).data)
 
 
@@ -168,7 +170,7 @@ class SearchView(generics.GenericAPIView):
     def get(self, request):
         query, filters = _query(request)
         if not query.strip():
-            raise DomainError("请输入搜索内容", code="query_required")
+            raise DomainError(_("Enter something to search for."), code="query_required")
         page = self.paginate_queryset(selectors.search_items(query, filters))
         return self.get_paginated_response(ItemSummarySerializer(page, many=True).data)
 
@@ -318,9 +320,9 @@ class ImportView(APIView):
     def post(self, request):
         upload = request.FILES.get("file")
         if upload is None:
-            raise DomainError("请上传 file 字段的 XLSX 或 CSV 文件", code="file_required")
+            raise DomainError(_("Upload an XLSX or CSV file as “file”."), code="file_required")
         if upload.size > settings.MAX_IMPORT_FILE_BYTES:
-            raise DomainError("文件过大", code="file_too_large")
+            raise DomainError(_("The file is too large."), code="file_too_large")
         if not services.editable_agencies(request.user).exists():
             raise services.PermissionDenied()
         try:
@@ -333,7 +335,12 @@ class ImportView(APIView):
         )
         if not report.ok:
             raise services.ImportRejected(
-                f"{len(report.problems)} 处问题，未写入任何数据",
+                ngettext(
+                    "%(n)s problem found; nothing was written.",
+                    "%(n)s problems found; nothing was written.",
+                    len(report.problems),
+                )
+                % {"n": len(report.problems)},
                 code="import_rejected",
                 errors=[{"row": r, "column": c, "message": m} for r, c, m in report.problems],
             )
@@ -360,7 +367,7 @@ class ExportView(APIView):
     def get(self, request):
         fmt = request.query_params.get("format", "xlsx")
         if fmt not in ("xlsx", "csv"):
-            raise DomainError("format 只能是 xlsx 或 csv", code="invalid_format")
+            raise DomainError(_("format must be xlsx or csv."), code="invalid_format")
         rows = [
             listfile.row_from_item(item, item.materials.all(), item.themes.all())
             for item in selectors.export_items(agencies=services.editable_agencies(request.user))

@@ -42,11 +42,14 @@ class ChosenLanguageMiddleware(LocaleMiddleware):
     """Chinese unless the reader chose another language with the switch (the language cookie).
 
     Django's LocaleMiddleware would follow the browser's Accept-Language; a Chinese government portal opens in
-    Chinese on every device and offers English as a choice.
+    Chinese on every device and offers English as a choice. The API alone honours Accept-Language.
     """
 
     def process_request(self, request):
         chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if chosen not in dict(settings.LANGUAGES) and request.path.startswith("/api/"):
+            # API clients say which language they want for error messages in the usual header.
+            chosen = translation.get_language_from_request(request)
         language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()

@@ -182,3 +182,10 @@ def test_importing_and_exporting_through_the_api(api):
     assert api.post("/api/v1/imports/", {"file": upload}, format="multipart").json()["created"] == 1
     export = api.get("/api/v1/exports/?format=csv")
     assert export.status_code == 200 and "食品经营许可证核发" in export.content.decode("utf-8-sig")
+
+
+@pytest.mark.django_db
+def test_error_messages_are_chinese_unless_the_client_asks_for_english(api):
+    assert api.get("/api/v1/search/?q=").json()["message"] == "请输入搜索内容。"
+    english = api.get("/api/v1/search/?q=", HTTP_ACCEPT_LANGUAGE="en")
+    assert english.json()["message"] == "Enter something to search for."
