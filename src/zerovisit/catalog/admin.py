@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from zerovisit.core.errors import DomainError
 
 from . import listfile, services
-from .models import ItemStatus, ItemType, MaterialSpec, ServiceItem, Theme
+from .models import HandlingForm, ItemStatus, ItemType, MaterialSpec, OnlineDepth, ServiceItem, ServiceObject, Theme
 
 
 @admin.register(ItemType)
@@ -50,6 +50,24 @@ class EditorPermissions:
         return item.status == ItemStatus.DRAFT and services.can_edit_agency(request.user, item.agency)
 
 
+class ServiceItemForm(forms.ModelForm):
+    """Check boxes instead of raw JSON for the multi-select elements."""
+
+    handling_forms = forms.MultipleChoiceField(
+        label=_("handling forms"), choices=HandlingForm.choices, widget=forms.CheckboxSelectMultiple
+    )
+    online_depth = forms.TypedMultipleChoiceField(
+        label=_("online depth"), choices=OnlineDepth.choices, coerce=int, widget=forms.CheckboxSelectMultiple
+    )
+    service_objects = forms.MultipleChoiceField(
+        label=_("service objects"), choices=ServiceObject.choices, widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = ServiceItem
+        fields = ["handling_forms", "online_depth", "service_objects"]  # the admin adds the rest from its fieldsets
+
+
 class MaterialSpecInline(EditorPermissions, admin.TabularInline):
     model = MaterialSpec
     extra = 0
@@ -69,6 +87,7 @@ class MaterialSpecInline(EditorPermissions, admin.TabularInline):
 
 @admin.register(ServiceItem)
 class ServiceItemAdmin(EditorPermissions, admin.ModelAdmin):
+    form = ServiceItemForm
     list_display = [
         "name",
         "impl_code",

@@ -91,3 +91,80 @@ def test_the_import_page_refuses_other_files(client, db):
     upload = SimpleUploadedFile("items.pdf", b"%PDF")
     page = client.post(f"{CHANGELIST}import/", {"file": upload}).content.decode()
     assert "errorlist" in page
+
+
+def test_an_editor_adds_a_draft_with_materials_in_the_admin(client, db):
+    agency = AgencyFactory()
+    client.force_login(editor(agency))
+    form = {
+        "name": "新办事项",
+        "base_code": "010008000100",
+        "item_type": "01",
+        "agency": agency.pk,
+        "level": 3,
+        "legal_basis": "《行政许可法》",
+        "legal_days": 20,
+        "promised_days": 5,
+        "case_kind": "promised",
+        "handling_forms": ["online", "mail"],
+        "visits_required": 0,
+        "online_depth": ["1", "2", "4"],
+        "online_level": 4,
+        "online_available": "on",
+        "conditions": "符合条件",
+        "service_objects": ["enterprise"],
+        "result_type": "none",
+        "consult_phone": "0516-1",
+        "complaint_phone": "12345",
+        "materials-TOTAL_FORMS": 1,
+        "materials-INITIAL_FORMS": 0,
+        "materials-MIN_NUM_FORMS": 0,
+        "materials-MAX_NUM_FORMS": 1000,
+        "materials-0-order": 1,
+        "materials-0-name": "申请表",
+        "materials-0-material_type": "form",
+        "materials-0-form": "electronic",
+        "materials-0-necessity": "required",
+        "materials-0-source": "online_form",
+        "materials-0-copies": 1,
+    }
+    response = client.post(f"{CHANGELIST}add/", form)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    item = ServiceItem.objects.get(name="新办事项")
+    assert item.status == ItemStatus.DRAFT and item.online_depth == [1, 2, 4]
+    assert item.impl_code == f"{agency.credit_code}3010008000100"
+    assert [m.name for m in item.materials.all()] == ["申请表"]
+
+
+def test_the_admin_form_reports_a_broken_rule_on_its_field(client, db):
+    agency = AgencyFactory()
+    client.force_login(editor(agency))
+    response = client.post(
+        f"{CHANGELIST}add/",
+        {
+            "name": "x",
+            "base_code": "010008000100",
+            "item_type": "01",
+            "agency": agency.pk,
+            "level": 3,
+            "legal_basis": "x",
+            "legal_days": 5,
+            "promised_days": 9,
+            "case_kind": "promised",
+            "handling_forms": ["online"],
+            "visits_required": 0,
+            "online_depth": ["1"],
+            "online_level": 4,
+            "online_available": "on",
+            "conditions": "x",
+            "service_objects": ["enterprise"],
+            "result_type": "none",
+            "consult_phone": "1",
+            "complaint_phone": "1",
+            "materials-TOTAL_FORMS": 0,
+            "materials-INITIAL_FORMS": 0,
+        },
+    )
+    assert response.status_code == 200
+    assert "promised_days" in response.context["adminform"].form.errors
+    assert not ServiceItem.objects.exists()
