@@ -299,6 +299,17 @@ ImportReportSerializer = inline_serializer(
 )
 
 
+class ImportRequestSerializer(serializers.Serializer):
+    file = serializers.FileField()
+    dry_run = serializers.BooleanField(default=False)
+    draft = serializers.BooleanField(default=False)
+
+    def validate_file(self, upload):
+        if upload.size > settings.MAX_IMPORT_FILE_BYTES:
+            raise serializers.ValidationError(_("The file is too large."), code="file_too_large")
+        return upload
+
+
 class ImportView(APIView):
     """Import an implementation list (XLSX or CSV). All rows or none: a file with any bad row is refused with a
     422 listing every problem as {row, column, message}."""
@@ -306,32 +317,22 @@ class ImportView(APIView):
     permission_classes = [permissions.IsAuthenticated]
     parser_classes = [MultiPartParser]
 
-    @extend_schema(
-        request=inline_serializer(
-            "ImportRequest",
-            {
-                "file": serializers.FileField(),
-                "dry_run": serializers.BooleanField(required=False),
-                "draft": serializers.BooleanField(required=False),
-            },
-        ),
-        responses={200: ImportReportSerializer, 422: OpenApiTypes.OBJECT},
-    )
+    @extend_schema(request=ImportRequestSerializer, responses={200: ImportReportSerializer, 422: OpenApiTypes.OBJECT})
     def post(self, request):
-        upload = request.FILES.get("file")
-        if upload is None:
-            raise DomainError(_("Upload an XLSX or CSV file as “file”."), code="file_required")
-        if upload.size > settings.MAX_IMPORT_FILE_BYTES:
-            raise DomainError(_("The file is too large."), code="file_too_large")
         if not services.editable_agencies(request.user).exists():
             raise services.PermissionDenied()
+        params = ImportRequestSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        upload = params.validated_data["file"]
         try:
             rows = listfile.read_rows(upload.read(), upload.name)
         except listfile.FileFormatError as exc:
             raise DomainError(str(exc), code="unreadable_file") from exc
-        flag = lambda name: str(request.data.get(name, "")).lower() in ("1", "true", "yes", "on")  # noqa: E731
         report = services.catalogue_import(
-            actor=request.user, rows=rows, publish=not flag("draft"), dry_run=flag("dry_run")
+            actor=request.user,
+            rows=rows,
+            publish=not params.validated_data["draft"],
+            dry_run=params.validated_data["dry_run"],
         )
         if not report.ok:
             raise services.ImportRejected(
@@ -341,7 +342,6 @@ class ImportView(APIView):
                     len(report.problems),
                 )
                 % {"n": len(report.problems)},
-                code="import_rejected",
                 errors=[{"row": r, "column": c, "message": m} for r, c, m in report.problems],
             )
         return Response(

@@ -29,6 +29,7 @@ class ItemInvalid(DomainError):
 
 class ImportRejected(DomainError):
     code = "import_rejected"
+    status = 422
 
 
 # -- permissions ---------------------------------------------------------------------------------------------

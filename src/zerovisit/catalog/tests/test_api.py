@@ -166,7 +166,7 @@ def test_importing_a_file_with_bad_rows_returns_every_problem_and_writes_nothing
     upload = io.BytesIO(data)
     upload.name = "items.xlsx"
     response = api.post("/api/v1/imports/", {"file": upload}, format="multipart")
-    assert response.status_code == 400, response.content
+    assert response.status_code == 422, response.content
     body = response.json()
     assert body["code"] == "import_rejected"
     assert [(e["row"], e["column"]) for e in body["errors"]] == [(3, "承诺办结时限"), (4, "收费依据")]
@@ -182,6 +182,21 @@ def test_importing_and_exporting_through_the_api(api):
     assert api.post("/api/v1/imports/", {"file": upload}, format="multipart").json()["created"] == 1
     export = api.get("/api/v1/exports/?format=csv")
     assert export.status_code == 200 and "食品经营许可证核发" in export.content.decode("utf-8-sig")
+
+
+@pytest.mark.django_db
+def test_an_import_without_a_file_says_so(api):
+    api.force_authenticate(editor(AgencyFactory()))
+    response = api.post("/api/v1/imports/", {}, format="multipart")
+    assert response.status_code == 400 and response.json()["errors"][0]["field"] == "file"
+
+
+@pytest.mark.django_db
+def test_only_catalogue_editors_may_import(api):
+    from zerovisit.accounts.models import Role
+
+    api.force_authenticate(editor(AgencyFactory(), role=Role.REVIEWER))
+    assert api.post("/api/v1/imports/", {}, format="multipart").status_code == 403
 
 
 @pytest.mark.django_db
