@@ -1,13 +1,15 @@
-# Two commands for a newcomer: `make demo` and `make test`. Both need only Python 3.11+ with venv.
+# Two commands for a newcomer: `make demo` and `make test`. Both need only Python 3.11+, make and PyPI.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: demo test install install-dev lint check-migrations test-postgres browser-test clean
+.PHONY: demo test install install-dev lint check-migrations test-postgres clean
 
+# Debian/Ubuntu without python3-venv lack ensurepip: make the venv without pip, then bootstrap pip from PyPI.
 $(BIN)/python:
-	$(PYTHON) -m venv $(VENV)
+	$(PYTHON) -m venv $(VENV) 2>/dev/null || { rm -rf $(VENV) && $(PYTHON) -m venv --without-pip $(VENV) && \
+		$(PYTHON) tools/bootstrap_pip.py $(VENV); }
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
@@ -30,8 +32,8 @@ test: install-dev
 	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 lint: install-dev
-	$(BIN)/ruff check src bench
-	$(BIN)/ruff format --check src bench
+	$(BIN)/ruff check src bench tools
+	$(BIN)/ruff format --check src bench tools
 
 check-migrations: install-dev
 	$(BIN)/zerovisit makemigrations --check --dry-run
