@@ -18,7 +18,7 @@ from functools import lru_cache
 
 import jieba
 from django.db import connection
-from django.db.models import Case, Exists, IntegerField, Max, Min, OuterRef, Q, Value, When
+from django.db.models import Case, Count, Exists, IntegerField, Max, Min, OuterRef, Q, Value, When, Window
 from pypinyin import Style, lazy_pinyin
 
 from .models import SearchTerm, ServiceItem
@@ -30,6 +30,13 @@ EXACT, NAME, OTHER = 0, 1, 2
 _SPACE = re.compile(r"\s+")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _PUNCTUATION = re.compile(r"[^\w\u3400-\u9fff]+")
+
+
+def _weight(rank: int, high_frequency: bool) -> int:
+    return rank * 2 + (0 if high_frequency else 1)
+
+
+HIGH_FREQUENCY_WEIGHTS = [_weight(rank, True) for rank in (EXACT, NAME, OTHER)]
 
 
 def normalize(text: str) -> str:
@@ -61,12 +68,11 @@ def _search_words(text: str) -> tuple[str, ...]:
 
 def terms_for(item: ServiceItem, theme_names=()) -> dict[str, int]:
     """Every term of an item with its weight (the best one where a term comes from several fields)."""
-    bonus = 0 if item.is_high_frequency else 1
     terms: dict[str, int] = {}
 
     def add(term, rank):
         term = term[:MAX_TERM]
-        weight = rank * 2 + bonus
+        weight = _weight(rank, item.is_high_frequency)
         if term and weight < terms.get(term, 99):
             terms[term] = weight
 
@@ -137,11 +143,15 @@ def _matches(token: str) -> Q:
     return _prefix(token)
 
 
-def ranked_matches(tokens: list[str], exact: str, item_filter: Q | None = None):
-    """Rows (item_id, …) of the items matching every token, best first.
+def ranked_matches(tokens: list[str], exact: str, item_filter: Q | None = None, high_frequency_only: bool = False):
+    """Rows (item_id, …, and the number of matches as `total` where the query groups) of the items matching
+    every token, best first.
 
-    `item_filter` (conditions on the item, prefixed `item__`) adds a join only when the caller filters.
+    `item_filter` (conditions on the item, prefixed `item__`) adds a join only when the caller filters;
+    `high_frequency_only` is answered from the weights alone.
     """
+    if high_frequency_only:
+        item_filter = Q(weight__in=HIGH_FREQUENCY_WEIGHTS) & (item_filter or Q())
     if len(tokens) == 1 and len(tokens[0]) <= 2 and _CJK.search(tokens[0]):
         # One row per item and term: the index (term, weight, item) returns them already in rank order, with no
         # grouping or sorting even when tens of thousands of items contain the characters.
@@ -163,4 +173,5 @@ def ranked_matches(tokens: list[str], exact: str, item_filter: Q | None = None):
         best=Min("weight"),
         exact=Max(Case(When(term=exact, weight__lte=1, then=Value(1)), default=Value(0), output_field=IntegerField())),
     )
-    return rows.order_by("-exact", "best", "item_id")
+    # The grouping reads every match anyway: counting the groups in the same pass saves a second scan.
+    return rows.annotate(total=Window(Count("*"))).order_by("-exact", "best", "item_id")

@@ -1,6 +1,6 @@
 """Read queries over the catalogue, shared by the portal pages, the API and exports."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 from django.db.models import Count, Prefetch, Q
@@ -55,14 +55,30 @@ def _list_queryset():
 
 
 class SearchResults:
-    """A lazily counted, sliceable result list that Django's Paginator and DRF's pagination accept."""
+    """A lazily counted, sliceable result list that Django's Paginator and DRF's pagination accept.
+
+    The first HEAD ranked rows are read in one query; when the matches fit in it, or the rows carry the count
+    (`total`), that query also gives the count, so a search costs one query instead of a count and a page.
+    """
+
+    HEAD = 500
 
     def __init__(self, rows):
         self.rows = rows
 
     @cached_property
+    def _head_rows(self) -> list[dict]:
+        return list(self.rows[: self.HEAD + 1])
+
+    @cached_property
+    def _head(self) -> list[int]:
+        return [row["item_id"] for row in self._head_rows]
+
+    @cached_property
     def total(self) -> int:
-        return self.rows.count()
+        if self._head_rows and "total" in self._head_rows[0]:
+            return self._head_rows[0]["total"]
+        return len(self._head) if len(self._head) <= self.HEAD else self.rows.count()
 
     def count(self) -> int:
         return self.total
@@ -73,7 +89,10 @@ class SearchResults:
     def __getitem__(self, index):
         if not isinstance(index, slice):
             return self[index : index + 1][0]
-        ids = [row["item_id"] for row in self.rows[index]]
+        if index.stop is not None and index.stop <= self.HEAD:
+            ids = self._head[index]
+        else:
+            ids = [row["item_id"] for row in self.rows[index]]
         items = _list_queryset().in_bulk(ids)
         return [items[i] for i in ids if i in items]
 
@@ -92,10 +111,13 @@ def search_items(query: str = "", filters: ItemFilters | None = None):
             items = items.filter(condition)
         return items.order_by("-is_high_frequency", "name", "id")
 
+    # A term's weight already tells whether its item is high-frequency, so that filter needs no join.
+    high_frequency_only = filters.focus == "high_frequency"
+    item_filter = replace(filters, focus=None).q("item__") if high_frequency_only else filters.q("item__")
     exact = search.normalize(query)
-    results = SearchResults(search.ranked_matches(tokens, exact, filters.q("item__")))
+    results = SearchResults(search.ranked_matches(tokens, exact, item_filter, high_frequency_only))
     if results.total == 0 and (split := search.split_cjk(tokens)) != tokens:
-        results = SearchResults(search.ranked_matches(split, exact, filters.q("item__")))
+        results = SearchResults(search.ranked_matches(split, exact, item_filter, high_frequency_only))
     return results
 
 
