@@ -74,10 +74,10 @@ class Command(BaseCommand):
                 self._write(built)
                 bar.update(size)
         if connection.vendor == "postgresql":
-            # Fresh statistics and visibility map after a bulk load, as autovacuum would give them a little later.
+            # Fresh planner statistics after a bulk load, as autovacuum would give them a little later.
             with connection.cursor() as cursor:
                 for model in (ServiceItem, MaterialSpec, SearchTerm):
-                    cursor.execute(f"VACUUM ANALYZE {model._meta.db_table}")
+                    cursor.execute(f"ANALYZE {model._meta.db_table}")
         self.stdout.write(f"Published items: {ServiceItem.objects.filter(status=ItemStatus.PUBLISHED).count()}.")
 
     def _agencies(self, wanted: int) -> list[Agency]:
