@@ -7,6 +7,7 @@ import os
 import shutil
 
 import pytest
+from django.db import connections
 
 from zerovisit.catalog.tests.factories import published_item
 
@@ -23,7 +24,8 @@ def browser_page():
         pytest.skip("browser tests need Debian's chromium on PATH (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
 
-    # Playwright's sync API runs an event loop in this thread; the test itself only reads pages.
+    # Playwright's sync API runs an event loop in this thread, which makes Django refuse ORM calls; the tests
+    # use the ORM only to set up data before driving the browser.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
@@ -32,6 +34,9 @@ def browser_page():
         page = browser.new_page(viewport={"width": 390, "height": 844})  # a phone first
         yield page
         browser.close()
+        # Inside Playwright's context Django has a connection of its own (connections are per context), which
+        # nothing else would close: left open, PostgreSQL could not drop the test database at the end.
+        connections.close_all()
     os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
