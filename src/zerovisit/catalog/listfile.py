@@ -10,6 +10,8 @@ import io
 import re
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+
 from .models import (
     CaseKind,
     HandlingForm,
@@ -282,7 +284,7 @@ def parse_row(row: dict[str, str], lookups: Lookups) -> ParsedRow:
 
     for header in REQUIRED:
         if not cells.get(header):
-            err((header, "必填项为空"))
+            err((header, _("Required, but empty.")))
 
     for header, attr in TEXT_COLUMNS.items():
         setattr(item, attr, cells.get(header, ""))
@@ -293,28 +295,34 @@ def parse_row(row: dict[str, str], lookups: Lookups) -> ParsedRow:
         elif value in NO:
             setattr(item, attr, False)
         else:
-            err((header, f"应填“是”或“否”，而不是“{cells[header]}”"))
+            err((header, _("Enter 是 or 否, not “%(value)s”.") % {"value": cells[header]}))
 
     if value := cells.get("事项类型"):
         code = value.split()[0]
         item_type = lookups.item_types.get(code) or lookups.item_types.get(value.split()[-1])
         if item_type is None:
-            err(("事项类型", f"未知的事项类型“{value}”"))
+            err(("事项类型", _("Unknown item type “%(value)s”.") % {"value": value}))
         else:
             item.item_type = item_type
 
     if name := cells.get("实施主体"):
         agency = lookups.agencies.get(name)
         if agency is None:
-            err(("实施主体", f"找不到实施主体“{name}”"))
+            err(("实施主体", _("No agency is called “%(name)s”.") % {"name": name}))
         else:
             item.agency, item.region = agency, agency.region
             code = cells.get("实施主体编码", "").upper()
             if code and code != agency.credit_code:
-                err(("实施主体编码", f"与“{name}”的统一社会信用代码 {agency.credit_code} 不一致"))
+                err(
+                    (
+                        "实施主体编码",
+                        _("Does not match the credit code of “%(name)s”, %(code)s.")
+                        % {"name": name, "code": agency.credit_code},
+                    )
+                )
     if name := cells.get("原实施部门"):
         if name not in lookups.agencies:
-            err(("原实施部门", f"找不到部门“{name}”"))
+            err(("原实施部门", _("No department is called “%(name)s”.") % {"name": name}))
         else:
             item.transferred_from = lookups.agencies[name]
 
@@ -324,7 +332,13 @@ def parse_row(row: dict[str, str], lookups: Lookups) -> ParsedRow:
             return
         chosen = vocab.get(value, (aliases or {}).get(value.upper()))
         if chosen is None:
-            err((header, f"“{value}”不是可选值（可选：{'、'.join(vocab)}）"))
+            err(
+                (
+                    header,
+                    _("“%(value)s” is not one of the choices (%(choices)s).")
+                    % {"value": value, "choices": "、".join(vocab)},
+                )
+            )
         else:
             setattr(item, attr, chosen)
 
@@ -339,7 +353,13 @@ def parse_row(row: dict[str, str], lookups: Lookups) -> ParsedRow:
         for value in _split(cells.get(header, "")):
             code = vocab.get(value, (aliases or {}).get(value))
             if code is None:
-                err((header, f"“{value}”不是可选值（可选：{'、'.join(vocab)}）"))
+                err(
+                    (
+                        header,
+                        _("“%(value)s” is not one of the choices (%(choices)s).")
+                        % {"value": value, "choices": "、".join(vocab)},
+                    )
+                )
             elif code not in chosen:
                 chosen.append(code)
         return chosen
@@ -357,7 +377,7 @@ def parse_row(row: dict[str, str], lookups: Lookups) -> ParsedRow:
             return None
         if not value.isdigit():
             if value:
-                err((header, f"应为不小于0的整数，而不是“{value}”"))
+                err((header, _("Enter a whole number of 0 or more, not “%(value)s”.") % {"value": value}))
             return None
         return int(value)
 
@@ -369,28 +389,34 @@ def parse_row(row: dict[str, str], lookups: Lookups) -> ParsedRow:
         for name in _split(cells.get(header, "")):
             theme = lookups.themes.get((audience, kind, name))
             if theme is None:
-                err((header, f"未知的主题“{name}”"))
+                err((header, _("Unknown theme “%(name)s”.") % {"name": name}))
             elif theme not in parsed.themes:
                 parsed.themes.append(theme)
 
     if hall_name := cells.get("服务大厅"):
         hall = lookups.halls.get((getattr(item, "region_id", None), hall_name))
         if hall is None:
-            err(("服务大厅", f"实施主体所在区域没有名为“{hall_name}”的服务大厅"))
+            err(("服务大厅", _("The agency's region has no service hall called “%(name)s”.") % {"name": hall_name}))
         else:
             item.hall = hall
             if window_name := cells.get("服务窗口"):
                 item.window = lookups.windows.get((hall.pk, window_name))
                 if item.window is None:
-                    err(("服务窗口", f"“{hall_name}”没有名为“{window_name}”的窗口"))
+                    err(
+                        (
+                            "服务窗口",
+                            _("“%(hall)s” has no window called “%(window)s”.")
+                            % {"hall": hall_name, "window": window_name},
+                        )
+                    )
     elif cells.get("服务窗口"):
-        err(("服务窗口", "填写服务窗口时须同时填写服务大厅"))
+        err(("服务窗口", _("A window needs its service hall.")))
 
     parsed.materials = _parse_materials(cells.get("申请材料", ""), err)
 
     unknown = set(cells) - set(HEADERS)
     for header in sorted(unknown):
-        err((header, "未知的列"))
+        err((header, _("Unknown column.")))
 
     if not parsed.errors:
         if not item.impl_code:
@@ -411,7 +437,7 @@ def parse_row(row: dict[str, str], lookups: Lookups) -> ParsedRow:
             ("remedy_litigation", 300),
         ):
             if len(getattr(item, attr)) > limit:
-                err((FIELD_COLUMNS[attr], f"不能超过{limit}个字符"))
+                err((FIELD_COLUMNS[attr], _("At most %(limit)s characters.") % {"limit": limit}))
     return parsed
 
 
@@ -422,11 +448,17 @@ def _parse_materials(text: str, err) -> list[MaterialSpec]:
             continue
         parts = [p.strip() for p in line.split("|")]
         if len(parts) != 7:
-            err(("申请材料", f"第{number}项材料应有7个以“|”分隔的部分，实际{len(parts)}个"))
+            err(
+                (
+                    "申请材料",
+                    _("Material %(n)s needs 7 parts separated by “|”, not %(parts)s.")
+                    % {"n": number, "parts": len(parts)},
+                )
+            )
             continue
         name, mtype, form, necessity, source, copies, notes = parts
         problems = [
-            f"{label}“{value}”不是可选值"
+            _("%(label)s “%(value)s” is not one of the choices") % {"label": label, "value": value}
             for label, value, vocab in (
                 ("材料类型", mtype, MATERIAL_TYPES),
                 ("材料形式", form, MATERIAL_FORMS),
@@ -436,11 +468,11 @@ def _parse_materials(text: str, err) -> list[MaterialSpec]:
             if value not in vocab
         ]
         if not name:
-            problems.append("材料名称为空")
+            problems.append(_("the name is empty"))
         if not copies.isdigit() or int(copies) < 1:
-            problems.append(f"份数“{copies}”应为正整数")
+            problems.append(_("copies “%(value)s” must be a whole number of 1 or more") % {"value": copies})
         if problems:
-            err(("申请材料", f"第{number}项材料：" + "；".join(problems)))
+            err(("申请材料", _("Material %(n)s: %(problems)s") % {"n": number, "problems": "；".join(problems)}))
             continue
         materials.append(
             MaterialSpec(
@@ -522,17 +554,17 @@ def read_rows(data: bytes, filename: str) -> list[tuple[int, dict[str, str]]]:
         return _read_xlsx(data)
     if filename.lower().endswith(".csv"):
         return _read_csv(data)
-    raise FileFormatError("只接受 .xlsx 或 .csv 文件")
+    raise FileFormatError(_("Only .xlsx and .csv files can be imported."))
 
 
 def _read_csv(data: bytes) -> list[tuple[int, dict[str, str]]]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise FileFormatError("CSV 文件须为 UTF-8 编码") from exc
+        raise FileFormatError(_("A CSV file must be encoded in UTF-8.")) from exc
     reader = csv.DictReader(io.StringIO(text, newline=""))
     if not reader.fieldnames:
-        raise FileFormatError("文件为空或缺少表头")
+        raise FileFormatError(_("The file is empty or has no header row."))
     return [
         (number, {k: v for k, v in row.items() if k is not None})
         for number, row in enumerate(reader, start=2)
@@ -546,11 +578,11 @@ def _read_xlsx(data: bytes) -> list[tuple[int, dict[str, str]]]:
     try:
         sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
     except Exception as exc:  # openpyxl raises many kinds for a damaged or foreign file
-        raise FileFormatError("无法读取该 XLSX 文件，请确认文件未损坏") from exc
+        raise FileFormatError(_("This XLSX file cannot be read; check that it is not damaged.")) from exc
     rows = sheet.iter_rows(values_only=True)
     headers = [str(h).strip() if h is not None else "" for h in next(rows, [])]
     if not any(headers):
-        raise FileFormatError("文件为空或缺少表头")
+        raise FileFormatError(_("The file is empty or has no header row."))
 
     def text(value):
         if value is None:

@@ -213,7 +213,10 @@ class ImportReport:
         return not self.problems
 
     def lines(self) -> list[str]:
-        return [f"第{row}行 [{column}] {message}" for row, column, message in self.problems]
+        return [
+            _("Row %(row)s [%(column)s] %(message)s") % {"row": r, "column": c, "message": m}
+            for r, c, m in self.problems
+        ]
 
 
 def catalogue_import(
@@ -237,10 +240,17 @@ def catalogue_import(
         parsed = listfile.parse_row(row, lookups)
         item = parsed.item
         if not parsed.errors and not can_edit_agency(actor, item.agency):
-            parsed.errors.append(("实施主体", f"无权维护“{item.agency.name}”的事项"))
+            parsed.errors.append(
+                ("实施主体", _("You may not maintain the items of “%(agency)s”.") % {"agency": item.agency.name})
+            )
         if not parsed.errors:
             if item.impl_code in seen:
-                parsed.errors.append(("实施编码", f"与第{seen[item.impl_code]}行重复（{item.impl_code}）"))
+                parsed.errors.append(
+                    (
+                        "实施编码",
+                        _("Repeats row %(row)s (%(code)s).") % {"row": seen[item.impl_code], "code": item.impl_code},
+                    )
+                )
             seen[item.impl_code] = number
         report.problems.extend((number, column, message) for column, message in parsed.errors)
         parsed_rows.append(parsed)

@@ -33,11 +33,11 @@ def test_import_then_export_round_trips(agency, tmp_path, capsys):
     source = tmp_path / "in.csv"
     source.write_bytes(listfile.write_csv([row()]))
     call_command("import_catalogue", str(source), verbosity=0)
-    assert "新增 1" in capsys.readouterr().out
+    assert "新增1项" in capsys.readouterr().out
     exported = tmp_path / "out.xlsx"
     call_command("export_catalogue", str(exported))
     call_command("import_catalogue", str(exported), verbosity=0)
-    assert "未变化 1" in capsys.readouterr().out
+    assert "未变1项" in capsys.readouterr().out
 
 
 def test_a_dry_run_writes_nothing(agency, tmp_path):

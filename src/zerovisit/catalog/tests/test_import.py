@@ -132,3 +132,14 @@ def test_progress_is_reported_for_every_row(agency):
     seen = []
     services.catalogue_import(actor=None, rows=numbered(row(), row(基本编码="010001000200")), progress=seen.append)
     assert seen == [1, 1]
+
+
+def test_the_report_is_written_in_the_reader_s_language(agency):
+    from django.utils import translation
+
+    rows = numbered(row(), row(基本编码="010001000200", 是否收费="也许"))
+    with translation.override("en"):
+        assert services.catalogue_import(actor=None, rows=rows).lines() == [
+            "Row 3 [是否收费] Enter 是 or 否, not “也许”."
+        ]
+    assert services.catalogue_import(actor=None, rows=rows).lines() == ["第3行 [是否收费] 应填“是”或“否”，而不是“也许”"]

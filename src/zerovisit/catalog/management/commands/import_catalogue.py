@@ -2,6 +2,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 from tqdm import tqdm
 
 from zerovisit.accounts.models import User
@@ -39,10 +40,13 @@ class Command(BaseCommand):
             for line in report.lines():
                 self.stderr.write(line)
             raise CommandError(
-                f"{len(report.problems)} 处问题，涉及 {len({p[0] for p in report.problems})} 行；未写入任何数据。"
+                _("%(problems)s problems in %(rows)s rows; nothing was written.")
+                % {"problems": len(report.problems), "rows": len({p[0] for p in report.problems})}
             )
-        verb = "将" if dry_run else "已"
-        self.stdout.write(
-            f"共 {report.total} 行：{verb}新增 {report.created}，{verb}更新 {report.updated}，"
-            f"未变化 {report.unchanged}。"
-        )
+        summary = _("%(total)s rows: %(created)s new, %(updated)s changed, %(unchanged)s unchanged.") % {
+            "total": report.total,
+            "created": report.created,
+            "updated": report.updated,
+            "unchanged": report.unchanged,
+        }
+        self.stdout.write(summary + (" " + _("(Checked only; nothing was written.)") if dry_run else ""))
