@@ -1,7 +1,10 @@
 import hashlib
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from zerovisit.core.files import check_upload
 
 
 class MaterialType(models.TextChoices):
@@ -31,6 +34,12 @@ class MaterialSource(models.TextChoices):
     ONLINE_FORM = "online_form", _("Filled in online")
 
 
+def validate_template_file(upload):
+    """Blank forms and samples are public downloads: documents or images only, of a sensible size."""
+    if not getattr(upload, "_committed", True):  # only a new upload; stored files were checked when they came
+        check_upload(upload, max_bytes=settings.MAX_TEMPLATE_FILE_BYTES)
+
+
 def material_upload_path(instance, filename):
     return f"catalog/materials/{instance.item.impl_code}/v{instance.item.version}/{filename}"
 
@@ -47,9 +56,13 @@ class MaterialSpec(models.Model):
     necessity = models.CharField(_("necessity"), max_length=12, choices=Necessity.choices)
     source = models.CharField(_("source channel"), max_length=20, choices=MaterialSource.choices)
     copies = models.PositiveSmallIntegerField(_("copies"), default=1)
-    blank_form = models.FileField(_("blank form"), upload_to=material_upload_path, blank=True)
+    blank_form = models.FileField(
+        _("blank form"), upload_to=material_upload_path, blank=True, validators=[validate_template_file]
+    )
     blank_form_sha256 = models.CharField(max_length=64, blank=True, editable=False)
-    sample = models.FileField(_("filled-in sample"), upload_to=material_upload_path, blank=True)
+    sample = models.FileField(
+        _("filled-in sample"), upload_to=material_upload_path, blank=True, validators=[validate_template_file]
+    )
     sample_sha256 = models.CharField(max_length=64, blank=True, editable=False)
     notes = models.TextField(_("notes"), blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)

@@ -168,3 +168,45 @@ def test_the_admin_form_reports_a_broken_rule_on_its_field(client, db):
     assert response.status_code == 200
     assert "promised_days" in response.context["adminform"].form.errors
     assert not ServiceItem.objects.exists()
+
+
+def test_a_blank_form_that_is_not_what_it_claims_is_refused(client, db):
+    agency = AgencyFactory()
+    client.force_login(editor(agency))
+    response = client.post(
+        f"{CHANGELIST}add/",
+        {
+            "name": "x",
+            "base_code": "010008000100",
+            "item_type": "01",
+            "agency": agency.pk,
+            "level": 3,
+            "legal_basis": "x",
+            "legal_days": 5,
+            "promised_days": 3,
+            "case_kind": "promised",
+            "handling_forms": ["online"],
+            "visits_required": 0,
+            "online_depth": ["1"],
+            "online_level": 4,
+            "online_available": "on",
+            "conditions": "x",
+            "service_objects": ["enterprise"],
+            "result_type": "none",
+            "consult_phone": "1",
+            "complaint_phone": "1",
+            "materials-TOTAL_FORMS": 1,
+            "materials-INITIAL_FORMS": 0,
+            "materials-0-order": 1,
+            "materials-0-name": "申请表",
+            "materials-0-material_type": "form",
+            "materials-0-form": "electronic",
+            "materials-0-necessity": "required",
+            "materials-0-source": "online_form",
+            "materials-0-copies": 1,
+            "materials-0-blank_form": SimpleUploadedFile("form.pdf", b"<html>not a pdf</html>"),
+        },
+    )
+    assert response.status_code == 200
+    assert "不是 .pdf 文件" in response.content.decode() or "not a .pdf" in response.content.decode()
+    assert not ServiceItem.objects.exists()
