@@ -13,6 +13,7 @@ def test_the_demo_loads_completely_and_idempotently(capsys):
     call_command("load_demo", verbosity=0)
     assert ServiceItem.objects.published().count() >= 300
     assert Agency.objects.count() >= 45
+    assert not Agency.objects.filter(items__isnull=True).exists()  # every agency has items
     assert Region.objects.filter(is_functional_zone=True).count() == 2
     assert Region.objects.filter(code__startswith="3203", level=4, is_functional_zone=False).count() == 10
     used_types = set(ServiceItem.objects.values_list("item_type", flat=True))
