@@ -27,3 +27,13 @@ def _plain_static_storage(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def _fresh_work_calendar():
+    """Each test reads the calendar of its own database, not one cached by an earlier test."""
+    from zerovisit.workcalendar.selectors import forget
+
+    forget()
+    yield
+    forget()

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "zerovisit.core",
     "zerovisit.org",
     "zerovisit.accounts",
+    "zerovisit.workcalendar",
     "zerovisit.catalog",
     "zerovisit.portal",
 ]

@@ -1,0 +1,96 @@
+"""Working-day arithmetic on a sorted array of working days (DESIGN.md §4, Art. 82 of the Administrative
+Licensing Law: time limits are working days).
+
+Pure Python, no database: `WorkCalendar` is built from the official schedule (years with data, their holidays and
+their 调休 working weekends) and answers in microseconds with `bisect`. A year without an official schedule
+counts Monday to Friday, and every answer that touched such a year says so (`estimated`), so staff can see a
+deadline that may move once the State Council publishes that year's schedule.
+"""
+
+import datetime
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
+
+# Years outside [first official year - MARGIN, last official year + MARGIN] are out of range: no deadline of a
+# government service reaches decades away, and the array stays small.
+MARGIN_YEARS = 10
+
+
+class OutOfRange(ValueError):
+    """The date lies outside the years the calendar covers."""
+
+
+@dataclass(frozen=True)
+class Due:
+    date: datetime.date
+    estimated: bool  # a year on the way had no official schedule: Monday–Friday was assumed
+
+
+@dataclass(frozen=True)
+class Count:
+    days: int
+    estimated: bool
+
+
+class WorkCalendar:
+    def __init__(self, official_years: set[int], special_days: dict[datetime.date, bool]):
+        """`official_years`: years whose schedule is known; `special_days`: date → is it a working day, for the
+        days that differ from Monday–Friday (holidays on weekdays, working weekends)."""
+        self.official_years = frozenset(official_years)
+        years = self.official_years or {datetime.date.today().year}
+        self.first = datetime.date(min(years) - MARGIN_YEARS, 1, 1)
+        self.last = datetime.date(max(years) + MARGIN_YEARS, 12, 31)
+        days = []
+        for ordinal in range(self.first.toordinal(), self.last.toordinal() + 1):
+            day = datetime.date.fromordinal(ordinal)
+            working = special_days.get(day) if day.year in self.official_years else None
+            if working is None:
+                working = day.weekday() < 5
+            if working:
+                days.append(ordinal)
+        self._days = days  # ordinals of every working day, ascending
+
+    def _check(self, *dates: datetime.date) -> None:
+        for day in dates:
+            if not self.first <= day <= self.last:
+                raise OutOfRange(f"{day} is outside {self.first}–{self.last}")
+
+    def _estimated(self, start: datetime.date, end: datetime.date) -> bool:
+        return any(year not in self.official_years for year in range(start.year, end.year + 1))
+
+    def is_workday(self, day: datetime.date) -> bool:
+        self._check(day)
+        i = bisect_left(self._days, day.toordinal())
+        return i < len(self._days) and self._days[i] == day.toordinal()
+
+    def add(self, start: datetime.date, days: int) -> Due:
+        """The day `days` working days after `start`. The start day itself is not counted, so the result is
+        always a working day: a limit never ends on a rest day. `days=0` gives the next working day from `start`
+        on (`start` itself when it is one)."""
+        self._check(start)
+        if days < 0:
+            raise ValueError("days must not be negative")
+        if days == 0:
+            i = bisect_left(self._days, start.toordinal())
+        else:
+            i = bisect_right(self._days, start.toordinal()) + days - 1
+        if i >= len(self._days):
+            raise OutOfRange(f"{days} working days after {start} is beyond {self.last}")
+        due = datetime.date.fromordinal(self._days[i])
+        return Due(due, self._estimated(start, due))
+
+    def count(self, start: datetime.date, end: datetime.date) -> Count:
+        """Working days after `start` up to and including `end` (0 when end ≤ start): the days of a limit used."""
+        self._check(start, end)
+        if end <= start:
+            return Count(0, False)
+        days = bisect_right(self._days, end.toordinal()) - bisect_right(self._days, start.toordinal())
+        return Count(days, self._estimated(start, end))
+
+    def instant_due(self, received: datetime.datetime, closing: datetime.time) -> Due:
+        """Due date of an instant item (即办件): the day it arrives, if that is a working day and it arrives before
+        the closing time; else the next working day."""
+        day = received.date()
+        if received.time() >= closing or not self.is_workday(day):
+            return self.add(day, 1)
+        return Due(day, self._estimated(day, day))
