@@ -12,7 +12,19 @@ from django.utils.translation import gettext_lazy as _
 from zerovisit.core.errors import DomainError
 
 from . import listfile, services
-from .models import HandlingForm, ItemStatus, ItemType, MaterialSpec, OnlineDepth, ServiceItem, ServiceObject, Theme
+from .models import (
+    HandlingForm,
+    ItemStatus,
+    ItemType,
+    MaterialSpec,
+    OnlineDepth,
+    ProcessStage,
+    ProcessTemplate,
+    ServiceItem,
+    ServiceObject,
+    Theme,
+)
+from .models.process import structure_errors
 
 
 @admin.register(ItemType)
@@ -25,6 +37,37 @@ class ThemeAdmin(admin.ModelAdmin):
     list_display = ["name", "audience", "kind", "display_order"]
     list_filter = ["audience", "kind"]
     search_fields = ["name"]
+
+
+class StageFormSet(forms.BaseInlineFormSet):
+    """Checks the stages together against the template's kind (shape, roles, shares, parallel agencies)."""
+
+    def clean(self):
+        super().clean()
+        forms_kept = [f for f in self.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+        forms_kept.sort(key=lambda f: f.cleaned_data.get("order") or 0)
+        stages = [ProcessStage(**{k: f.cleaned_data.get(k) for k in ("action", "name", "role", "share")})
+                  for f in forms_kept]  # fmt: skip
+        counts = [len(f.cleaned_data.get("agencies") or []) for f in forms_kept]
+        errors = structure_errors(self.instance.kind, stages, counts)
+        if errors:
+            raise forms.ValidationError(errors)
+
+
+class ProcessStageInline(admin.TabularInline):
+    model = ProcessStage
+    formset = StageFormSet
+    extra = 0
+    fields = ["order", "action", "name", "role", "share", "agencies"]
+    autocomplete_fields = ["agencies"]
+
+
+@admin.register(ProcessTemplate)
+class ProcessTemplateAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "kind"]
+    list_filter = ["kind"]
+    search_fields = ["name", "code"]
+    inlines = [ProcessStageInline]
 
 
 class EditorPermissions:
@@ -63,9 +106,19 @@ class ServiceItemForm(forms.ModelForm):
         label=_("service objects"), choices=ServiceObject.choices, widget=forms.CheckboxSelectMultiple
     )
 
+    process_template = forms.ModelChoiceField(
+        label=_("process"), queryset=ProcessTemplate.objects.all(), required=False,
+        help_text=_("Leave empty for the standard process of the case kind and reform mode."),
+    )  # fmt: skip
+
     class Meta:
         model = ServiceItem
-        fields = ["handling_forms", "online_depth", "service_objects"]  # the admin adds the rest from its fieldsets
+        fields = [
+            "handling_forms",
+            "online_depth",
+            "service_objects",
+            "process_template",
+        ]  # the admin adds the rest from its fieldsets
 
 
 class MaterialSpecInline(EditorPermissions, admin.TabularInline):
@@ -136,6 +189,7 @@ class ServiceItemAdmin(EditorPermissions, admin.ModelAdmin):
                     "promised_days",
                     "promised_days_note",
                     "case_kind",
+                    "process_template",
                     "special_procedures",
                 ]
             },

@@ -19,7 +19,7 @@ from zerovisit.org.models import Agency
 
 from . import listfile, selectors, services
 from .forms import CatalogueQueryForm
-from .models import ItemStatus, ItemType, MaterialSpec, ServiceItem, Theme
+from .models import ItemStatus, ItemType, MaterialSpec, ProcessStage, ProcessTemplate, ServiceItem, Theme
 
 # -- output --------------------------------------------------------------------------------------------------
 
@@ -74,12 +74,29 @@ class ItemSummarySerializer(serializers.ModelSerializer):
         ]
 
 
+class ProcessStageSerializer(serializers.ModelSerializer):
+    agencies = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
+
+    class Meta:
+        model = ProcessStage
+        fields = ["order", "action", "name", "role", "share", "agencies"]
+
+
+class ProcessTemplateSerializer(serializers.ModelSerializer):
+    stages = ProcessStageSerializer(many=True)
+
+    class Meta:
+        model = ProcessTemplate
+        fields = ["code", "name", "kind", "description", "stages"]
+
+
 class ItemDetailSerializer(ItemSummarySerializer):
     materials = MaterialSerializer(many=True)
     themes = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
     transferred_from = serializers.CharField(source="transferred_from.name", default=None)
     hall = serializers.CharField(source="hall.name", default=None)
     window = serializers.CharField(source="window.name", default=None)
+    process_template = ProcessTemplateSerializer()
 
     class Meta(ItemSummarySerializer.Meta):
         fields = [f.name for f in ServiceItem._meta.concrete_fields if f.name not in ("id", "created_by", "region")]
@@ -182,6 +199,15 @@ class ItemTypeViewSet(viewsets.ReadOnlyModelViewSet):
     pagination_class = None
 
 
+class ProcessTemplateViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = ProcessTemplate.objects.prefetch_related("stages__agencies")
+    serializer_class = ProcessTemplateSerializer
+    permission_classes = [permissions.AllowAny]
+    lookup_field = "code"
+    pagination_class = None
+    filterset_fields = ["kind"]
+
+
 class ThemeViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = Theme.objects.all()
     serializer_class = ThemeSerializer
@@ -209,6 +235,10 @@ class DraftInputSerializer(serializers.ModelSerializer):
         queryset=Agency.objects.all(), required=False, allow_null=True
     )
     themes = serializers.SlugRelatedField(slug_field="slug", queryset=Theme.objects.all(), many=True, required=False)
+    process_template = serializers.SlugRelatedField(
+        slug_field="code", queryset=ProcessTemplate.objects.all(), required=False,
+        help_text="template code; the standard one for the case kind and reform mode when left out",
+    )  # fmt: skip
     materials = MaterialInputSerializer(many=True, required=False)
 
     class Meta:

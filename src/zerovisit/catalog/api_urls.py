@@ -7,6 +7,7 @@ router = SimpleRouter()
 router.register("items", api.ItemViewSet, basename="item")
 router.register("item-types", api.ItemTypeViewSet, basename="item-type")
 router.register("themes", api.ThemeViewSet, basename="theme")
+router.register("process-templates", api.ProcessTemplateViewSet, basename="process-template")
 router.register("drafts", api.DraftViewSet, basename="draft")
 
 urlpatterns = [

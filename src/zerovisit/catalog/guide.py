@@ -1,29 +1,35 @@
 """What the item guide shows beyond the stored fields: the process flow and the FAQ as question/answer pairs."""
 
 import re
+from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from .models import CaseKind, ReformMode, ServiceItem
+from .models import ServiceItem, StageAction
 
 _QUESTION = re.compile(r"^\s*(问|Q)\s*[:：]\s*", re.IGNORECASE)
 _ANSWER = re.compile(r"^\s*(答|A)\s*[:：]\s*", re.IGNORECASE)
 
 
-def flow_steps(item: ServiceItem) -> list[str]:
-    """The steps an application goes through, from the item's case kind and reform mode.
+@dataclass
+class Step:
+    name: str
+    note: str = ""
 
-    A stand-in for the process templates of the case lifecycle, which will replace it with the item's template.
-    """
-    apply = _("Apply online") if item.online_available else _("Submit materials")
-    deliver = _("Result by post or e-licence") if item.mail_results else _("Collect the result")
-    if item.reform_mode == ReformMode.FILING:
-        return [apply, _("Completeness check"), _("Filing receipt")]
-    if item.reform_mode == ReformMode.COMMITMENT:
-        return [apply, _("Sign the commitment"), _("Decision on the spot"), deliver, _("Post-verification")]
-    if item.case_kind == CaseKind.INSTANT:
-        return [apply, _("Accepted and decided on the spot"), deliver]
-    return [apply, _("Acceptance"), _("Review"), _("Decision"), deliver]
+
+def flow_steps(item: ServiceItem) -> list[Step]:
+    """The flow chart of the guide: applying, the stages of the item's process template, and delivery."""
+    steps = [Step(_("Apply online") if item.online_available else _("Submit materials"))]
+    for stage in item.process_template.stages.all():
+        if stage.action == StageAction.JOINT_REVIEW:
+            note = _("in parallel: %(agencies)s") % {"agencies": "、".join(a.name for a in stage.agencies.all())}
+        elif stage.action == StageAction.POST_VERIFY:
+            note = _("after the decision")
+        else:
+            note = ""
+        steps.append(Step(stage.name, note))
+    steps.append(Step(_("Result by post or e-licence") if item.mail_results else _("Collect the result")))
+    return steps
 
 
 def faq_pairs(text: str) -> list[tuple[str, str]]:

@@ -29,6 +29,7 @@ from .models import (
     ThemeAudience,
     ThemeKind,
 )
+from .models.item import default_process_code
 
 SHEET_TITLE = "事项实施清单"
 MULTI_SPLIT = re.compile(r"\s*[;；]\s*")
@@ -194,6 +195,7 @@ HEADERS = [
     "常见问题",
     "证照分离改革方式",
     "重点领域",
+    "办理流程",
     "申请材料",
 ]
 REQUIRED = {
@@ -226,6 +228,7 @@ FIELD_COLUMNS = {v: k for k, v in {**TEXT_COLUMNS, **BOOL_COLUMNS}.items()} | {
     "level": "行使层级",
     "case_kind": "办件类型",
     "online_level": "网办深度等级",
+    "process_template": "办理流程",
     "result_type": "办理结果类型",
 }
 
@@ -239,12 +242,13 @@ class Lookups:
     themes: dict  # (audience, kind, name) → Theme; life events under (None, kind, name) too
     halls: dict  # (region_id, name) → ServiceHall
     windows: dict  # (hall_id, name) → Window
+    processes: dict  # code → ProcessTemplate, and name → ProcessTemplate
 
     @classmethod
     def load(cls):
         from zerovisit.org.models import Agency, ServiceHall, Window
 
-        from .models import ItemType
+        from .models import ItemType, ProcessTemplate
 
         item_types = {}
         for t in ItemType.objects.all():
@@ -260,6 +264,7 @@ class Lookups:
             themes=themes,
             halls={(h.region_id, h.name): h for h in ServiceHall.objects.all()},
             windows={(w.hall_id, w.name): w for w in Window.objects.all()},
+            processes={key: p for p in ProcessTemplate.objects.all() for key in (p.code, p.name)},
         )
 
 
@@ -412,6 +417,14 @@ def parse_row(row: dict[str, str], lookups: Lookups) -> ParsedRow:
     elif cells.get("服务窗口"):
         err(("服务窗口", _("A window needs its service hall.")))
 
+    process = cells.get("办理流程") or (
+        default_process_code(item.case_kind, item.reform_mode) if item.case_kind else ""
+    )
+    if process and (template := lookups.processes.get(process)):
+        item.process_template = template
+    elif process:
+        err(("办理流程", _("No process template is called “%(name)s”.") % {"name": process}))
+
     parsed.materials = _parse_materials(cells.get("申请材料", ""), err)
 
     unknown = set(cells) - set(HEADERS)
@@ -521,6 +534,7 @@ def row_from_item(item: ServiceItem, materials, themes) -> dict[str, str]:
             "办理结果类型": _label(RESULT_TYPES, item.result_type),
             "证照分离改革方式": _label(REFORM_MODES, item.reform_mode),
             "重点领域": "；".join(label for label, attr in FOCUS_AREAS.items() if getattr(item, attr)),
+            "办理流程": item.process_template.code,
             "申请材料": "\n".join(
                 "|".join(
                     [

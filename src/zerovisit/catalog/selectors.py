@@ -125,8 +125,12 @@ def published_item(impl_code: str) -> ServiceItem | None:
     """The published version of an item with everything its guide page shows, in a fixed number of queries."""
     return (
         ServiceItem.objects.filter(impl_code=impl_code, status=ItemStatus.PUBLISHED)
-        .select_related("agency", "region", "item_type", "transferred_from", "hall", "window")
-        .prefetch_related(Prefetch("materials", queryset=MaterialSpec.objects.order_by("order", "id")), "themes")
+        .select_related("agency", "region", "item_type", "transferred_from", "hall", "window", "process_template")
+        .prefetch_related(
+            Prefetch("materials", queryset=MaterialSpec.objects.order_by("order", "id")),
+            "themes",
+            "process_template__stages__agencies",
+        )
         .first()
     )
 
@@ -134,8 +138,8 @@ def published_item(impl_code: str) -> ServiceItem | None:
 def item_version(item_id: int) -> ServiceItem | None:
     return (
         ServiceItem.objects.filter(pk=item_id)
-        .select_related("agency", "region", "item_type", "transferred_from", "hall", "window")
-        .prefetch_related("materials", "themes")
+        .select_related("agency", "region", "item_type", "transferred_from", "hall", "window", "process_template")
+        .prefetch_related("materials", "themes", "process_template__stages__agencies")
         .first()
     )
 
@@ -180,7 +184,7 @@ def export_items(*, agencies=None, region: Region | None = None):
     if region:
         items = items.filter(region__code__startswith=region.prefix)
     items = (
-        items.select_related("agency", "item_type", "transferred_from", "hall", "window")
+        items.select_related("agency", "item_type", "transferred_from", "hall", "window", "process_template")
         .prefetch_related("materials", "themes")
         .order_by("impl_code", "-version")
     )

@@ -18,7 +18,8 @@ from zerovisit.core.errors import Conflict, DomainError, PermissionDenied
 from zerovisit.org.models import Agency
 
 from . import listfile, search
-from .models import ItemStatus, MaterialSpec, SearchTerm, ServiceItem, Theme
+from .models import ItemStatus, MaterialSpec, ProcessTemplate, SearchTerm, ServiceItem, Theme
+from .models.item import default_process_code
 
 COPIED_EXCLUDE = {"id", "version", "status", "created_at", "updated_at", "published_at", "created_by"}
 
@@ -114,6 +115,10 @@ def item_save_draft(
                 _("Item %(code)s already has a draft; change that one.") % {"code": item.impl_code}, code="draft_exists"
             )
         item.version = latest.version + 1 if latest else 1
+    if not item.process_template_id and item.case_kind:
+        item.process_template = ProcessTemplate.objects.filter(
+            code=default_process_code(item.case_kind, item.reform_mode)
+        ).first()
     _validate(item)
     try:
         with transaction.atomic():
@@ -309,7 +314,7 @@ def _current_versions(impl_codes: list[str]) -> dict[str, ServiceItem]:
         versions = (
             ServiceItem.objects.filter(impl_code__in=chunk)
             .exclude(status=ItemStatus.SUPERSEDED)
-            .select_related("agency", "item_type", "transferred_from", "hall", "window")
+            .select_related("agency", "item_type", "transferred_from", "hall", "window", "process_template")
             .prefetch_related("materials", "themes")
             .order_by("impl_code", "version")
         )

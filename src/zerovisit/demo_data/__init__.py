@@ -10,6 +10,7 @@ from pathlib import Path
 from django.db import transaction
 
 from zerovisit.accounts.models import Role, StaffRole, User
+from zerovisit.catalog.models import ProcessKind, ProcessStage, ProcessTemplate, StageAction
 from zerovisit.core.identity import credit_code_check_char
 from zerovisit.org.models import Agency, Level, Region, ServiceHall, Window
 
@@ -60,6 +61,15 @@ HALLS = [
 ]
 HOURS = "工作日上午9:00-12:00，下午13:30-17:30（法定节假日除外）"
 
+# A joint review (联合审图, 并联审批) needs the agencies of the region, so it comes with the demo, not the migrations.
+JOINT_TEMPLATE = {
+    "code": "joint-construction",
+    "name": "工程建设项目并联审批流程",
+    "agencies": ["徐州市住房和城乡建设局", "徐州市自然资源和规划局", "徐州市消防救援支队", "徐州市人民防空办公室"],
+    "stages": [("accept", "受理", "acceptor", 10), ("joint_review", "联合审查", "reviewer", 60),
+               ("decide", "决定", "decider", 30)],
+}  # fmt: skip
+
 USERS = [
     # username, display name, agency, roles, superuser
     ("admin", "系统管理员", None, [Role.SECURITY_ADMIN], True),
@@ -101,6 +111,7 @@ def load_organisation() -> None:
                 "display_order": index,
             },
         )
+    load_joint_template()
     for region_code, name, address, windows in HALLS:
         hall, _ = ServiceHall.objects.update_or_create(
             region=regions[region_code],
@@ -109,6 +120,20 @@ def load_organisation() -> None:
         )
         for window in windows:
             Window.objects.get_or_create(hall=hall, name=window)
+
+
+def load_joint_template() -> None:
+    template, created = ProcessTemplate.objects.get_or_create(
+        code=JOINT_TEMPLATE["code"], defaults={"name": JOINT_TEMPLATE["name"], "kind": ProcessKind.JOINT}
+    )
+    if created:
+        agencies = Agency.objects.filter(name__in=JOINT_TEMPLATE["agencies"])
+        for order, (action, name, role, share) in enumerate(JOINT_TEMPLATE["stages"], start=1):
+            stage = ProcessStage.objects.create(
+                template=template, order=order, action=action, name=name, role=role, share=share
+            )
+            if action == StageAction.JOINT_REVIEW:
+                stage.agencies.set(agencies)
 
 
 @transaction.atomic

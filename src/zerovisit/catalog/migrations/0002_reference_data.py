@@ -1,4 +1,5 @@
-"""National item types and the portal's themes: reference data every installation starts with."""
+"""National item types, the portal's themes and the standard process templates: reference data every
+installation starts with."""
 
 from django.db import migrations
 
@@ -18,6 +19,22 @@ LEGAL_TOPICS = (
     "知识产权 民族宗教 质量技术 检验检疫 安全生产 公安消防 司法公证 公用事业 法人注销 档案文物 其他"
 ).split()
 PERSON_EVENTS = "出生 上学 就业 婚育 置业 退休 身后".split()
+# code, name, kind, [(action, stage name, role, share of the time limit in %)]
+PROCESS_TEMPLATES = [
+    ("instant", "即办件流程", "instant", [("accept_decide", "受理并办结", "acceptor", 100)]),
+    ("promised-1", "承诺件流程（一级审查）", "promised",
+     [("accept", "受理", "acceptor", 20), ("review", "审查", "reviewer", 50), ("decide", "决定", "decider", 30)]),
+    ("promised-2", "承诺件流程（二级审查）", "promised",
+     [("accept", "受理", "acceptor", 20), ("review", "初审", "reviewer", 30), ("review", "复审", "reviewer", 25),
+      ("decide", "决定", "decider", 25)]),
+    ("promised-3", "承诺件流程（三级审查）", "promised",
+     [("accept", "受理", "acceptor", 15), ("review", "初审", "reviewer", 25), ("review", "复审", "reviewer", 20),
+      ("review", "审核", "reviewer", 20), ("decide", "决定", "decider", 20)]),
+    ("commitment", "告知承诺流程", "commitment",
+     [("accept", "受理（签署承诺书）", "acceptor", 50), ("decide", "当场决定", "decider", 50),
+      ("post_verify", "事后核查", "reviewer", 0)]),
+    ("filing", "备案流程", "filing", [("accept", "材料完整性核验", "acceptor", 50), ("file", "出具备案回执", "acceptor", 50)]),
+]  # fmt: skip
 LEGAL_EVENTS = "开办 经营 变更 注销".split()
 
 
@@ -31,6 +48,15 @@ def seed(apps, schema_editor):
         themes += [Theme(audience=audience, kind=kind, name=name, slug=f"{audience}-{kind}-{i + 1}", display_order=i)
                    for i, name in enumerate(names)]
     Theme.objects.bulk_create(themes, ignore_conflicts=True)
+    ProcessTemplate = apps.get_model("catalog", "ProcessTemplate")
+    ProcessStage = apps.get_model("catalog", "ProcessStage")
+    for code, name, kind, stages in PROCESS_TEMPLATES:
+        template, created = ProcessTemplate.objects.get_or_create(code=code, defaults={"name": name, "kind": kind})
+        if created:
+            ProcessStage.objects.bulk_create(
+                ProcessStage(template=template, order=n, action=a, name=stage, role=role, share=share)
+                for n, (a, stage, role, share) in enumerate(stages, start=1)
+            )
 
 
 class Migration(migrations.Migration):

@@ -14,6 +14,7 @@ from .item import (
     ThemeKind,
 )
 from .material import MaterialForm, MaterialSource, MaterialSpec, MaterialType, Necessity
+from .process import ProcessKind, ProcessStage, ProcessTemplate, StageAction
 from .search import SearchTerm
 
 __all__ = [
@@ -28,11 +29,15 @@ __all__ = [
     "MaterialType",
     "Necessity",
     "OnlineDepth",
+    "ProcessKind",
+    "ProcessStage",
+    "ProcessTemplate",
     "ReformMode",
     "ResultType",
     "SearchTerm",
     "ServiceItem",
     "ServiceObject",
+    "StageAction",
     "Theme",
     "ThemeAudience",
     "ThemeKind",

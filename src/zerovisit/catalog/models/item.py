@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from zerovisit.org.models import Level
 
+from .process import ProcessKind
+
 BASE_CODE_PATTERN = re.compile(r"^\d{12}$")
 
 
@@ -118,6 +120,23 @@ class FocusArea(models.TextChoices):
 ONLINE_LEVELS = [(1, "Ⅰ"), (2, "Ⅱ"), (3, "Ⅲ"), (4, "Ⅳ")]
 
 
+def allowed_process_kinds(case_kind: str, reform_mode: str) -> set[str]:
+    """The process kinds an item's reform mode and case kind call for."""
+    if reform_mode == ReformMode.COMMITMENT:
+        return {ProcessKind.COMMITMENT}
+    if reform_mode == ReformMode.FILING:
+        return {ProcessKind.FILING}
+    if case_kind == CaseKind.INSTANT:
+        return {ProcessKind.INSTANT}
+    return {ProcessKind.PROMISED, ProcessKind.JOINT}
+
+
+def default_process_code(case_kind: str, reform_mode: str) -> str:
+    """The standard template (seeded with the catalogue) for an item that names none."""
+    kinds = allowed_process_kinds(case_kind, reform_mode)
+    return "promised-1" if ProcessKind.PROMISED in kinds else next(iter(kinds)).value
+
+
 class ServiceItemQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=ItemStatus.PUBLISHED)
@@ -187,6 +206,9 @@ class ServiceItem(models.Model):
     address = models.CharField(_("address"), max_length=300, blank=True)
     office_hours = models.CharField(_("office hours"), max_length=300, blank=True)
 
+    process_template = models.ForeignKey(
+        "catalog.ProcessTemplate", on_delete=models.PROTECT, related_name="items", verbose_name=_("process")
+    )
     conditions = models.TextField(_("conditions of acceptance"))
     special_procedures = models.TextField(_("special procedures"), blank=True)
     service_objects = models.JSONField(_("service objects"), default=list)
@@ -281,6 +303,11 @@ class ServiceItem(models.Model):
             add("visits_required", _("Online depth level Ⅳ (全程网办) means zero visits."))
         if self.result_type and self.result_type != ResultType.NONE and not self.result_name.strip():
             add("result_name", _("Name the result (e.g. the licence) when the item has one."))
+        if self.process_template_id and self.case_kind:
+            allowed = allowed_process_kinds(self.case_kind, self.reform_mode)
+            if self.process_template.kind not in allowed:
+                add("process_template", _("This item needs a process of the kind %(kinds)s.")
+                    % {"kinds": "、".join(str(ProcessKind(k).label) for k in sorted(allowed))})  # fmt: skip
         if not BASE_CODE_PATTERN.match(self.base_code or ""):
             add("base_code", _("A base code has 12 digits."))
         elif self.item_type_id and not self.base_code.startswith(self.item_type_id):

@@ -1,7 +1,7 @@
 import factory
 
 from zerovisit.catalog import services
-from zerovisit.catalog.models import CaseKind, ItemType, MaterialSpec, ServiceItem
+from zerovisit.catalog.models import CaseKind, ItemType, MaterialSpec, ProcessTemplate, ServiceItem
 from zerovisit.org.tests.factories import AgencyFactory
 
 
@@ -26,6 +26,7 @@ class ServiceItemFactory(factory.django.DjangoModelFactory):
     online_depth = [1, 2, 3, 4, 5, 6]
     online_level = 4
     online_available = True
+    process_template = factory.LazyFunction(lambda: ProcessTemplate.objects.get(code="promised-1"))
     conditions = "申请人具备相应条件"
     service_objects = ["enterprise"]
     result_type = "license"

@@ -4,6 +4,7 @@ import pytest
 from django.core.management import call_command
 
 from zerovisit.catalog.models import ItemType, ServiceItem
+from zerovisit.catalog.models.process import structure_errors
 from zerovisit.catalog.selectors import catalogue_summary, search_items
 from zerovisit.org.models import Agency, Region
 
@@ -32,6 +33,9 @@ def test_the_demo_loads_completely_and_idempotently(capsys):
     ):
         assert ServiceItem.objects.filter(name__contains=name).exists(), name
     assert all("营业执照" in item.name for item in search_items("yyzz")[0:10])
+    joint = ServiceItem.objects.get(name="建设工程施工许可证核发").process_template
+    stages = list(joint.stages.all())
+    assert structure_errors(joint.kind, stages, [s.agencies.count() for s in stages]) == []
 
     before = list(ServiceItem.objects.values_list("pk", "version", "updated_at"))
     call_command("load_demo", verbosity=0)

@@ -15,7 +15,7 @@ from django.utils import timezone
 from tqdm import tqdm
 
 from zerovisit.catalog import search
-from zerovisit.catalog.models import ItemStatus, ItemType, MaterialSpec, SearchTerm, ServiceItem
+from zerovisit.catalog.models import ItemStatus, ItemType, MaterialSpec, ProcessTemplate, SearchTerm, ServiceItem
 from zerovisit.core.identity import credit_code_check_char
 from zerovisit.org.models import Agency, Level, Region
 
@@ -64,6 +64,7 @@ class Command(BaseCommand):
         agencies = self._agencies(wanted)
         rng = random.Random(seed)
         types = list(ItemType.objects.all())
+        self.templates = {t.code: t for t in ProcessTemplate.objects.all()}
         names = [s + a + q for s, a, q in itertools.product(SUBJECTS, ACTIONS, QUALIFIERS)]
         rng.shuffle(names)
         next_code = ServiceItem.objects.count() + 1
@@ -140,6 +141,7 @@ class Command(BaseCommand):
             mail_results=True,
             conditions="符合法定条件的申请人",
             service_objects=["natural_person", "enterprise"],
+            process_template=self.templates["instant" if instant else "promised-1"],
             result_type="license",
             result_name="批准文书",
             consult_phone="0516-12345678",
