@@ -36,6 +36,23 @@ def _secret_key() -> str:
 
 SECRET_KEY = _secret_key()
 
+
+def _data_keys() -> list[str]:
+    """ZV_DATA_KEYS (Fernet keys, newest first), or one key made once and kept in the data directory."""
+    if keys := env.list("DATA_KEYS", default=[]):
+        return keys
+    path = DATA_DIR / "data_key"
+    if not path.exists():
+        from cryptography.fernet import Fernet
+
+        DATA_DIR.mkdir(parents=True, exist_ok=True)
+        path.touch(mode=0o600)
+        path.write_text(Fernet.generate_key().decode())
+    return [path.read_text().strip()]
+
+
+DATA_KEYS = _data_keys()
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -58,6 +75,7 @@ INSTALLED_APPS = [
     "zerovisit.accounts",
     "zerovisit.workcalendar",
     "zerovisit.catalog",
+    "zerovisit.cases",
     "zerovisit.portal",
 ]
 
@@ -101,6 +119,7 @@ DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{DATA_DIR / 'zerovisit.sqlite3'}"),
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
             # IMMEDIATE takes the write lock at BEGIN, so concurrent writers queue instead of failing.
@@ -109,7 +128,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
         }
     )
-    DATABASES["default"].setdefault("TEST", {})
+    # Tests use a file, not shared-cache memory, so concurrent writers wait for each other as in production.
+    DATABASES["default"].setdefault("TEST", {"NAME": str(DATA_DIR / "test.sqlite3")})
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DB_CONN_MAX_AGE", default=60))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
@@ -190,6 +210,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 MAX_TEMPLATE_FILE_BYTES = env.int("MAX_TEMPLATE_FILE_BYTES", default=10 * 1024 * 1024)
 MAX_IMPORT_FILE_BYTES = env.int("MAX_IMPORT_FILE_BYTES", default=20 * 1024 * 1024)
+MAX_MATERIAL_FILE_BYTES = env.int("MAX_MATERIAL_FILE_BYTES", default=20 * 1024 * 1024)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

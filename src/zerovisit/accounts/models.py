@@ -50,3 +50,66 @@ class StaffRole(models.Model):
 
     def __str__(self):
         return self.get_role_display()
+
+
+class ApplicantKind(models.TextChoices):
+    PERSON = "person", _("Natural person")
+    ORGANISATION = "organisation", _("Legal person or organisation")
+
+
+class Applicant(models.Model):
+    """申请人: a natural person (citizen ID number) or a legal entity (unified social credit code).
+
+    The ID number and phone are stored encrypted (core.crypto) with a keyed hash for exact lookup and a mask for
+    display; the clear value is decrypted only where a person's task needs it.
+    """
+
+    kind = models.CharField(_("kind"), max_length=12, choices=ApplicantKind.choices)
+    name = models.CharField(_("name"), max_length=200)
+    id_number_encrypted = models.TextField(blank=True, editable=False)
+    id_number_hash = models.CharField(max_length=64, blank=True, editable=False)
+    id_number_masked = models.CharField(_("ID number"), max_length=18, blank=True, editable=False)
+    credit_code = models.CharField(_("unified social credit code"), max_length=18, blank=True)
+    phone_encrypted = models.TextField(blank=True, editable=False)
+    phone_masked = models.CharField(_("phone"), max_length=20, blank=True, editable=False)
+    user = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="applicants",
+                             verbose_name=_("account"))  # fmt: skip
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("applicant")
+        verbose_name_plural = _("applicants")
+        constraints = [
+            models.UniqueConstraint(fields=["id_number_hash"], condition=models.Q(kind="person"),
+                                    name="applicant_unique_person"),
+            models.UniqueConstraint(fields=["credit_code"], condition=models.Q(kind="organisation"),
+                                    name="applicant_unique_organisation"),
+        ]  # fmt: skip
+
+    def __str__(self):
+        return f"{self.name}（{self.id_number_masked or self.credit_code}）"
+
+
+class ProxyAuthorisation(models.Model):
+    """代办授权: the applicant lets a proxy agent apply and follow cases for them, for one item or for all."""
+
+    applicant = models.ForeignKey(Applicant, on_delete=models.CASCADE, related_name="authorisations",
+                                  verbose_name=_("applicant"))  # fmt: skip
+    agent = models.ForeignKey(User, on_delete=models.PROTECT, related_name="authorisations", verbose_name=_("agent"))
+    item_code = models.CharField(_("item implementation code"), max_length=31, blank=True,
+                                 help_text=_("Empty: every item."))  # fmt: skip
+    valid_from = models.DateField(_("valid from"))
+    valid_until = models.DateField(_("valid until"))
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("proxy authorisation")
+        verbose_name_plural = _("proxy authorisations")
+
+    def __str__(self):
+        return f"{self.agent} → {self.applicant}"
+
+    def covers(self, impl_code: str, day) -> bool:
+        return (
+            self.revoked_at is None and self.valid_from <= day <= self.valid_until and self.item_code in ("", impl_code)
+        )

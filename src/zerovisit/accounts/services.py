@@ -1,0 +1,64 @@
+"""Applicants and proxy authorisations: the identities cases are filed for."""
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from zerovisit.core import crypto, identity
+from zerovisit.core.errors import DomainError
+
+from .models import Applicant, ApplicantKind
+
+
+class InvalidIdentity(DomainError):
+    code = "invalid_identity"
+
+
+def applicant_for_person(*, name: str, id_number: str, phone: str = "") -> Applicant:
+    """The natural person with this ID number, created on first use. The number is checked (GB 11643) and stored
+    only encrypted."""
+    id_number = id_number.strip().upper()
+    if not identity.id_number_is_valid(id_number):
+        raise InvalidIdentity(_("This is not a valid citizen ID number."), code="invalid_id_number")
+    if not name.strip():
+        raise InvalidIdentity(_("Enter the applicant's name."), code="name_required")
+    lookup = crypto.lookup_hash(id_number)
+    existing = Applicant.objects.filter(kind=ApplicantKind.PERSON, id_number_hash=lookup).first()
+    if existing:
+        return existing
+    applicant = Applicant(
+        kind=ApplicantKind.PERSON,
+        name=name.strip(),
+        id_number_encrypted=crypto.encrypt(id_number),
+        id_number_hash=lookup,
+        id_number_masked=identity.mask_id_number(id_number),
+    )
+    if phone:
+        applicant.phone_encrypted, applicant.phone_masked = crypto.encrypt(phone), identity.mask_phone(phone)
+    return _save_new(applicant, kind=ApplicantKind.PERSON, id_number_hash=lookup)
+
+
+def applicant_for_organisation(*, name: str, credit_code: str, check_confirmed: bool = False) -> Applicant:
+    """The legal entity with this credit code. A code that fails its check character is refused unless staff
+    confirm it (some early codes are legal yet fail, DESIGN.md §4)."""
+    code = credit_code.strip().upper()
+    if not identity.credit_code_is_well_formed(code):
+        raise InvalidIdentity(_("A unified social credit code has 18 characters."), code="invalid_credit_code")
+    if not identity.credit_code_check_passes(code) and not check_confirmed:
+        raise InvalidIdentity(
+            _("The credit code's check character does not match; staff may confirm the code if it is genuine."),
+            code="credit_code_check_failed",
+        )
+    existing = Applicant.objects.filter(kind=ApplicantKind.ORGANISATION, credit_code=code).first()
+    if existing:
+        return existing
+    applicant = Applicant(kind=ApplicantKind.ORGANISATION, name=name.strip(), credit_code=code)
+    return _save_new(applicant, kind=ApplicantKind.ORGANISATION, credit_code=code)
+
+
+def _save_new(applicant: Applicant, **identity_fields) -> Applicant:
+    try:
+        with transaction.atomic():
+            applicant.save()
+    except IntegrityError:  # created at the same moment by another request
+        return Applicant.objects.get(**identity_fields)
+    return applicant

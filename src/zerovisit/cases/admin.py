@@ -1,0 +1,37 @@
+"""Cases in the admin are for looking only: every change goes through the workbench and the API (services)."""
+
+from django.contrib import admin
+
+from .models import Case, CaseEvent, CaseMaterial
+
+
+class ReadOnly:
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class CaseMaterialInline(ReadOnly, admin.TabularInline):
+    model = CaseMaterial
+    fields = ["spec", "source", "file", "sha256", "reference"]
+    extra = 0
+
+
+class CaseEventInline(ReadOnly, admin.TabularInline):
+    model = CaseEvent
+    fields = ["seq", "at", "actor", "actor_role", "action", "status_before", "status_after", "opinion"]
+    extra = 0
+
+
+@admin.register(Case)
+class CaseAdmin(ReadOnly, admin.ModelAdmin):
+    list_display = ["number", "item", "applicant", "status", "acceptance_due", "decision_due", "channel"]
+    list_filter = ["status", "channel", "agency"]
+    search_fields = ["number"]
+    list_select_related = ["item", "applicant"]
+    inlines = [CaseMaterialInline, CaseEventInline]

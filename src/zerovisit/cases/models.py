@@ -1,0 +1,149 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class CaseStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("Submitted, awaiting acceptance")
+    CORRECTION = "correction", _("Awaiting correction")
+    ACCEPTED = "accepted", _("Accepted, in handling")
+    SUSPENDED = "suspended", _("Suspended for a special procedure")
+    APPROVED = "approved", _("Approved")
+    DENIED = "denied", _("Denied")
+    REFUSED = "refused", _("Not accepted")
+    FILED = "filed", _("Filed")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+OPEN_STATUSES = (CaseStatus.SUBMITTED, CaseStatus.CORRECTION, CaseStatus.ACCEPTED, CaseStatus.SUSPENDED)
+
+
+class Channel(models.TextChoices):
+    WEB = "web", _("Web")
+    MOBILE = "mobile", _("Mobile")
+    KIOSK = "kiosk", _("24-hour kiosk")
+    WINDOW = "window", _("Service window")
+    PROXY = "proxy", _("Proxy agent")
+
+
+class Case(models.Model):
+    """办件: one application for one version of an item, and every fact a supervisor will measure about it."""
+
+    number = models.CharField(_("case number"), max_length=32, unique=True)
+    item = models.ForeignKey("catalog.ServiceItem", on_delete=models.PROTECT, related_name="cases",
+                             verbose_name=_("item"))  # fmt: skip
+    process_template = models.ForeignKey("catalog.ProcessTemplate", on_delete=models.PROTECT, related_name="+",
+                                         verbose_name=_("process"))  # fmt: skip
+    agency = models.ForeignKey("org.Agency", on_delete=models.PROTECT, related_name="cases", verbose_name=_("agency"))
+    applicant = models.ForeignKey("accounts.Applicant", on_delete=models.PROTECT, related_name="cases",
+                                  verbose_name=_("applicant"))  # fmt: skip
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("submitted by"))  # fmt: skip
+    proxy_authorisation = models.ForeignKey("accounts.ProxyAuthorisation", on_delete=models.PROTECT, null=True,
+                                            blank=True, related_name="cases")  # fmt: skip
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    idempotency_key = models.CharField(max_length=100, blank=True)
+    form_data = models.JSONField(_("form"), default=dict, blank=True)
+    commitment_signed = models.BooleanField(_("commitment signed"), default=False)
+
+    status = models.CharField(_("status"), max_length=12, choices=CaseStatus.choices, default=CaseStatus.SUBMITTED)
+    stage_order = models.PositiveSmallIntegerField(_("current stage"), default=1)
+    claimed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+", verbose_name=_("claimed by"))  # fmt: skip
+
+    # The clocks (Administrative Licensing Law arts. 32, 42, 45), in working days.
+    submitted_at = models.DateTimeField(_("submitted"))
+    received_at = models.DateTimeField(_("complete materials received"))
+    acceptance_due = models.DateField(_("acceptance due"), null=True, blank=True)
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    deemed_accepted = models.BooleanField(_("deemed accepted"), default=False)
+    limit_days = models.PositiveSmallIntegerField(_("time limit (working days)"), default=0)
+    extension_days = models.PositiveSmallIntegerField(_("extension (working days)"), default=0)
+    paused_days = models.PositiveSmallIntegerField(_("paused (working days)"), default=0)
+    paused_since = models.DateField(_("paused since"), null=True, blank=True)
+    pause_expected_days = models.PositiveSmallIntegerField(_("expected pause (working days)"), default=0)
+    decision_due = models.DateField(_("decision due"), null=True, blank=True)
+    due_estimated = models.BooleanField(
+        _("due date estimated"), default=False,
+        help_text=_("A year on the way has no official holiday schedule yet: Monday–Friday was assumed."),
+    )  # fmt: skip
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    concluded_at = models.DateTimeField(_("concluded"), null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        constraints = [
+            models.UniqueConstraint(fields=["submitted_by", "idempotency_key"], condition=~Q(idempotency_key=""),
+                                    name="case_unique_idempotency_key"),
+        ]  # fmt: skip
+        indexes = [
+            models.Index(fields=["agency", "status", "decision_due"], name="case_inbox"),
+            models.Index(fields=["status", "acceptance_due"], name="case_acceptance_due"),
+            models.Index(fields=["applicant", "-submitted_at"], name="case_applicant"),
+        ]
+
+    def __str__(self):
+        return self.number
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+class CaseMaterial(models.Model):
+    """One material of a case: an uploaded file (its SHA-256 recorded), or data the platform already holds."""
+
+    class Source(models.TextChoices):
+        UPLOAD = "upload", _("Uploaded")
+        HELD_DATA = "held_data", _("Data the platform holds")
+        LATER = "later", _("To follow (容缺后补)")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="materials")
+    spec = models.ForeignKey("catalog.MaterialSpec", on_delete=models.PROTECT, related_name="+")
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices)
+    file = models.FileField(_("file"), upload_to="cases/%Y/%m/%d/", blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    size = models.PositiveBigIntegerField(default=0)
+    reference = models.CharField(_("reference"), max_length=200, blank=True,
+                                 help_text=_("What held data satisfies it, e.g. a licence identifier."))  # fmt: skip
+
+    class Meta:
+        verbose_name = _("case material")
+        verbose_name_plural = _("case materials")
+
+    def __str__(self):
+        return f"{self.case} · {self.spec}"
+
+
+class CaseEvent(models.Model):
+    """One step of a case: who, in which role, did what, from which status to which, with which opinion.
+
+    Append-only. Each event's hash covers the previous event of the same case, so a case's history cannot be
+    edited or cut without `cases.events.verify()` noticing.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
+    seq = models.PositiveIntegerField()
+    at = models.DateTimeField(_("time"))
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                              related_name="+", verbose_name=_("actor"))  # fmt: skip
+    actor_role = models.CharField(_("role"), max_length=32, blank=True)
+    action = models.CharField(_("action"), max_length=32)
+    status_before = models.CharField(max_length=12, blank=True)
+    status_after = models.CharField(max_length=12)
+    opinion = models.TextField(_("opinion"), blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("case event")
+        verbose_name_plural = _("case events")
+        ordering = ["case", "seq"]
+        constraints = [models.UniqueConstraint(fields=["case", "seq"], name="caseevent_unique_seq")]
+
+    def __str__(self):
+        return f"{self.case} #{self.seq} {self.action}"

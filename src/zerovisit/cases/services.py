@@ -1,0 +1,560 @@
+"""Every change to a case, one function per use case (DESIGN.md §4, STYLE.md).
+
+Each runs in one transaction, takes the case's row lock first, checks the transition against the case's process
+template, the actor's role in the case's agency and the separation of duties, recomputes the deadlines, and records
+a hash-chained CaseEvent. A second member of staff acting on the same case at the same moment waits for the lock,
+then finds the case moved on and gets a conflict.
+"""
+
+import datetime
+import hashlib
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from zerovisit.accounts.models import Applicant, ProxyAuthorisation, Role
+from zerovisit.catalog.models import (
+    ItemStatus,
+    MaterialSpec,
+    Necessity,
+    ProcessKind,
+    ProcessTemplate,
+    ServiceItem,
+    StageAction,
+)
+from zerovisit.core.errors import Conflict, DomainError, NotFound, PermissionDenied
+from zerovisit.core.files import check_upload
+from zerovisit.workcalendar.selectors import work_calendar
+
+from . import events
+from .models import Case, CaseMaterial, CaseStatus, Channel
+from .numbering import new_case_number
+
+ACCEPTANCE_DAYS = 5  # Art. 32: accept, refuse or ask for every correction within 5 working days
+EXTENSION_DAYS = 10  # Art. 42: the head of the office may extend the decision limit by 10 working days
+SPECIAL_PROCEDURES = ("听证", "检验检测", "鉴定", "专家评审", "现场勘验", "招标", "拍卖", "检疫")
+CLOSING_TIME = datetime.time(17, 30)  # an instant item received later is due the next working day
+
+
+class InvalidTransition(Conflict):
+    code = "invalid_transition"
+
+
+class SeparationOfDuties(PermissionDenied):
+    code = "separation_of_duties"
+
+
+class MaterialsIncomplete(DomainError):
+    code = "materials_incomplete"
+
+
+@dataclass
+class MaterialInput:
+    """One material of an application: a file, a reference to data the platform holds, or a promise to follow
+    (only for materials that may follow later, 容缺后补)."""
+
+    spec: MaterialSpec
+    file: UploadedFile | None = None
+    reference: str = ""
+    later: bool = False
+
+
+# -- clocks --------------------------------------------------------------------------------------------------
+
+
+def _day(moment: datetime.datetime) -> datetime.date:
+    return timezone.localdate(moment)
+
+
+def _set_acceptance_clock(case: Case) -> None:
+    calendar = work_calendar()
+    if case.process_template.kind == ProcessKind.INSTANT:
+        due = calendar.instant_due(timezone.localtime(case.received_at), CLOSING_TIME)
+        case.acceptance_due = case.decision_due = due.date
+    else:
+        due = calendar.add(_day(case.received_at), ACCEPTANCE_DAYS)
+        case.acceptance_due = due.date
+    case.due_estimated = due.estimated
+
+
+def _set_decision_clock(case: Case) -> None:
+    """Decision due: the limit, the extension and the days paused so far, counted from acceptance; while a special
+    procedure runs, its expected length too (recomputed when it ends)."""
+    days = case.limit_days + case.extension_days + case.paused_days
+    if case.status == CaseStatus.SUSPENDED:
+        days += case.pause_expected_days
+    due = work_calendar().add(_day(case.accepted_at), days)
+    case.decision_due, case.due_estimated = due.date, due.estimated
+
+
+# -- checks --------------------------------------------------------------------------------------------------
+
+
+def _locked(number: str) -> Case:
+    case = (
+        Case.objects.select_for_update(of=("self",))
+        .select_related("item", "process_template", "agency")
+        .filter(number=number)
+        .first()
+    )
+    if case is None:
+        raise NotFound(_("No case has the number %(number)s.") % {"number": number})
+    return case
+
+
+def _stages(case: Case):
+    return list(case.process_template.stages.prefetch_related("agencies"))
+
+
+def _current_stage(case: Case):
+    stages = _stages(case)
+    return stages[case.stage_order - 1] if case.stage_order <= len(stages) else None
+
+
+def _check_transition(case: Case, statuses, stage_actions=None):
+    """The case must be in one of `statuses` and, where given, at a stage of one of `stage_actions`."""
+    stage = _current_stage(case)
+    if case.status not in statuses or (stage_actions and (stage is None or stage.action not in stage_actions)):
+        raise InvalidTransition(
+            _("Case %(number)s is now “%(status)s”%(stage)s: this step is not possible (any more).")
+            % {
+                "number": case.number,
+                "status": case.get_status_display(),
+                "stage": f" · {stage.name}" if stage and case.is_open else "",
+            }
+        )
+    return stage
+
+
+def _check_staff(actor, case: Case, role: str, stage=None) -> None:
+    """The actor holds `role` in the case's agency (or, at a parallel review, in one of its agencies)."""
+    agencies = {a.pk for a in stage.agencies.all()} if stage and stage.action == StageAction.JOINT_REVIEW else set()
+    in_agency = actor.agency_id in agencies if agencies else actor.agency_id == case.agency_id
+    if not (actor.is_active and in_agency and actor.has_role(role)):
+        raise PermissionDenied(_("Only a %(role)s of the case's agency may do this.") % {"role": Role(role).label})
+
+
+def _acted(case: Case, actions) -> set[int]:
+    return set(case.events.filter(action__in=actions, actor__isnull=False).values_list("actor_id", flat=True))
+
+
+def _check_separation(actor, case: Case, action: str) -> None:
+    """三分开: who accepted a case neither reviews nor decides it; who reviewed it does not decide it."""
+    if actor.pk in _acted(case, ["accept"]):
+        raise SeparationOfDuties(_("You accepted this case, so you may not review or decide it."))
+    if action == "decide" and actor.pk in _acted(case, ["review"]):
+        raise SeparationOfDuties(_("You reviewed this case, so you may not decide it."))
+
+
+def _authority(actor, applicant: Applicant, impl_code: str) -> tuple[bool, ProxyAuthorisation | None]:
+    """(may act, under which authorisation): the applicant's own account acts for them; a proxy agent needs a
+    current authorisation for the item."""
+    if applicant.user_id and applicant.user_id == actor.pk:
+        return True, None
+    today = timezone.localdate()
+    for authorisation in ProxyAuthorisation.objects.filter(applicant=applicant, agent=actor):
+        if authorisation.covers(impl_code, today):
+            return True, authorisation
+    return False, None
+
+
+def _check_applicant_side(actor, case: Case) -> None:
+    if actor.pk == case.submitted_by_id:
+        return
+    if not _authority(actor, case.applicant, case.item.impl_code)[0]:
+        raise PermissionDenied(_("Only the applicant or their authorised agent may do this."))
+
+
+# -- materials -----------------------------------------------------------------------------------------------
+
+
+def _check_materials(item: ServiceItem, inputs: list[MaterialInput]) -> None:
+    """Every required material is given, each input belongs to the item, files are what they claim to be."""
+    specs = {spec.pk: spec for spec in item.materials.all()}
+    problems = []
+
+    def problem(spec, code, message):
+        problems.append({"field": f"materials.{spec.pk}", "code": code, "message": message % {"name": spec.name}})
+
+    given = set()
+    for material in inputs:
+        spec = material.spec
+        if spec.pk not in specs:
+            problem(spec, "not_of_this_item", _("“%(name)s” is not a material of this item."))
+            continue
+        given.add(spec.pk)
+        if material.later and spec.necessity != Necessity.DEFERRABLE:
+            problem(spec, "cannot_follow_later", _("“%(name)s” cannot follow later."))
+        if material.file is not None:
+            try:
+                check_upload(material.file, max_bytes=settings.MAX_MATERIAL_FILE_BYTES)
+            except ValidationError as exc:
+                problem(spec, exc.code, "%(name)s：" + exc.messages[0].replace("%", "%%"))
+        elif not material.reference and not material.later:
+            problem(spec, "empty", _("“%(name)s” has neither a file nor a reference."))
+    for spec in specs.values():
+        if spec.necessity != Necessity.OPTIONAL and spec.pk not in given:
+            problem(spec, "missing", _("“%(name)s” is missing."))
+    if problems:
+        raise MaterialsIncomplete(problems[0]["message"], errors=problems)
+
+
+def _store_materials(case: Case, inputs: list[MaterialInput], stored: list) -> None:
+    for material in inputs:
+        row = CaseMaterial(case=case, spec=material.spec, reference=material.reference)
+        if material.file is not None:
+            digest = hashlib.sha256()
+            for chunk in material.file.chunks():
+                digest.update(chunk)
+            material.file.seek(0)
+            row.source, row.sha256, row.size = CaseMaterial.Source.UPLOAD, digest.hexdigest(), material.file.size
+            row.file.save(material.file.name, material.file, save=False)
+            stored.append(row.file.name)
+        else:
+            row.source = CaseMaterial.Source.LATER if material.later else CaseMaterial.Source.HELD_DATA
+        row.save()
+
+
+def _delete_files(names: list[str]) -> None:
+    """A failed transaction leaves no orphan file behind."""
+    from django.core.files.storage import default_storage
+
+    for name in names:
+        default_storage.delete(name)
+
+
+# -- applying ------------------------------------------------------------------------------------------------
+
+
+def submit_case(
+    *,
+    actor,
+    item: ServiceItem,
+    applicant: Applicant,
+    channel: str,
+    materials: list[MaterialInput],
+    form_data: dict | None = None,
+    idempotency_key: str = "",
+    commitment_signed: bool = False,
+    normal_procedure: bool = False,
+) -> Case:
+    """File an application. A retry with the same idempotency key returns the case the first call made."""
+    if idempotency_key and (done := Case.objects.filter(submitted_by=actor, idempotency_key=idempotency_key).first()):
+        return done
+    if item.status != ItemStatus.PUBLISHED:
+        raise DomainError(_("This item is not open for applications."), code="item_not_published")
+    if channel not in Channel.values:
+        raise DomainError(_("Unknown channel."), code="invalid_channel")
+    allowed, authorisation = _authority(actor, applicant, item.impl_code)
+    at_window = channel == Channel.WINDOW and actor.agency_id == item.agency_id and actor.has_role(Role.ACCEPTOR)
+    if not allowed and not at_window:
+        raise PermissionDenied(
+            _("You may apply only for yourself or for an applicant who authorised you."), code="not_authorised"
+        )
+    template = item.process_template
+    if template.kind == ProcessKind.COMMITMENT:
+        if normal_procedure:  # the applicant may always choose the normal procedure instead of a commitment
+            template, commitment_signed = ProcessTemplate.objects.get(code="promised-1"), False
+        elif not commitment_signed:
+            raise DomainError(_("Sign the commitment, or choose the normal procedure."), code="commitment_required")
+    _check_materials(item, materials)
+
+    now = timezone.now()
+    stored_files: list[str] = []
+    for _attempt in range(5):
+        case = Case(
+            number=new_case_number(item.agency.region.code, now), item=item, process_template=template,
+            agency=item.agency, applicant=applicant, submitted_by=actor, channel=channel,
+            proxy_authorisation=authorisation, idempotency_key=idempotency_key, form_data=form_data or {},
+            commitment_signed=commitment_signed, submitted_at=now, received_at=now, limit_days=item.promised_days,
+        )  # fmt: skip
+        _set_acceptance_clock(case)
+        try:
+            with transaction.atomic():
+                case.save()
+                _store_materials(case, materials, stored_files)
+                events.record(case, actor=actor, role="applicant", action="submit", before="",
+                              channel=channel, commitment_signed=commitment_signed)  # fmt: skip
+            return case
+        except IntegrityError:
+            _delete_files(stored_files)
+            stored_files.clear()
+            same_request = Case.objects.filter(submitted_by=actor, idempotency_key=idempotency_key).first()
+            if idempotency_key and same_request:
+                return same_request  # the same request, made twice at the same moment
+            # otherwise the random part of the number collided: draw again
+        except BaseException:
+            _delete_files(stored_files)
+            raise
+    raise Conflict(_("Could not number the case; try again."))
+
+
+@transaction.atomic
+def resubmit_correction(*, actor, number: str, materials: list[MaterialInput], note: str = "") -> Case:
+    """The applicant's answer to a correction notice. Acceptance counts again from the day the complete materials
+    arrive (Art. 32)."""
+    case = _locked(number)
+    _check_applicant_side(actor, case)
+    _check_transition(case, {CaseStatus.CORRECTION})
+    if not materials:
+        raise MaterialsIncomplete(_("Add the corrected materials."), code="materials_required")
+    stored: list[str] = []
+    try:
+        with transaction.atomic():
+            case.materials.filter(spec__in=[m.spec for m in materials]).delete()
+            _check_materials_subset(case.item, materials)
+            _store_materials(case, materials, stored)
+    except BaseException:
+        _delete_files(stored)
+        raise
+    before, case.status, case.received_at = case.status, CaseStatus.SUBMITTED, timezone.now()
+    _set_acceptance_clock(case)
+    case.save()
+    events.record(case, actor=actor, role="applicant", action="resubmit", before=before, opinion=note)
+    return case
+
+
+def _check_materials_subset(item: ServiceItem, inputs: list[MaterialInput]) -> None:
+    """Corrections replace some materials; only those given are checked."""
+    try:
+        _check_materials(item, inputs)
+    except MaterialsIncomplete as exc:
+        wrong = [e for e in exc.errors if e["code"] != "missing"]
+        if wrong:
+            raise MaterialsIncomplete(wrong[0]["message"], errors=wrong) from exc
+
+
+@transaction.atomic
+def withdraw_case(*, actor, number: str, reason: str = "") -> Case:
+    """The applicant withdraws before the decision."""
+    case = _locked(number)
+    _check_applicant_side(actor, case)
+    _check_transition(case, {CaseStatus.SUBMITTED, CaseStatus.CORRECTION, CaseStatus.ACCEPTED, CaseStatus.SUSPENDED})
+    before, case.status, case.concluded_at = case.status, CaseStatus.WITHDRAWN, timezone.now()
+    case.save()
+    events.record(case, actor=actor, role="applicant", action="withdraw", before=before, opinion=reason)
+    return case
+
+
+# -- acceptance ----------------------------------------------------------------------------------------------
+
+ACCEPTING = {StageAction.ACCEPT, StageAction.ACCEPT_DECIDE}
+
+
+@transaction.atomic
+def accept_case(*, actor, number: str, opinion: str = "") -> Case:
+    """受理. The decision clock starts today."""
+    case = _locked(number)
+    stage = _check_transition(case, {CaseStatus.SUBMITTED}, {StageAction.ACCEPT})
+    _check_staff(actor, case, stage.role)
+    before = case.status
+    case.status, case.accepted_at, case.stage_order = CaseStatus.ACCEPTED, timezone.now(), case.stage_order + 1
+    _set_decision_clock(case)
+    case.save()
+    events.record(case, actor=actor, role=stage.role, action="accept", before=before, opinion=opinion,
+                  decision_due=case.decision_due)  # fmt: skip
+    return case
+
+
+@transaction.atomic
+def refuse_case(*, actor, number: str, reason: str, competent_office: str = "") -> Case:
+    """不予受理, with the reason and, where the matter is outside the agency's powers, the competent office."""
+    if not reason.strip():
+        raise DomainError(_("Give the reason for refusing."), code="reason_required")
+    case = _locked(number)
+    stage = _check_transition(case, {CaseStatus.SUBMITTED}, ACCEPTING)
+    _check_staff(actor, case, stage.role)
+    before, case.status, case.concluded_at = case.status, CaseStatus.REFUSED, timezone.now()
+    case.save()
+    events.record(case, actor=actor, role=stage.role, action="refuse", before=before, opinion=reason,
+                  competent_office=competent_office)  # fmt: skip
+    return case
+
+
+@transaction.atomic
+def request_correction(*, actor, number: str, corrections: list[str]) -> Case:
+    """补正: everything to correct in one notice (一次性告知). The acceptance clock stops until the answer."""
+    corrections = [c.strip() for c in corrections if c.strip()]
+    if not corrections:
+        raise DomainError(_("List what the applicant must correct."), code="corrections_required")
+    case = _locked(number)
+    stage = _check_transition(case, {CaseStatus.SUBMITTED}, ACCEPTING)
+    _check_staff(actor, case, stage.role)
+    before, case.status, case.acceptance_due = case.status, CaseStatus.CORRECTION, None
+    case.save()
+    events.record(case, actor=actor, role=stage.role, action="request_correction", before=before,
+                  corrections=corrections)  # fmt: skip
+    return case
+
+
+def deem_overdue_acceptances(*, today: datetime.date | None = None) -> list[str]:
+    """Art. 32: an application neither accepted, refused nor sent back for correction within 5 working days
+    counts as accepted from the day its materials arrived. Run by the periodic job; returns the case numbers."""
+    today = today or timezone.localdate()
+    done = []
+    for number in Case.objects.filter(status=CaseStatus.SUBMITTED, acceptance_due__lt=today).values_list(
+        "number", flat=True
+    ):
+        with transaction.atomic():
+            case = _locked(number)
+            stage = _current_stage(case)
+            if case.status != CaseStatus.SUBMITTED or not case.acceptance_due or case.acceptance_due >= today:
+                continue  # handled meanwhile
+            if stage.action != StageAction.ACCEPT:
+                continue  # an instant item is decided, not deemed accepted
+            before = case.status
+            case.status, case.accepted_at, case.deemed_accepted = CaseStatus.ACCEPTED, case.received_at, True
+            case.stage_order += 1
+            _set_decision_clock(case)
+            case.save()
+            events.record(case, actor=None, role="system", action="deemed_accepted", before=before,
+                          decision_due=case.decision_due)  # fmt: skip
+            done.append(number)
+    return done
+
+
+# -- handling ------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def review_case(*, actor, number: str, opinion: str) -> Case:
+    """审查: one sign-off level. At a parallel review each agency signs off; the case moves on after the last."""
+    if not opinion.strip():
+        raise DomainError(_("Write the review opinion."), code="opinion_required")
+    case = _locked(number)
+    stage = _check_transition(case, {CaseStatus.ACCEPTED}, {StageAction.REVIEW, StageAction.JOINT_REVIEW})
+    _check_staff(actor, case, stage.role, stage)
+    _check_separation(actor, case, "review")
+    moves_on = True
+    if stage.action == StageAction.JOINT_REVIEW:
+        signed = set(
+            case.events.filter(action="review", data__stage=case.stage_order).values_list("data__agency", flat=True)
+        )
+        if actor.agency_id in signed:
+            raise InvalidTransition(_("Your agency has signed off this review already."), code="already_reviewed")
+        moves_on = signed | {actor.agency_id} >= {a.pk for a in stage.agencies.all()}
+    before = case.status
+    if moves_on:
+        case.stage_order += 1
+        case.save()
+    events.record(case, actor=actor, role=stage.role, action="review", before=before, opinion=opinion,
+                  stage=case.stage_order - 1 if moves_on else case.stage_order, agency=actor.agency_id)  # fmt: skip
+    return case
+
+
+@transaction.atomic
+def decide_case(*, actor, number: str, approve: bool, reasons: str) -> Case:
+    """准予 / 不予许可, with reasons. An instant item is accepted and decided in this one step."""
+    if not reasons.strip():
+        raise DomainError(_("Give the reasons for the decision."), code="reasons_required")
+    case = _locked(number)
+    stage = _check_transition(
+        case, {CaseStatus.SUBMITTED, CaseStatus.ACCEPTED}, {StageAction.DECIDE, StageAction.ACCEPT_DECIDE}
+    )
+    if (case.status == CaseStatus.SUBMITTED) != (stage.action == StageAction.ACCEPT_DECIDE):
+        raise InvalidTransition(_("Accept the case first."), code="not_accepted")
+    _check_staff(actor, case, stage.role)
+    if stage.action == StageAction.DECIDE:
+        _check_separation(actor, case, "decide")
+    now, before = timezone.now(), case.status
+    if stage.action == StageAction.ACCEPT_DECIDE:
+        case.accepted_at = now
+    case.status = CaseStatus.APPROVED if approve else CaseStatus.DENIED
+    case.decided_at = case.concluded_at = now
+    case.stage_order += 1
+    case.save()
+    events.record(case, actor=actor, role=stage.role, action="decide", before=before, opinion=reasons,
+                  approved=approve)  # fmt: skip
+    return case
+
+
+@transaction.atomic
+def file_case(*, actor, number: str, opinion: str = "") -> Case:
+    """备案: the filing receipt after the completeness check; nothing is approved."""
+    case = _locked(number)
+    stage = _check_transition(case, {CaseStatus.ACCEPTED}, {StageAction.FILE})
+    _check_staff(actor, case, stage.role)
+    before, case.status = case.status, CaseStatus.FILED
+    case.decided_at = case.concluded_at = timezone.now()
+    case.stage_order += 1
+    case.save()
+    events.record(case, actor=actor, role=stage.role, action="file", before=before, opinion=opinion)
+    return case
+
+
+@transaction.atomic
+def extend_case(*, actor, number: str, reason: str, days: int = EXTENSION_DAYS) -> Case:
+    """延期: a decider approves a longer decision limit; the applicant is told the reason (Art. 42)."""
+    if not reason.strip():
+        raise DomainError(_("Give the reason for the extension."), code="reason_required")
+    if not 1 <= days <= EXTENSION_DAYS:
+        raise DomainError(
+            _("An extension is 1 to %(max)s working days.") % {"max": EXTENSION_DAYS}, code="invalid_days"
+        )
+    case = _locked(number)
+    _check_transition(case, {CaseStatus.ACCEPTED, CaseStatus.SUSPENDED})
+    _check_staff(actor, case, Role.DECIDER)
+    if case.extension_days:
+        raise InvalidTransition(_("The decision limit has been extended once already."), code="already_extended")
+    before, case.extension_days = case.status, days
+    _set_decision_clock(case)
+    case.save()
+    events.record(case, actor=actor, role=Role.DECIDER, action="extend", before=before, opinion=reason, days=days,
+                  decision_due=case.decision_due)  # fmt: skip
+    return case
+
+
+@transaction.atomic
+def suspend_case(*, actor, number: str, procedure: str, expected_days: int, reason: str = "") -> Case:
+    """特别程序 (hearing, testing, appraisal, expert review, site inspection …): the clock stops (Art. 45) and the
+    applicant is told how long it is expected to take."""
+    if procedure not in SPECIAL_PROCEDURES:
+        raise DomainError(_("Unknown special procedure."), code="invalid_procedure")
+    if not 1 <= expected_days <= 250:
+        raise DomainError(_("Give the expected length in working days."), code="invalid_days")
+    case = _locked(number)
+    stage = _check_transition(case, {CaseStatus.ACCEPTED})
+    _check_staff(actor, case, stage.role if stage else Role.REVIEWER, stage)
+    before, case.status = case.status, CaseStatus.SUSPENDED
+    case.paused_since, case.pause_expected_days = timezone.localdate(), expected_days
+    _set_decision_clock(case)
+    case.save()
+    events.record(case, actor=actor, role=stage.role, action="suspend", before=before, opinion=reason,
+                  procedure=procedure, expected_days=expected_days)  # fmt: skip
+    return case
+
+
+@transaction.atomic
+def resume_case(*, actor, number: str, opinion: str = "") -> Case:
+    """The special procedure is over: the days it took are added to the limit."""
+    case = _locked(number)
+    stage = _check_transition(case, {CaseStatus.SUSPENDED})
+    _check_staff(actor, case, stage.role, stage)
+    paused = work_calendar().count(case.paused_since, timezone.localdate()).days
+    before, case.status = case.status, CaseStatus.ACCEPTED
+    case.paused_days += paused
+    case.paused_since, case.pause_expected_days = None, 0
+    _set_decision_clock(case)
+    case.save()
+    events.record(case, actor=actor, role=stage.role, action="resume", before=before, opinion=opinion,
+                  paused_days=paused, decision_due=case.decision_due)  # fmt: skip
+    return case
+
+
+@transaction.atomic
+def claim_case(*, actor, number: str) -> Case:
+    """Take an open case into one's own queue."""
+    case = _locked(number)
+    stage = _check_transition(case, {CaseStatus.SUBMITTED, CaseStatus.ACCEPTED, CaseStatus.SUSPENDED})
+    _check_staff(actor, case, stage.role, stage)
+    if case.claimed_by_id and case.claimed_by_id != actor.pk:
+        raise Conflict(_("%(name)s has claimed this case already.") % {"name": case.claimed_by}, code="claimed")
+    case.claimed_by = actor
+    case.save(update_fields=["claimed_by", "updated_at"])
+    events.record(case, actor=actor, role=stage.role, action="claim", before=case.status)
+    return case

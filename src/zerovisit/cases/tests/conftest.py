@@ -1,0 +1,42 @@
+from unittest import mock
+
+import pytest
+from django.utils import timezone
+
+from zerovisit.accounts.models import Role
+from zerovisit.accounts.services import applicant_for_person
+from zerovisit.accounts.tests.factories import UserFactory, editor
+from zerovisit.org.tests.factories import AgencyFactory
+
+from .factories import Clock, publish
+
+
+@pytest.fixture
+def clock():
+    c = Clock()
+    with mock.patch.object(timezone, "now", lambda: c.now):
+        yield c
+
+
+@pytest.fixture
+def agency(db):
+    return AgencyFactory(name="徐州市行政审批局")
+
+
+@pytest.fixture
+def staff(agency):
+    return {role: editor(agency, role=role, username=role) for role in (Role.ACCEPTOR, Role.REVIEWER, Role.DECIDER)}
+
+
+@pytest.fixture
+def item(agency):
+    return publish(agency)
+
+
+@pytest.fixture
+def citizen(db):
+    user = UserFactory(username="zhangsan")
+    applicant = applicant_for_person(name="张三", id_number="32030219900307123X", phone="13812341234")
+    applicant.user = user
+    applicant.save()
+    return applicant
