@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "zerovisit.workcalendar",
     "zerovisit.catalog",
     "zerovisit.cases",
+    "zerovisit.notify",
     "zerovisit.portal",
 ]
 
@@ -238,6 +239,11 @@ SPECTACULAR_SETTINGS = {
 }
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Messages to applicants: console backends by default, an adapter for the SMS gateway in production.
+SMS_BACKEND = env.str("SMS_BACKEND", default="zerovisit.notify.backends.ConsoleSmsBackend")
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="noreply@zerovisit.invalid")
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 if env.str("REDIS_URL", default=""):

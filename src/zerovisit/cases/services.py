@@ -29,9 +29,11 @@ from zerovisit.catalog.models import (
 )
 from zerovisit.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from zerovisit.core.files import check_upload
+from zerovisit.notify.services import notify
 from zerovisit.workcalendar.selectors import work_calendar
 
 from . import events
+from .messages import applicant_message
 from .models import Case, CaseMaterial, CaseStatus, Channel
 from .numbering import new_case_number
 
@@ -62,6 +64,18 @@ class MaterialInput:
     file: UploadedFile | None = None
     reference: str = ""
     later: bool = False
+
+
+# -- history and messages ------------------------------------------------------------------------------------
+
+
+def _record(case: Case, *, actor, role: str, action: str, before: str, opinion: str = "", **data) -> None:
+    """Write the step into the case's history and tell the applicant, in the same transaction."""
+    event = events.record(case, actor=actor, role=role, action=action, before=before, opinion=opinion, **data)
+    if said := applicant_message(case, action, event.data, opinion):
+        title, text = said
+        notify(user=case.applicant.user or case.submitted_by, event=f"case.{action}", title=title, body=text,
+               case_number=case.number, phone_encrypted=case.applicant.phone_encrypted)  # fmt: skip
 
 
 # -- clocks --------------------------------------------------------------------------------------------------
@@ -278,7 +292,7 @@ def submit_case(
             with transaction.atomic():
                 case.save()
                 _store_materials(case, materials, stored_files)
-                events.record(case, actor=actor, role="applicant", action="submit", before="",
+                _record(case, actor=actor, role="applicant", action="submit", before="",
                               channel=channel, commitment_signed=commitment_signed)  # fmt: skip
             return case
         except IntegrityError:
@@ -315,7 +329,7 @@ def resubmit_correction(*, actor, number: str, materials: list[MaterialInput], n
     before, case.status, case.received_at = case.status, CaseStatus.SUBMITTED, timezone.now()
     _set_acceptance_clock(case)
     case.save()
-    events.record(case, actor=actor, role="applicant", action="resubmit", before=before, opinion=note)
+    _record(case, actor=actor, role="applicant", action="resubmit", before=before, opinion=note)
     return case
 
 
@@ -337,7 +351,7 @@ def withdraw_case(*, actor, number: str, reason: str = "") -> Case:
     _check_transition(case, {CaseStatus.SUBMITTED, CaseStatus.CORRECTION, CaseStatus.ACCEPTED, CaseStatus.SUSPENDED})
     before, case.status, case.concluded_at = case.status, CaseStatus.WITHDRAWN, timezone.now()
     case.save()
-    events.record(case, actor=actor, role="applicant", action="withdraw", before=before, opinion=reason)
+    _record(case, actor=actor, role="applicant", action="withdraw", before=before, opinion=reason)
     return case
 
 
@@ -356,7 +370,7 @@ def accept_case(*, actor, number: str, opinion: str = "") -> Case:
     case.status, case.accepted_at, case.stage_order = CaseStatus.ACCEPTED, timezone.now(), case.stage_order + 1
     _set_decision_clock(case)
     case.save()
-    events.record(case, actor=actor, role=stage.role, action="accept", before=before, opinion=opinion,
+    _record(case, actor=actor, role=stage.role, action="accept", before=before, opinion=opinion,
                   decision_due=case.decision_due)  # fmt: skip
     return case
 
@@ -371,7 +385,7 @@ def refuse_case(*, actor, number: str, reason: str, competent_office: str = "") 
     _check_staff(actor, case, stage.role)
     before, case.status, case.concluded_at = case.status, CaseStatus.REFUSED, timezone.now()
     case.save()
-    events.record(case, actor=actor, role=stage.role, action="refuse", before=before, opinion=reason,
+    _record(case, actor=actor, role=stage.role, action="refuse", before=before, opinion=reason,
                   competent_office=competent_office)  # fmt: skip
     return case
 
@@ -387,7 +401,7 @@ def request_correction(*, actor, number: str, corrections: list[str]) -> Case:
     _check_staff(actor, case, stage.role)
     before, case.status, case.acceptance_due = case.status, CaseStatus.CORRECTION, None
     case.save()
-    events.record(case, actor=actor, role=stage.role, action="request_correction", before=before,
+    _record(case, actor=actor, role=stage.role, action="request_correction", before=before,
                   corrections=corrections)  # fmt: skip
     return case
 
@@ -412,7 +426,7 @@ def deem_overdue_acceptances(*, today: datetime.date | None = None) -> list[str]
             case.stage_order += 1
             _set_decision_clock(case)
             case.save()
-            events.record(case, actor=None, role="system", action="deemed_accepted", before=before,
+            _record(case, actor=None, role="system", action="deemed_accepted", before=before,
                           decision_due=case.decision_due)  # fmt: skip
             done.append(number)
     return done
@@ -442,7 +456,7 @@ def review_case(*, actor, number: str, opinion: str) -> Case:
     if moves_on:
         case.stage_order += 1
         case.save()
-    events.record(case, actor=actor, role=stage.role, action="review", before=before, opinion=opinion,
+    _record(case, actor=actor, role=stage.role, action="review", before=before, opinion=opinion,
                   stage=case.stage_order - 1 if moves_on else case.stage_order, agency=actor.agency_id)  # fmt: skip
     return case
 
@@ -468,7 +482,7 @@ def decide_case(*, actor, number: str, approve: bool, reasons: str) -> Case:
     case.decided_at = case.concluded_at = now
     case.stage_order += 1
     case.save()
-    events.record(case, actor=actor, role=stage.role, action="decide", before=before, opinion=reasons,
+    _record(case, actor=actor, role=stage.role, action="decide", before=before, opinion=reasons,
                   approved=approve)  # fmt: skip
     return case
 
@@ -483,7 +497,7 @@ def file_case(*, actor, number: str, opinion: str = "") -> Case:
     case.decided_at = case.concluded_at = timezone.now()
     case.stage_order += 1
     case.save()
-    events.record(case, actor=actor, role=stage.role, action="file", before=before, opinion=opinion)
+    _record(case, actor=actor, role=stage.role, action="file", before=before, opinion=opinion)
     return case
 
 
@@ -504,7 +518,7 @@ def extend_case(*, actor, number: str, reason: str, days: int = EXTENSION_DAYS) 
     before, case.extension_days = case.status, days
     _set_decision_clock(case)
     case.save()
-    events.record(case, actor=actor, role=Role.DECIDER, action="extend", before=before, opinion=reason, days=days,
+    _record(case, actor=actor, role=Role.DECIDER, action="extend", before=before, opinion=reason, days=days,
                   decision_due=case.decision_due)  # fmt: skip
     return case
 
@@ -524,7 +538,7 @@ def suspend_case(*, actor, number: str, procedure: str, expected_days: int, reas
     case.paused_since, case.pause_expected_days = timezone.localdate(), expected_days
     _set_decision_clock(case)
     case.save()
-    events.record(case, actor=actor, role=stage.role, action="suspend", before=before, opinion=reason,
+    _record(case, actor=actor, role=stage.role, action="suspend", before=before, opinion=reason,
                   procedure=procedure, expected_days=expected_days)  # fmt: skip
     return case
 
@@ -541,7 +555,7 @@ def resume_case(*, actor, number: str, opinion: str = "") -> Case:
     case.paused_since, case.pause_expected_days = None, 0
     _set_decision_clock(case)
     case.save()
-    events.record(case, actor=actor, role=stage.role, action="resume", before=before, opinion=opinion,
+    _record(case, actor=actor, role=stage.role, action="resume", before=before, opinion=opinion,
                   paused_days=paused, decision_due=case.decision_due)  # fmt: skip
     return case
 
@@ -556,5 +570,5 @@ def claim_case(*, actor, number: str) -> Case:
         raise Conflict(_("%(name)s has claimed this case already.") % {"name": case.claimed_by}, code="claimed")
     case.claimed_by = actor
     case.save(update_fields=["claimed_by", "updated_at"])
-    events.record(case, actor=actor, role=stage.role, action="claim", before=case.status)
+    _record(case, actor=actor, role=stage.role, action="claim", before=case.status)
     return case

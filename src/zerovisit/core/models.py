@@ -40,3 +40,13 @@ class AuditChainHead(models.Model):
 
     def __str__(self):
         return self.last_hash
+
+
+class PeriodicJob(models.Model):
+    """When a periodic job was last enqueued (core.scheduler)."""
+
+    name = models.CharField(max_length=100, primary_key=True)
+    last_enqueued_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return self.name

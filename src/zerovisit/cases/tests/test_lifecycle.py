@@ -249,3 +249,15 @@ def test_editing_the_history_breaks_the_chain(clock, item, citizen, staff):
     first = case.events.get(seq=1)
     CaseEvent.objects.filter(pk=first.pk).update(opinion="改过")
     assert events.verify(case).seq == 1
+
+
+def test_the_applicant_is_told_at_each_step_in_the_app_and_by_sms(clock, item, citizen, staff):
+    from zerovisit.notify.models import Channel, Message
+
+    case = apply(item, citizen)
+    services.accept_case(actor=staff["acceptor"], number=case.number)
+    messages = Message.objects.filter(case_number=case.number, channel=Channel.IN_APP).order_by("id")
+    assert [m.event for m in messages] == ["case.submit", "case.accept"]
+    assert all(m.recipient == citizen.user for m in messages)
+    assert "办结期限" in messages[1].body or "decision" in messages[1].body
+    assert Message.objects.filter(case_number=case.number, channel=Channel.SMS).count() == 2

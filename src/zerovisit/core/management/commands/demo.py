@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand
 
 
 class Command(BaseCommand):
-    help = "Migrate, load the demo data, then run the web server and a background worker until interrupted."
+    help = "Migrate, load the demo data, then run the web server, a background worker and the scheduler."
 
     def add_arguments(self, parser):
         parser.add_argument("--port", type=int, default=int(os.environ.get("ZV_PORT", "8000")))
@@ -23,6 +23,7 @@ class Command(BaseCommand):
             return
         settings_env = {**os.environ, "DJANGO_SETTINGS_MODULE": "zerovisit.settings"}
         worker = subprocess.Popen([sys.executable, "-m", "zerovisit", "db_worker"], env=settings_env)
+        scheduler = subprocess.Popen([sys.executable, "-m", "zerovisit", "scheduler"], env=settings_env)
         web = subprocess.Popen(
             [
                 sys.executable,
@@ -51,7 +52,7 @@ class Command(BaseCommand):
         except KeyboardInterrupt:
             pass
         finally:
-            for process in (web, worker):
+            for process in (web, worker, scheduler):
                 process.send_signal(signal.SIGTERM)
-            for process in (web, worker):
+            for process in (web, worker, scheduler):
                 process.wait(timeout=20)

@@ -1,0 +1,41 @@
+"""Periodic jobs. `zerovisit scheduler` enqueues each job when its interval has passed; any number of schedulers
+may run (one per host), since a job's row is locked while it is enqueued. Deadlines are rows scanned by these
+jobs, not delayed tasks."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+from .models import PeriodicJob
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str
+    task: str  # dotted path of the task
+    every: datetime.timedelta
+
+
+JOBS = [
+    Job("deem-overdue-acceptances", "zerovisit.cases.tasks.deem_overdue_acceptances", datetime.timedelta(minutes=10)),
+    Job("reap-stuck-tasks", "zerovisit.core.jobs.reap_stuck_tasks", datetime.timedelta(minutes=5)),
+]
+
+
+def enqueue_due_jobs(now: datetime.datetime | None = None) -> list[str]:
+    """Enqueue every job whose interval has passed since it was last enqueued; returns their names."""
+    now = now or timezone.now()
+    enqueued = []
+    for job in JOBS:
+        with transaction.atomic():
+            row, _ = PeriodicJob.objects.select_for_update().get_or_create(name=job.name)
+            if row.last_enqueued_at and row.last_enqueued_at + job.every > now:
+                continue
+            import_string(job.task).enqueue()
+            row.last_enqueued_at = now
+            row.save(update_fields=["last_enqueued_at"])
+            enqueued.append(job.name)
+    return enqueued
