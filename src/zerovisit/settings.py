@@ -229,13 +229,21 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "zerovisit API",
-    "DESCRIPTION": "不见面审批(服务) platform: catalogue, organisation and search.",
+    "DESCRIPTION": "不见面审批(服务) platform: catalogue, organisation, search, working days and cases.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    "ENUM_NAME_OVERRIDES": {
+        "ItemStatusEnum": "zerovisit.catalog.models.ItemStatus",
+        "CaseStatusEnum": "zerovisit.cases.models.CaseStatus",
+        "MessageStatusEnum": "zerovisit.notify.models.MessageStatus",
+        "MaterialSourceEnum": "zerovisit.catalog.models.MaterialSource",
+        "CaseMaterialSourceEnum": "zerovisit.cases.models.CaseMaterial.Source",
+        "CalendarSourceEnum": "zerovisit.workcalendar.models.CalendarYear.Source",
+    },
 }
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

@@ -1,0 +1,288 @@
+"""/api/v1/cases/: apply, read, act (`POST /api/v1/cases/{number}/{action}/`) and the staff inbox.
+
+Thin: serializers check the shape of the input, selectors decide what the caller may see, services do the rest.
+"""
+
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, permissions, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+
+from zerovisit.accounts import services as accounts
+from zerovisit.accounts.models import ApplicantKind
+from zerovisit.catalog.models import ItemStatus, ServiceItem
+from zerovisit.core.errors import DomainError
+
+from . import selectors, services
+from .models import Case, CaseEvent, CaseMaterial, Channel
+
+# -- output --------------------------------------------------------------------------------------------------
+
+
+class CaseMaterialSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="spec.name")
+
+    class Meta:
+        model = CaseMaterial
+        fields = ["id", "name", "source", "sha256", "size", "reference"]
+
+
+class CaseEventSerializer(serializers.ModelSerializer):
+    actor = serializers.StringRelatedField()
+
+    class Meta:
+        model = CaseEvent
+        fields = ["seq", "at", "actor", "actor_role", "action", "status_before", "status_after", "opinion", "data"]
+
+
+class CaseSummarySerializer(serializers.ModelSerializer):
+    item = serializers.CharField(source="item.impl_code")
+    item_name = serializers.CharField(source="item.name")
+    applicant = serializers.StringRelatedField()
+    status_display = serializers.CharField(source="get_status_display")
+    claimed_by = serializers.StringRelatedField()
+
+    class Meta:
+        model = Case
+        fields = ["number", "item", "item_name", "applicant", "channel", "status", "status_display", "stage_order",
+                  "submitted_at", "acceptance_due", "decision_due", "due_estimated", "claimed_by"]  # fmt: skip
+
+
+class CaseDetailSerializer(CaseSummarySerializer):
+    process = serializers.CharField(source="process_template.code")
+    materials = CaseMaterialSerializer(many=True)
+    events = CaseEventSerializer(many=True)
+
+    class Meta(CaseSummarySerializer.Meta):
+        fields = [*CaseSummarySerializer.Meta.fields, "process", "received_at", "accepted_at", "deemed_accepted",
+                  "limit_days", "extension_days", "paused_days", "decided_at", "concluded_at", "commitment_signed",
+                  "form_data", "materials", "events"]  # fmt: skip
+
+
+# -- input ---------------------------------------------------------------------------------------------------
+
+
+class SubmitSerializer(serializers.Serializer):
+    """An application. Materials travel as multipart fields named by the material's id: `material_<id>` (a file),
+    `reference_<id>` (held data, e.g. a licence identifier) or `later_<id>` (容缺后补)."""
+
+    item = serializers.CharField(help_text="implementation code of the published item")
+    channel = serializers.ChoiceField(choices=Channel.choices, default=Channel.WEB)
+    applicant_kind = serializers.ChoiceField(choices=ApplicantKind.choices)
+    applicant_name = serializers.CharField(max_length=200)
+    id_number = serializers.CharField(required=False, allow_blank=True)
+    credit_code = serializers.CharField(required=False, allow_blank=True)
+    phone = serializers.RegexField(r"^1\d{10}$", required=False, allow_blank=True)
+    form_data = serializers.JSONField(required=False, default=dict, binary=True)
+    commitment_signed = serializers.BooleanField(default=False)
+    normal_procedure = serializers.BooleanField(default=False)
+
+
+def material_inputs(request, item: ServiceItem) -> list[services.MaterialInput]:
+    inputs = []
+    for spec in item.materials.all():
+        file = request.FILES.get(f"material_{spec.pk}")
+        reference = str(request.data.get(f"reference_{spec.pk}", "")).strip()
+        later = str(request.data.get(f"later_{spec.pk}", "")).lower() in ("1", "true", "on", "yes")
+        if file or reference or later:
+            inputs.append(services.MaterialInput(spec=spec, file=file, reference=reference, later=later))
+    return inputs
+
+
+class OpinionSerializer(serializers.Serializer):
+    opinion = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class RefuseSerializer(serializers.Serializer):
+    reason = serializers.CharField()
+    competent_office = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class CorrectionSerializer(serializers.Serializer):
+    corrections = serializers.ListField(child=serializers.CharField(), allow_empty=False)
+
+
+class ReviewSerializer(serializers.Serializer):
+    opinion = serializers.CharField()
+
+
+class DecideSerializer(serializers.Serializer):
+    approve = serializers.BooleanField()
+    reasons = serializers.CharField()
+
+
+class ExtendSerializer(serializers.Serializer):
+    reason = serializers.CharField()
+    days = serializers.IntegerField(default=services.EXTENSION_DAYS)
+
+
+class SuspendSerializer(serializers.Serializer):
+    procedure = serializers.ChoiceField(choices=services.SPECIAL_PROCEDURES)
+    expected_days = serializers.IntegerField()
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class WithdrawSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ResubmitSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+# -- views ---------------------------------------------------------------------------------------------------
+
+
+class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Cases the caller may see: applicants and their agents their own, staff their agency's."""
+
+    permission_classes = [permissions.IsAuthenticated]
+    lookup_field = "number"
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    filterset_fields = ["status", "channel"]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Case.objects.none()
+        return (
+            selectors.visible_cases(self.request.user)
+            .select_related("item", "applicant", "claimed_by")
+            .order_by("-submitted_at", "-id")
+        )
+
+    def get_serializer_class(self):
+        return CaseSummarySerializer
+
+    def _detail(self, number, code=status.HTTP_200_OK):
+        case = selectors.case_for_actor(self.request.user, number)
+        case = Case.objects.prefetch_related("materials__spec", "events__actor").get(pk=case.pk)
+        return Response(CaseDetailSerializer(case).data, status=code)
+
+    def retrieve(self, request, number=None):
+        return self._detail(number)
+
+    @extend_schema(
+        request={"multipart/form-data": SubmitSerializer},
+        responses={201: CaseDetailSerializer},
+        parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER)],
+    )
+    def create(self, request):
+        data = SubmitSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        item = get_object_or_404(ServiceItem, impl_code=values["item"], status=ItemStatus.PUBLISHED)
+        if values["applicant_kind"] == ApplicantKind.PERSON:
+            applicant = accounts.applicant_for_person(
+                name=values["applicant_name"], id_number=values.get("id_number", ""), phone=values.get("phone", "")
+            )
+        else:
+            applicant = accounts.applicant_for_organisation(
+                name=values["applicant_name"], credit_code=values.get("credit_code", "")
+            )
+        if applicant.user_id is None and values["channel"] != Channel.PROXY and not request.user.agency_id:
+            applicant.user = request.user  # a citizen's first application links them to their account
+            applicant.save(update_fields=["user"])
+        key = request.headers.get("Idempotency-Key", "")[:100]
+        existed = bool(key) and Case.objects.filter(submitted_by=request.user, idempotency_key=key).exists()
+        case = services.submit_case(
+            actor=request.user, item=item, applicant=applicant, channel=values["channel"],
+            materials=material_inputs(request, item), form_data=values["form_data"], idempotency_key=key,
+            commitment_signed=values["commitment_signed"], normal_procedure=values["normal_procedure"],
+        )  # fmt: skip
+        return self._detail(case.number, status.HTTP_200_OK if existed else status.HTTP_201_CREATED)
+
+    def _act(self, request, number, serializer_class, service, **fixed):
+        selectors.case_for_actor(request.user, number)  # 404 for a case the caller may not see
+        params = serializer_class(data=request.data)
+        params.is_valid(raise_exception=True)
+        service(actor=request.user, number=number, **fixed, **params.validated_data)
+        return self._detail(number)
+
+    @extend_schema(request=OpinionSerializer, responses=CaseDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def accept(self, request, number=None):
+        return self._act(request, number, OpinionSerializer, services.accept_case)
+
+    @extend_schema(request=RefuseSerializer, responses=CaseDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def refuse(self, request, number=None):
+        return self._act(request, number, RefuseSerializer, services.refuse_case)
+
+    @extend_schema(request=CorrectionSerializer, responses=CaseDetailSerializer)
+    @action(detail=True, methods=["post"], url_path="request-correction")
+    def request_correction(self, request, number=None):
+        return self._act(request, number, CorrectionSerializer, services.request_correction)
+
+    @extend_schema(request={"multipart/form-data": ResubmitSerializer}, responses=CaseDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def resubmit(self, request, number=None):
+        case = selectors.case_for_actor(request.user, number)
+        materials = material_inputs(request, case.item)
+        return self._act(request, number, ResubmitSerializer, services.resubmit_correction, materials=materials)
+
+    @extend_schema(request=ReviewSerializer, responses=CaseDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def review(self, request, number=None):
+        return self._act(request, number, ReviewSerializer, services.review_case)
+
+    @extend_schema(request=DecideSerializer, responses=CaseDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def decide(self, request, number=None):
+        return self._act(request, number, DecideSerializer, services.decide_case)
+
+    @extend_schema(request=OpinionSerializer, responses=CaseDetailSerializer)
+    @action(detail=True, methods=["post"], url_path="file")
+    def file_case(self, request, number=None):
+        return self._act(request, number, OpinionSerializer, services.file_case)
+
+    @extend_schema(request=ExtendSerializer, responses=CaseDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def extend(self, request, number=None):
+        return self._act(request, number, ExtendSerializer, services.extend_case)
+
+    @extend_schema(request=SuspendSerializer, responses=CaseDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def suspend(self, request, number=None):
+        return self._act(request, number, SuspendSerializer, services.suspend_case)
+
+    @extend_schema(request=OpinionSerializer, responses=CaseDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def resume(self, request, number=None):
+        return self._act(request, number, OpinionSerializer, services.resume_case)
+
+    @extend_schema(request=WithdrawSerializer, responses=CaseDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, number=None):
+        return self._act(request, number, WithdrawSerializer, services.withdraw_case)
+
+    @extend_schema(request=None, responses=CaseDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def claim(self, request, number=None):
+        selectors.case_for_actor(request.user, number)
+        services.claim_case(actor=request.user, number=number)
+        return self._detail(number)
+
+
+class InboxViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """The staff member's queues: unclaimed, mine, due_soon, overdue, suspended (`?queue=`)."""
+
+    permission_classes = [permissions.IsAuthenticated]
+    serializer_class = CaseSummarySerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Case.objects.none()
+        queue = self.request.query_params.get("queue", "unclaimed")
+        if queue not in selectors.QUEUES:
+            raise DomainError(
+                _("Unknown queue; use one of %(queues)s.") % {"queues": ", ".join(selectors.QUEUES)},
+                code="invalid_queue",
+            )
+        return selectors.inbox(self.request.user, queue)
+
+    @extend_schema(parameters=[OpenApiParameter("queue", str, enum=list(selectors.QUEUES))])
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)

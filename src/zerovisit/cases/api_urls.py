@@ -1,0 +1,8 @@
+from rest_framework.routers import SimpleRouter
+
+from . import api
+
+router = SimpleRouter()
+router.register("cases", api.CaseViewSet, basename="case")
+router.register("inbox", api.InboxViewSet, basename="inbox")
+urlpatterns = router.urls

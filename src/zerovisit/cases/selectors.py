@@ -1,0 +1,94 @@
+"""Who sees which cases, and the staff inbox. Access and fetch happen together, so no view can forget the check."""
+
+import datetime
+
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from zerovisit.accounts.models import Role
+from zerovisit.catalog.models import ProcessStage
+from zerovisit.core.errors import NotFound
+from zerovisit.workcalendar.selectors import work_calendar
+
+from .models import OPEN_STATUSES, Case, CaseStatus
+
+STAFF_ROLES = (Role.ACCEPTOR, Role.REVIEWER, Role.DECIDER, Role.SUPERVISOR)
+DUE_SOON_WORKING_DAYS = 2
+
+
+def _staff_roles(user) -> list[str]:
+    return [role for role in STAFF_ROLES if user.has_role(role)] if user.agency_id else []
+
+
+def visible_cases(user):
+    """Applicants and their agents see their own cases; staff those of their agency and the parallel reviews their
+    agency takes part in. Nobody else sees anything."""
+    if not user.is_authenticated:
+        return Case.objects.none()
+    mine = Q(applicant__user=user) | Q(submitted_by=user) | Q(proxy_authorisation__agent=user)
+    if _staff_roles(user):
+        joint = Exists(ProcessStage.objects.filter(template=OuterRef("process_template"), agencies=user.agency_id))
+        mine |= Q(agency_id=user.agency_id) | Q(joint)
+    return Case.objects.filter(mine)
+
+
+def case_for_actor(user, number: str) -> Case:
+    case = (
+        visible_cases(user)
+        .select_related("item", "agency", "applicant", "process_template", "claimed_by")
+        .filter(number=number)
+        .first()
+    )
+    if case is None:
+        raise NotFound(_("No case has the number %(number)s.") % {"number": number})
+    return case
+
+
+def with_current_due(queryset):
+    """The deadline that matters now: acceptance before the case is accepted, the decision after."""
+    return queryset.annotate(
+        due=models.Case(
+            models.When(status=CaseStatus.SUBMITTED, then="acceptance_due"),
+            default="decision_due",
+            output_field=models.DateField(),
+        )
+    )
+
+
+QUEUES = ("unclaimed", "mine", "due_soon", "overdue", "suspended")
+
+
+def inbox(user, queue: str, today: datetime.date | None = None):
+    """A staff member's work: cases of their agency at a stage their roles may act on.
+
+    unclaimed · claimed by nobody; mine · claimed by them; due_soon · due within 2 working days; overdue · past
+    due; suspended · waiting for a special procedure. Ordered by the current deadline.
+    """
+    roles = _staff_roles(user)
+    if not roles:
+        return Case.objects.none()
+    today = today or timezone.localdate()
+    at_my_stage = Exists(
+        ProcessStage.objects.filter(
+            template=OuterRef("process_template"), order=OuterRef("stage_order"), role__in=roles
+        )
+    )
+    cases = with_current_due(
+        Case.objects.filter(agency_id=user.agency_id, status__in=OPEN_STATUSES).filter(at_my_stage)
+    ).select_related("item", "applicant", "claimed_by")
+    if queue == "unclaimed":
+        cases = cases.filter(claimed_by__isnull=True).exclude(status=CaseStatus.SUSPENDED)
+    elif queue == "mine":
+        cases = cases.filter(claimed_by=user)
+    elif queue == "due_soon":
+        soon = work_calendar().add(today, DUE_SOON_WORKING_DAYS).date
+        cases = cases.filter(due__gte=today, due__lte=soon).exclude(status=CaseStatus.SUSPENDED)
+    elif queue == "overdue":
+        cases = cases.filter(due__lt=today).exclude(status=CaseStatus.SUSPENDED)
+    elif queue == "suspended":
+        cases = cases.filter(status=CaseStatus.SUSPENDED)
+    else:
+        raise ValueError(queue)
+    return cases.order_by("due", "submitted_at", "id")
