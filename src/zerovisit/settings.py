@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "zerovisit.cases",
     "zerovisit.notify",
     "zerovisit.portal",
+    "zerovisit.workbench",
 ]
 
 MIDDLEWARE = [
@@ -93,6 +94,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "zerovisit.core.middleware.DomainErrorPageMiddleware",
 ]
 
 ROOT_URLCONF = "zerovisit.urls"

@@ -11,6 +11,7 @@ urlpatterns = [
     path("api/v1/", include("zerovisit.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("zerovisit.accounts.urls")),
+    path("workbench/", include("zerovisit.workbench.urls")),
     path("", include("zerovisit.portal.urls")),
 ]
 

@@ -118,6 +118,24 @@ class CaseMaterial(models.Model):
         return f"{self.case} · {self.spec}"
 
 
+EVENT_LABELS = {
+    "submit": _("Application submitted"),
+    "resubmit": _("Corrected materials submitted"),
+    "request_correction": _("Correction requested"),
+    "refuse": _("Not accepted"),
+    "accept": _("Accepted"),
+    "deemed_accepted": _("Deemed accepted"),
+    "review": _("Reviewed"),
+    "decide": _("Decided"),
+    "file": _("Filed"),
+    "extend": _("Time limit extended"),
+    "suspend": _("Special procedure started"),
+    "resume": _("Handling resumed"),
+    "withdraw": _("Withdrawn"),
+    "claim": _("Claimed"),
+}
+
+
 class CaseEvent(models.Model):
     """One step of a case: who, in which role, did what, from which status to which, with which opinion.
 
@@ -147,3 +165,6 @@ class CaseEvent(models.Model):
 
     def __str__(self):
         return f"{self.case} #{self.seq} {self.action}"
+
+    def get_action_label(self) -> str:
+        return str(EVENT_LABELS.get(self.action, self.action))

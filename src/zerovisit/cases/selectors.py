@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zerovisit.accounts.models import Role
-from zerovisit.catalog.models import ProcessStage
+from zerovisit.catalog.models import ProcessStage, StageAction
 from zerovisit.core.errors import NotFound
 from zerovisit.workcalendar.selectors import work_calendar
 
@@ -20,6 +20,35 @@ DUE_SOON_WORKING_DAYS = 2
 
 def _staff_roles(user) -> list[str]:
     return [role for role in STAFF_ROLES if user.has_role(role)] if user.agency_id else []
+
+
+def is_case_staff(user) -> bool:
+    return user.is_authenticated and bool(_staff_roles(user))
+
+
+def possible_steps(user, case) -> list[str]:
+    """The steps to offer this member of staff on this case now. The services still decide (separation of
+    duties, a parallel review's agencies); this only keeps impossible buttons off the page."""
+    stage = case.process_template.stages.filter(order=case.stage_order).first()
+    if not case.is_open or stage is None:
+        return []
+    may = user.has_role(stage.role)
+    steps = ["claim"] if may and case.claimed_by_id != user.pk else []
+    if case.status == CaseStatus.SUBMITTED and may:
+        if stage.action == StageAction.ACCEPT:
+            steps += ["accept", "request-correction", "refuse"]
+        elif stage.action == StageAction.ACCEPT_DECIDE:
+            steps += ["decide", "request-correction", "refuse"]
+    elif case.status == CaseStatus.ACCEPTED and may:
+        steps += {StageAction.REVIEW: ["review"], StageAction.JOINT_REVIEW: ["review"], StageAction.DECIDE: ["decide"],
+                  StageAction.FILE: ["file"]}.get(stage.action, [])  # fmt: skip
+        steps.append("suspend")
+    elif case.status == CaseStatus.SUSPENDED and may:
+        steps.append("resume")
+    open_for_decision = case.status in (CaseStatus.ACCEPTED, CaseStatus.SUSPENDED) and not case.extension_days
+    if open_for_decision and user.has_role(Role.DECIDER):
+        steps.append("extend")
+    return steps
 
 
 def visible_cases(user):

@@ -53,3 +53,25 @@ class ChosenLanguageMiddleware(LocaleMiddleware):
         language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class DomainErrorPageMiddleware:
+    """Pages that let a NotFound or PermissionDenied from a selector or service escape get the ordinary 404 or 403
+    page, not a server error. (The API turns them into its error shape before this is reached.)"""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.views import defaults
+
+        from .errors import NotFound, PermissionDenied
+
+        if isinstance(exception, NotFound):
+            return defaults.page_not_found(request, exception)
+        if isinstance(exception, PermissionDenied):
+            return defaults.permission_denied(request, exception)
+        return None

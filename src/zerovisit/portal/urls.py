@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import case_views, views
 
 app_name = "portal"
 urlpatterns = [
@@ -9,4 +9,10 @@ urlpatterns = [
     path("items/<str:impl_code>/", views.item_guide, name="item_guide"),
     path("agencies/", views.agency_list, name="agency_list"),
     path("display/large-text/", views.large_text, name="large_text"),
+    path("items/<str:impl_code>/apply/", case_views.apply, name="apply"),
+    path("my/cases/", case_views.my_cases, name="my_cases"),
+    path("my/cases/<str:number>/", case_views.case_detail, name="case_detail"),
+    path("my/cases/<str:number>/correction/", case_views.answer_correction, name="answer_correction"),
+    path("my/cases/<str:number>/withdraw/", case_views.withdraw, name="withdraw"),
+    path("my/cases/<str:number>/materials/<int:material_id>/", case_views.material_file, name="material_file"),
 ]

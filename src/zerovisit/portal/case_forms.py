@@ -1,0 +1,89 @@
+"""The application form of an item, built from its materials, and the applicant's follow-up forms."""
+
+import uuid
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from zerovisit.accounts.models import ApplicantKind
+from zerovisit.cases.services import MaterialInput
+from zerovisit.catalog.models import Necessity, ProcessKind, ServiceItem
+
+
+class ApplicationForm(forms.Form):
+    applicant_kind = forms.ChoiceField(label=_("Applying as"), choices=ApplicantKind.choices,
+                                       widget=forms.RadioSelect, initial=ApplicantKind.PERSON)  # fmt: skip
+    applicant_name = forms.CharField(label=_("Name (person or organisation)"), max_length=200)
+    id_number = forms.CharField(label=_("Citizen ID number"), max_length=18, required=False)
+    credit_code = forms.CharField(label=_("Unified social credit code"), max_length=18, required=False)
+    phone = forms.RegexField(label=_("Mobile phone (for SMS updates)"), regex=r"^1\d{10}$", required=False,
+                             error_messages={"invalid": _("Enter an 11-digit mobile number.")})  # fmt: skip
+    idempotency_key = forms.CharField(widget=forms.HiddenInput)
+
+    def __init__(self, item: ServiceItem, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.item = item
+        self.fields["idempotency_key"].initial = uuid.uuid4().hex
+        self.specs = list(item.materials.all())
+        for spec in self.specs:
+            self.fields[f"material_{spec.pk}"] = forms.FileField(
+                label=spec.name, required=False,
+                help_text=_("PDF, image or office document, up to 20 MB.") + (f" {spec.notes}" if spec.notes else ""),
+            )  # fmt: skip
+            if spec.necessity == Necessity.DEFERRABLE:
+                self.fields[f"later_{spec.pk}"] = forms.BooleanField(label=_("I will provide it later (容缺后补)"),
+                                                                     required=False)  # fmt: skip
+        if item.process_template.kind == ProcessKind.COMMITMENT:
+            self.fields["commitment"] = forms.ChoiceField(
+                label=_("Notification and commitment"), widget=forms.RadioSelect,
+                choices=[("sign", _("I have read the notification and sign the commitment: I meet the conditions, "
+                                    "and a false commitment leads to revocation and a credit record.")),
+                         ("normal", _("I choose the normal procedure instead."))],
+            )  # fmt: skip
+        self.fields["confirm"] = forms.BooleanField(
+            label=_("I confirm that the information and materials are true and complete.")
+        )
+
+    def material_fields(self):
+        return [
+            (spec, self[f"material_{spec.pk}"], self[f"later_{spec.pk}"] if f"later_{spec.pk}" in self.fields else None)
+            for spec in self.specs
+        ]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("applicant_kind") == ApplicantKind.PERSON and not data.get("id_number"):
+            self.add_error("id_number", _("Enter the citizen ID number."))
+        if data.get("applicant_kind") == ApplicantKind.ORGANISATION and not data.get("credit_code"):
+            self.add_error("credit_code", _("Enter the unified social credit code."))
+        return data
+
+    def materials(self) -> list[MaterialInput]:
+        inputs = []
+        for spec in self.specs:
+            file = self.cleaned_data.get(f"material_{spec.pk}")
+            later = self.cleaned_data.get(f"later_{spec.pk}", False)
+            if file or later:
+                inputs.append(MaterialInput(spec=spec, file=file, later=later and not file))
+        return inputs
+
+
+class CorrectionAnswerForm(forms.Form):
+    note = forms.CharField(label=_("Note to the office"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, item: ServiceItem, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.specs = list(item.materials.all())
+        for spec in self.specs:
+            self.fields[f"material_{spec.pk}"] = forms.FileField(label=spec.name, required=False)
+
+    def materials(self) -> list[MaterialInput]:
+        return [
+            MaterialInput(spec=spec, file=self.cleaned_data[f"material_{spec.pk}"])
+            for spec in self.specs
+            if self.cleaned_data.get(f"material_{spec.pk}")
+        ]
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(label=_("Reason (optional)"), required=False, max_length=500)

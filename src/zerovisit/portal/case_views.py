@@ -1,0 +1,124 @@
+"""The applicant's pages: apply for an item, follow one's cases, answer a correction, withdraw."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from zerovisit.accounts import services as accounts
+from zerovisit.accounts.models import ApplicantKind
+from zerovisit.cases import selectors, services
+from zerovisit.cases.models import CaseStatus, Channel
+from zerovisit.catalog import selectors as catalog
+from zerovisit.core.errors import DomainError
+
+from .case_forms import ApplicationForm, CorrectionAnswerForm, WithdrawForm
+
+
+def _show_error(form, error: DomainError) -> None:
+    """A refused application keeps what was typed and says what to fix, field by field where known."""
+    for problem in error.errors or [{"field": None, "message": str(error.message)}]:
+        field = (problem.get("field") or "").replace("materials.", "material_")
+        form.add_error(field if field in form.fields else None, problem["message"])
+
+
+@login_required
+def apply(request, impl_code):
+    item = catalog.published_item(impl_code)
+    if item is None:
+        raise Http404
+    form = ApplicationForm(item, request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if data["applicant_kind"] == ApplicantKind.PERSON:
+                applicant = accounts.applicant_for_person(
+                    name=data["applicant_name"], id_number=data["id_number"], phone=data["phone"]
+                )
+            else:
+                applicant = accounts.applicant_for_organisation(
+                    name=data["applicant_name"], credit_code=data["credit_code"]
+                )
+            if applicant.user_id is None and not request.user.agency_id:
+                applicant.user = request.user
+                applicant.save(update_fields=["user"])
+            case = services.submit_case(
+                actor=request.user, item=item, applicant=applicant, channel=Channel.WEB,
+                materials=form.materials(), idempotency_key=data["idempotency_key"],
+                commitment_signed=data.get("commitment") == "sign", normal_procedure=data.get("commitment") == "normal",
+            )  # fmt: skip
+        except DomainError as error:
+            _show_error(form, error)
+        else:
+            messages.success(request, _("Your application %(number)s was received.") % {"number": case.number})
+            return redirect("portal:case_detail", number=case.number)
+    return render(request, "portal/apply.html", {"item": item, "form": form})
+
+
+@login_required
+def my_cases(request):
+    cases = (
+        selectors.with_current_due(selectors.visible_cases(request.user))
+        .select_related("item")
+        .order_by("-submitted_at", "-id")
+    )
+    if request.user.agency_id:  # staff see their own applications here; their agency's work is in the workbench
+        cases = cases.filter(submitted_by=request.user)
+    page = Paginator(cases, 20).get_page(request.GET.get("page"))
+    return render(request, "portal/my_cases.html", {"page": page})
+
+
+@login_required
+def case_detail(request, number):
+    case = selectors.case_for_actor(request.user, number)
+    return render(request, "portal/case_detail.html", {
+        "case": case,
+        "events": case.events.select_related("actor").order_by("seq"),
+        "materials": case.materials.select_related("spec"),
+        "correction": case.events.filter(action="request_correction").order_by("-seq").first(),
+        "correction_form": CorrectionAnswerForm(case.item) if case.status == CaseStatus.CORRECTION else None,
+        "withdraw_form": WithdrawForm() if case.is_open else None,
+    })  # fmt: skip
+
+
+@login_required
+@require_POST
+def answer_correction(request, number):
+    case = selectors.case_for_actor(request.user, number)
+    form = CorrectionAnswerForm(case.item, request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.resubmit_correction(actor=request.user, number=number, materials=form.materials(),
+                                         note=form.cleaned_data["note"])  # fmt: skip
+            messages.success(request, _("The corrected materials were sent."))
+        except DomainError as error:
+            messages.error(request, str(error.message))
+    return redirect("portal:case_detail", number=number)
+
+
+@login_required
+@require_POST
+def withdraw(request, number):
+    selectors.case_for_actor(request.user, number)
+    form = WithdrawForm(request.POST)
+    if form.is_valid():
+        try:
+            services.withdraw_case(actor=request.user, number=number, reason=form.cleaned_data["reason"])
+            messages.success(request, _("The application was withdrawn."))
+        except DomainError as error:
+            messages.error(request, str(error.message))
+    return redirect("portal:case_detail", number=number)
+
+
+@login_required
+def material_file(request, number, material_id):
+    """A case's uploaded material, for whoever may see the case (the applicant, their agent, the agency's staff)."""
+    case = selectors.case_for_actor(request.user, number)
+    material = case.materials.filter(pk=material_id).exclude(file="").first()
+    if material is None:
+        raise Http404
+    name = material.file.name.rsplit("/", 1)[-1]
+    return FileResponse(material.file.open("rb"), as_attachment=True, filename=name)

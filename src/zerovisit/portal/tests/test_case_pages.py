@@ -1,0 +1,88 @@
+"""The applicant's pages: apply, follow, correct, withdraw."""
+
+import pytest
+
+from zerovisit.accounts.tests.factories import UserFactory
+from zerovisit.cases import services
+from zerovisit.cases.models import Case, CaseStatus
+from zerovisit.cases.tests.factories import apply, pdf, publish
+from zerovisit.catalog.models import MaterialSpec
+from zerovisit.org.tests.factories import AgencyFactory
+
+
+@pytest.fixture
+def item(db):
+    return publish(AgencyFactory(name="徐州市行政审批局"))
+
+
+def form_data(item, **extra):
+    specs = list(MaterialSpec.objects.filter(item=item).order_by("order"))
+    page_key = "k-page-1"
+    return {"applicant_kind": "person", "applicant_name": "王五", "id_number": "32030219900307123X",
+            "phone": "13912345678", "idempotency_key": page_key, f"material_{specs[0].pk}": pdf(),
+            f"later_{specs[1].pk}": "on", "confirm": "on", **extra}  # fmt: skip
+
+
+def test_applying_online_needs_an_account(client, item):
+    response = client.get(f"/items/{item.impl_code}/apply/")
+    assert response.status_code == 302 and "/accounts/login/" in response.headers["Location"]
+
+
+def test_a_citizen_applies_online_and_follows_the_case(client, item):
+    user = UserFactory()
+    client.force_login(user)
+    page = client.get(f"/items/{item.impl_code}/apply/").content.decode()
+    assert "申请书" in page and "容缺后补" in page
+    response = client.post(f"/items/{item.impl_code}/apply/", form_data(item))
+    case = Case.objects.get()
+    assert response.status_code == 302 and response.headers["Location"] == f"/my/cases/{case.number}/"
+    again = client.post(f"/items/{item.impl_code}/apply/", form_data(item))  # a double click
+    assert again.headers["Location"] == f"/my/cases/{case.number}/" and Case.objects.count() == 1
+    assert case.number in client.get("/my/cases/").content.decode()
+    detail = client.get(f"/my/cases/{case.number}/").content.decode()
+    assert "提交申请" in detail and "受理期限" in detail
+
+
+def test_a_wrong_id_number_is_shown_on_the_form_and_nothing_is_filed(client, item):
+    client.force_login(UserFactory())
+    page = client.post(f"/items/{item.impl_code}/apply/", form_data(item, id_number="320302199003071231")).content
+    assert "这不是有效的居民身份证号码" in page.decode() and 'role="alert"' in page.decode()
+    assert not Case.objects.exists()
+
+
+def test_an_applicant_answers_a_correction_and_withdraws(client, item):
+    from zerovisit.accounts.models import Role
+    from zerovisit.accounts.services import applicant_for_person
+    from zerovisit.accounts.tests.factories import editor
+
+    user = UserFactory()
+    applicant = applicant_for_person(name="王五", id_number="32030219900307123X")
+    applicant.user = user
+    applicant.save()
+    case = apply(item, applicant)
+    services.request_correction(actor=editor(item.agency, role=Role.ACCEPTOR), number=case.number,
+                                corrections=["申请书未签字"])  # fmt: skip
+    client.force_login(user)
+    assert "申请书未签字" in client.get(f"/my/cases/{case.number}/").content.decode()
+    spec = MaterialSpec.objects.get(item=item, name="申请书")
+    client.post(f"/my/cases/{case.number}/correction/", {f"material_{spec.pk}": pdf("签字.pdf"), "note": "已签"})
+    assert Case.objects.get().status == CaseStatus.SUBMITTED
+    client.post(f"/my/cases/{case.number}/withdraw/", {"reason": "不办了"})
+    assert Case.objects.get().status == CaseStatus.WITHDRAWN
+
+
+def test_others_cannot_see_a_case_or_its_files(client, item):
+    from zerovisit.accounts.services import applicant_for_person
+
+    owner = UserFactory()
+    applicant = applicant_for_person(name="王五", id_number="32030219900307123X")
+    applicant.user = owner
+    applicant.save()
+    case = apply(item, applicant)
+    material = case.materials.exclude(file="").get()
+    client.force_login(UserFactory())
+    assert client.get(f"/my/cases/{case.number}/").status_code == 404
+    assert client.get(f"/my/cases/{case.number}/materials/{material.pk}/").status_code == 404
+    client.force_login(owner)
+    download = client.get(f"/my/cases/{case.number}/materials/{material.pk}/")
+    assert download.status_code == 200 and b"".join(download.streaming_content).startswith(b"%PDF")

@@ -1,0 +1,67 @@
+"""The staff workbench: queues, the case page and each step as a form."""
+
+import pytest
+
+from zerovisit.accounts.models import Role
+from zerovisit.accounts.services import applicant_for_person
+from zerovisit.accounts.tests.factories import UserFactory, editor
+from zerovisit.cases.models import CaseStatus
+from zerovisit.cases.tests.factories import apply, publish
+from zerovisit.org.tests.factories import AgencyFactory
+
+
+@pytest.fixture
+def setup(db):
+    agency = AgencyFactory(name="徐州市行政审批局")
+    item = publish(agency)
+    applicant = applicant_for_person(name="王五", id_number="32030219900307123X")
+    applicant.user = UserFactory()
+    applicant.save()
+    staff = {r: editor(agency, role=r, username=r) for r in (Role.ACCEPTOR, Role.REVIEWER, Role.DECIDER)}
+    return item, applicant, staff
+
+
+def test_the_workbench_is_for_staff_only(client, setup):
+    client.force_login(UserFactory())
+    assert client.get("/workbench/").status_code == 403
+
+
+def test_staff_take_a_case_from_the_inbox_to_the_decision(client, setup):
+    item, applicant, staff = setup
+    case = apply(item, applicant)
+    client.force_login(staff[Role.ACCEPTOR])
+    assert case.number in client.get("/workbench/?queue=unclaimed").content.decode()
+    page = client.get(f"/workbench/cases/{case.number}/").content.decode()
+    assert ("受理" in page and "一次性" in page) or "补正" in page
+    client.post(f"/workbench/cases/{case.number}/accept/", {"opinion": "材料齐全"})
+    client.force_login(staff[Role.REVIEWER])
+    client.post(f"/workbench/cases/{case.number}/review/", {"opinion": "符合条件"})
+    client.force_login(staff[Role.DECIDER])
+    response = client.post(f"/workbench/cases/{case.number}/decide/", {"approve": "1", "reasons": "准予许可"},
+                           follow=True)  # fmt: skip
+    case.refresh_from_db()
+    assert case.status == CaseStatus.APPROVED
+    assert "已完成" in response.content.decode() or "Done" in response.content.decode()
+
+
+def test_a_refused_step_is_explained_on_the_page(client, setup):
+    item, applicant, _staff = setup
+    case = apply(item, applicant)
+    both = editor(item.agency, role=Role.ACCEPTOR, username="both")
+    both.roles.create(role=Role.REVIEWER)
+    client.force_login(both)
+    client.post(f"/workbench/cases/{case.number}/accept/", {})
+    response = client.post(f"/workbench/cases/{case.number}/review/", {"opinion": "同意"}, follow=True)
+    assert "您受理了此件，不能再审查或决定（三分开）" in response.content.decode()
+    case.refresh_from_db()
+    assert case.stage_order == 2
+
+
+def test_a_step_with_a_missing_field_says_which(client, setup):
+    item, applicant, staff = setup
+    case = apply(item, applicant)
+    client.force_login(staff[Role.ACCEPTOR])
+    response = client.post(f"/workbench/cases/{case.number}/refuse/", {"reason": ""}, follow=True)
+    assert "理由" in response.content.decode()
+    case.refresh_from_db()
+    assert case.status == CaseStatus.SUBMITTED

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "workbench"
+urlpatterns = [
+    path("", views.inbox, name="inbox"),
+    path("cases/<str:number>/", views.case_detail, name="case_detail"),
+    path("cases/<str:number>/<str:step>/", views.act, name="act"),
+]

@@ -1,0 +1,89 @@
+"""The staff workbench: the inbox by queue, a case with its materials and history, and every step as a form."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from zerovisit.cases import selectors, services
+from zerovisit.core.errors import DomainError
+
+from . import forms
+
+# step name → (form, service); the names are those of the API (`POST /api/v1/cases/{number}/{action}/`).
+STEPS = {
+    "claim": (forms.ClaimForm, services.claim_case),
+    "accept": (forms.AcceptForm, services.accept_case),
+    "refuse": (forms.RefuseForm, services.refuse_case),
+    "request-correction": (forms.CorrectionForm, services.request_correction),
+    "review": (forms.ReviewForm, services.review_case),
+    "decide": (forms.DecideForm, services.decide_case),
+    "file": (forms.FileForm, services.file_case),
+    "extend": (forms.ExtendForm, services.extend_case),
+    "suspend": (forms.SuspendForm, services.suspend_case),
+    "resume": (forms.ResumeForm, services.resume_case),
+}
+QUEUE_LABELS = {
+    "unclaimed": _("Unclaimed"), "mine": _("Mine"), "due_soon": _("Due soon"), "overdue": _("Overdue"),
+    "suspended": _("Suspended"),
+}  # fmt: skip
+
+
+def staff_required(view):
+    @login_required
+    def check(request, *args, **kwargs):
+        if not selectors.is_case_staff(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return check
+
+
+@staff_required
+def inbox(request):
+    queue = request.GET.get("queue", "unclaimed")
+    if queue not in selectors.QUEUES:
+        raise Http404
+    page = Paginator(selectors.inbox(request.user, queue), 20).get_page(request.GET.get("page"))
+    queues = [(q, _(QUEUE_LABELS[q])) for q in selectors.QUEUES]
+    return render(request, "workbench/inbox.html", {
+        "page": page, "queue": queue, "queues": queues, "today": timezone.localdate(),
+    })  # fmt: skip
+
+
+@staff_required
+def case_detail(request, number):
+    case = selectors.case_for_actor(request.user, number)
+    steps = selectors.possible_steps(request.user, case)
+    return render(request, "workbench/case_detail.html", {
+        "case": case,
+        "stage": case.process_template.stages.filter(order=case.stage_order).first(),
+        "events": case.events.select_related("actor").order_by("seq"),
+        "materials": case.materials.select_related("spec"),
+        "step_forms": [(name, STEPS[name][0]()) for name in steps],
+    })  # fmt: skip
+
+
+@staff_required
+@require_POST
+def act(request, number, step):
+    if step not in STEPS:
+        raise Http404
+    selectors.case_for_actor(request.user, number)
+    form_class, service = STEPS[step]
+    form = form_class(request.POST)
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            messages.error(request, f"{form.fields[field].label if field in form.fields else ''}：{errors[0]}")
+        return redirect("workbench:case_detail", number=number)
+    try:
+        service(actor=request.user, number=number, **form.cleaned_data)
+        messages.success(request, _("Done: %(step)s.") % {"step": form.title})
+    except DomainError as error:
+        messages.error(request, str(error.message))
+    return redirect("workbench:case_detail", number=number)
