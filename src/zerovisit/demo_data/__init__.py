@@ -76,8 +76,12 @@ USERS = [
     ("spj_admin", "市审批局事项管理员", "徐州市行政审批局", [Role.REGION_CATALOGUE_ADMIN], False),
     ("scjg_editor", "市市场监管局事项管理员", "徐州市市场监督管理局", [Role.CATALOGUE_EDITOR], False),
     ("pz_editor", "邳州市审批局事项管理员", "邳州市行政审批局", [Role.CATALOGUE_EDITOR], False),
+    ("spj_shouli", "市审批局受理人", "徐州市行政审批局", [Role.ACCEPTOR], False),
+    ("spj_shencha", "市审批局审查人", "徐州市行政审批局", [Role.REVIEWER], False),
+    ("spj_jueding", "市审批局决定人", "徐州市行政审批局", [Role.DECIDER], False),
     ("zhangsan", "张三", None, [], False),
 ]
+DEMO_COMPANY = ("徐州市彭城餐饮管理有限公司", "91320300MA1PCCY20")  # the check character is added below
 
 
 def agency_rows():
@@ -156,6 +160,49 @@ def load_users() -> list[tuple[str, str]]:
             StaffRole.objects.get_or_create(user=user, role=role)
         accounts.append((username, display_name))
     return accounts
+
+
+def load_cases() -> list[str]:
+    """Two applications of zhangsan's company, one waiting for acceptance and one for review, so the workbench
+    has work. Submitted through the real services with fixed idempotency keys: loading again adds nothing."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from zerovisit.accounts.services import applicant_for_organisation, applicant_for_person
+    from zerovisit.cases import services as cases
+    from zerovisit.cases.models import Case, CaseStatus
+    from zerovisit.catalog.models import MaterialSource, Necessity, ServiceItem
+
+    zhangsan = User.objects.get(username="zhangsan")
+    person = applicant_for_person(name="张三", id_number="32030219900307123X", phone="13812341234")
+    name, code = DEMO_COMPANY
+    company = applicant_for_organisation(name=name, credit_code=code + credit_code_check_char(code))
+    for applicant in (person, company):
+        if applicant.user_id is None:
+            applicant.user = zhangsan
+            applicant.save(update_fields=["user"])
+
+    def materials(item):
+        inputs = []
+        for spec in item.materials.all():
+            if spec.source == MaterialSource.LICENSE_LIBRARY:
+                inputs.append(cases.MaterialInput(spec=spec, reference="电子证照库"))
+            elif spec.necessity == Necessity.DEFERRABLE:
+                inputs.append(cases.MaterialInput(spec=spec, later=True))
+            elif spec.necessity == Necessity.REQUIRED:
+                file = SimpleUploadedFile(f"{spec.name[:40]}.pdf", b"%PDF-1.4\n% zerovisit demo material\n")
+                inputs.append(cases.MaterialInput(spec=spec, file=file))
+        return inputs
+
+    numbers = []
+    for key, item_name in (("demo-1", "食品经营许可"), ("demo-2", "公共场所卫生许可")):
+        item = ServiceItem.objects.published().get(name=item_name, agency__name="徐州市行政审批局")
+        case = cases.submit_case(actor=zhangsan, item=item, applicant=company, channel="web",
+                                 materials=materials(item), idempotency_key=key)  # fmt: skip
+        numbers.append(case.number)
+    second = Case.objects.get(number=numbers[1])
+    if second.status == CaseStatus.SUBMITTED:
+        cases.accept_case(actor=User.objects.get(username="spj_shouli"), number=second.number, opinion="材料齐全")
+    return numbers
 
 
 def catalogue_rows() -> list[tuple[int, dict]]:

@@ -37,7 +37,11 @@ def test_the_demo_loads_completely_and_idempotently(capsys):
     stages = list(joint.stages.all())
     assert structure_errors(joint.kind, stages, [s.agencies.count() for s in stages]) == []
 
+    from zerovisit.cases.models import Case
+
+    assert sorted(Case.objects.values_list("status", flat=True)) == ["accepted", "submitted"]
     before = list(ServiceItem.objects.values_list("pk", "version", "updated_at"))
     call_command("load_demo", verbosity=0)
     assert "0 new, 0 updated" in capsys.readouterr().out
     assert list(ServiceItem.objects.values_list("pk", "version", "updated_at")) == before
+    assert Case.objects.count() == 2

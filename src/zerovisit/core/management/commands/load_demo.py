@@ -19,6 +19,8 @@ class Command(BaseCommand):
                 self.stderr.write(line)
             raise CommandError("The demo catalogue has problems; nothing of it was written.")
         self.stdout.write(f"Catalogue: {report.created} new, {report.updated} updated, {report.unchanged} unchanged.")
+        numbers = demo_data.load_cases()
+        self.stdout.write(f"Demo cases: {', '.join(numbers)}")
         self.stdout.write(f"Demo accounts (password {demo_data.DEMO_PASSWORD}):")
         for username, display_name in accounts:
             self.stdout.write(f"  {username:<12} {display_name}")
