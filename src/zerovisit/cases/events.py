@@ -22,7 +22,8 @@ def _digest(prev_hash: str, event: CaseEvent) -> str:
 
 def record(case: Case, *, actor, role: str, action: str, before: str, opinion: str = "", **data) -> CaseEvent:
     """Append an event. The caller holds the case's row lock (every service does), so the sequence is safe."""
-    last = CaseEvent.objects.filter(case=case).order_by("-seq").values_list("seq", "hash").first()
+    first = action == "submit"  # a new case has no history to look up
+    last = None if first else CaseEvent.objects.filter(case=case).order_by("-seq").values_list("seq", "hash").first()
     seq, prev_hash = (last[0] + 1, last[1]) if last else (1, GENESIS)
     data = json.loads(json.dumps(data, default=str))  # dates as ISO text, as the hash and the database keep them
     event = CaseEvent(

@@ -74,8 +74,8 @@ def _record(case: Case, *, actor, role: str, action: str, before: str, opinion: 
     event = events.record(case, actor=actor, role=role, action=action, before=before, opinion=opinion, **data)
     if said := applicant_message(case, action, event.data, opinion):
         title, text = said
-        notify(user=case.applicant.user or case.submitted_by, event=f"case.{action}", title=title, body=text,
-               case_number=case.number, phone_encrypted=case.applicant.phone_encrypted)  # fmt: skip
+        notify(user_id=case.applicant.user_id or case.submitted_by_id, event=f"case.{action}", title=title,
+               body=text, case_number=case.number, phone_encrypted=case.applicant.phone_encrypted)  # fmt: skip
 
 
 # -- clocks --------------------------------------------------------------------------------------------------
@@ -219,6 +219,7 @@ def _check_materials(item: ServiceItem, inputs: list[MaterialInput]) -> None:
 
 
 def _store_materials(case: Case, inputs: list[MaterialInput], stored: list) -> None:
+    rows = []
     for material in inputs:
         row = CaseMaterial(case=case, spec=material.spec, reference=material.reference)
         if material.file is not None:
@@ -231,7 +232,8 @@ def _store_materials(case: Case, inputs: list[MaterialInput], stored: list) -> N
             stored.append(row.file.name)
         else:
             row.source = CaseMaterial.Source.LATER if material.later else CaseMaterial.Source.HELD_DATA
-        row.save()
+        rows.append(row)
+    CaseMaterial.objects.bulk_create(rows)
 
 
 def _delete_files(names: list[str]) -> None:

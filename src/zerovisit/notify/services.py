@@ -8,23 +8,22 @@ from zerovisit.core import crypto
 from .models import Channel, Message, MessageStatus
 
 
-def notify(*, user, event: str, title: str, body: str, case_number: str = "", phone_encrypted: str = "",
-           email: str = "") -> list[Message]:  # fmt: skip
+def notify(*, user_id: int | None, event: str, title: str, body: str, case_number: str = "",
+           phone_encrypted: str = "", email: str = "") -> list[Message]:  # fmt: skip
     """An in-app message, plus SMS and e-mail where an address is known. Call inside the transaction of the
     event: the messages and their delivery tasks commit with it or not at all."""
     from .tasks import deliver_message
 
+    common = {"recipient_id": user_id, "event": event, "title": title, "body": body, "case_number": case_number}
     messages = []
-    if user is not None:
-        messages.append(Message(recipient=user, channel=Channel.IN_APP, status=MessageStatus.SENT,
-                                sent_at=timezone.now()))  # fmt: skip
+    if user_id is not None:
+        messages.append(Message(channel=Channel.IN_APP, status=MessageStatus.SENT, sent_at=timezone.now(), **common))
     if phone_encrypted:
-        messages.append(Message(recipient=user, channel=Channel.SMS, address=phone_encrypted))
+        messages.append(Message(channel=Channel.SMS, address=phone_encrypted, **common))
     if email:
-        messages.append(Message(recipient=user, channel=Channel.EMAIL, address=crypto.encrypt(email)))
+        messages.append(Message(channel=Channel.EMAIL, address=crypto.encrypt(email), **common))
+    Message.objects.bulk_create(messages)
     for message in messages:
-        message.event, message.title, message.body, message.case_number = event, title, body, case_number
-        message.save()
         if message.status == MessageStatus.PENDING:
             deliver_message.enqueue(message.pk)
     return messages

@@ -40,7 +40,7 @@ def run_tasks():
 @pytest.mark.django_db
 def test_an_event_writes_an_in_app_message_and_an_sms_task_in_its_transaction(sms):
     user = UserFactory()
-    messages = services.notify(user=user, event="case.accept", title="已受理", body="您的申请已受理",
+    messages = services.notify(user_id=user.pk, event="case.accept", title="已受理", body="您的申请已受理",
                                case_number="X1", phone_encrypted=crypto.encrypt("13812341234"))  # fmt: skip
     assert [m.channel for m in messages] == [Channel.IN_APP, Channel.SMS]
     assert messages[0].status == MessageStatus.SENT
@@ -52,9 +52,9 @@ def test_an_event_writes_an_in_app_message_and_an_sms_task_in_its_transaction(sm
 
 @pytest.mark.django_db
 def test_a_message_is_never_sent_twice(sms):
-    message = services.notify(user=None, event="x", title="t", body="b", phone_encrypted=crypto.encrypt("13800000000"))[
-        0
-    ]
+    message = services.notify(
+        user_id=None, event="x", title="t", body="b", phone_encrypted=crypto.encrypt("13800000000")
+    )[0]
     services.deliver(message.pk)
     services.deliver(message.pk)  # e.g. a task the reaper enqueued again
     assert len(sms) == 1
@@ -63,9 +63,9 @@ def test_a_message_is_never_sent_twice(sms):
 @pytest.mark.django_db
 def test_a_gateway_outage_is_retried_with_back_off_and_then_marked_failed(settings):
     settings.SMS_BACKEND = "zerovisit.notify.tests.test_delivery.BrokenSms"
-    message = services.notify(user=None, event="x", title="t", body="b", phone_encrypted=crypto.encrypt("13800000000"))[
-        0
-    ]
+    message = services.notify(
+        user_id=None, event="x", title="t", body="b", phone_encrypted=crypto.encrypt("13800000000")
+    )[0]
     run_tasks()
     retry = DBTaskResult.objects.filter(status=TaskResultStatus.READY).get()
     assert retry.args_kwargs["kwargs"] == {"_attempt": 2}
