@@ -4,6 +4,7 @@ Every value has a safe default for the embedded SQLite demo; production sets ZV_
 missing secret key or host list fail loudly at start-up instead of running insecurely.
 """
 
+import datetime
 from datetime import timedelta
 from pathlib import Path
 
@@ -247,6 +248,13 @@ SPECTACULAR_SETTINGS = {
         "CalendarSourceEnum": "zerovisit.workcalendar.models.CalendarYear.Source",
     },
 }
+
+# Office hours: an instant item received after closing is due the next working day; the online-duty view counts
+# how many office hours an online application has waited unclaimed.
+OFFICE_OPENS, OFFICE_CLOSES = (
+    datetime.time.fromisoformat(t) for t in env.str("OFFICE_HOURS", default="09:00-17:30").split("-")
+)
+ONLINE_DUTY_HOURS = env.int("ONLINE_DUTY_HOURS", default=4)
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 

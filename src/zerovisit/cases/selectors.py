@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
@@ -12,7 +13,7 @@ from zerovisit.catalog.models import ProcessStage, StageAction
 from zerovisit.core.errors import NotFound
 from zerovisit.workcalendar.selectors import work_calendar
 
-from .models import OPEN_STATUSES, Case, CaseStatus
+from .models import OPEN_STATUSES, Case, CaseStatus, Channel
 
 STAFF_ROLES = (Role.ACCEPTOR, Role.REVIEWER, Role.DECIDER, Role.SUPERVISOR)
 DUE_SOON_WORKING_DAYS = 2
@@ -121,3 +122,30 @@ def inbox(user, queue: str, today: datetime.date | None = None):
     else:
         raise ValueError(queue)
     return cases.order_by("due", "submitted_at", "id")
+
+
+def online_duty(user, now: datetime.datetime | None = None, limit: int = 200) -> list:
+    """网上职守: online applications of the user's agency that nobody has claimed yet, oldest first, each with the
+    office hours it has waited (`waited_hours`) and whether that is past ZV_ONLINE_DUTY_HOURS (`overdue`)."""
+    if not _staff_roles(user):
+        return []
+    now = timezone.localtime(now or timezone.now())
+    cases = (
+        Case.objects.filter(
+            agency_id=user.agency_id,
+            status=CaseStatus.SUBMITTED,
+            claimed_by__isnull=True,
+            channel__in=[Channel.WEB, Channel.MOBILE],
+        )
+        .select_related("item", "applicant")
+        .order_by("submitted_at", "id")[:limit]
+    )
+    calendar = work_calendar()
+    waiting = []
+    for case in cases:
+        case.waited_hours = calendar.working_hours(
+            timezone.localtime(case.submitted_at), now, settings.OFFICE_OPENS, settings.OFFICE_CLOSES
+        )
+        case.overdue = case.waited_hours > settings.ONLINE_DUTY_HOURS
+        waiting.append(case)
+    return waiting

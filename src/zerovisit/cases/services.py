@@ -40,7 +40,6 @@ from .numbering import new_case_number
 ACCEPTANCE_DAYS = 5  # Art. 32: accept, refuse or ask for every correction within 5 working days
 EXTENSION_DAYS = 10  # Art. 42: the head of the office may extend the decision limit by 10 working days
 SPECIAL_PROCEDURES = ("听证", "检验检测", "鉴定", "专家评审", "现场勘验", "招标", "拍卖", "检疫")
-CLOSING_TIME = datetime.time(17, 30)  # an instant item received later is due the next working day
 
 
 class InvalidTransition(Conflict):
@@ -88,7 +87,7 @@ def _day(moment: datetime.datetime) -> datetime.date:
 def _set_acceptance_clock(case: Case) -> None:
     calendar = work_calendar()
     if case.process_template.kind == ProcessKind.INSTANT:
-        due = calendar.instant_due(timezone.localtime(case.received_at), CLOSING_TIME)
+        due = calendar.instant_due(timezone.localtime(case.received_at), settings.OFFICE_CLOSES)
         case.acceptance_due = case.decision_due = due.date
     else:
         due = calendar.add(_day(case.received_at), ACCEPTANCE_DAYS)

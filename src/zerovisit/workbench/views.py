@@ -1,5 +1,6 @@
 """The staff workbench: the inbox by queue, a case with its materials and history, and every step as a form."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -53,6 +54,13 @@ def inbox(request):
     queues = [(q, _(QUEUE_LABELS[q])) for q in selectors.QUEUES]
     return render(request, "workbench/inbox.html", {
         "page": page, "queue": queue, "queues": queues, "today": timezone.localdate(),
+    })  # fmt: skip
+
+
+@staff_required
+def online_duty(request):
+    return render(request, "workbench/online_duty.html", {
+        "cases": selectors.online_duty(request.user), "limit_hours": settings.ONLINE_DUTY_HOURS,
     })  # fmt: skip
 
 

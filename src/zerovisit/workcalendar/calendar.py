@@ -94,3 +94,20 @@ class WorkCalendar:
         if received.time() >= closing or not self.is_workday(day):
             return self.add(day, 1)
         return Due(day, self._estimated(day, day))
+
+    def working_hours(self, start: datetime.datetime, end: datetime.datetime, opens: datetime.time,
+                      closes: datetime.time) -> float:  # fmt: skip
+        """Office hours (between `opens` and `closes` on working days) from `start` to `end`, both in the same
+        time zone: how long an online application has waited for someone on duty."""
+        if end <= start:
+            return 0.0
+        total = 0.0
+        day = start.date()
+        while day <= end.date():
+            if self.is_workday(day):
+                window_start = datetime.datetime.combine(day, opens, start.tzinfo)
+                window_end = datetime.datetime.combine(day, closes, start.tzinfo)
+                overlap = min(end, window_end) - max(start, window_start)
+                total += max(overlap.total_seconds(), 0) / 3600
+            day += datetime.timedelta(days=1)
+        return total

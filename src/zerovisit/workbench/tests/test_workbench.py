@@ -65,3 +65,23 @@ def test_a_step_with_a_missing_field_says_which(client, setup):
     assert "理由" in response.content.decode()
     case.refresh_from_db()
     assert case.status == CaseStatus.SUBMITTED
+
+
+def test_online_duty_marks_applications_left_unclaimed_too_long(client, setup, settings):
+    import datetime
+    from unittest import mock
+
+    from django.utils import timezone
+
+    from zerovisit.cases.tests.factories import SHANGHAI
+
+    item, applicant, staff = setup
+    settings.ONLINE_DUTY_HOURS = 4
+    with mock.patch.object(timezone, "now", lambda: datetime.datetime(2026, 11, 4, 9, 30, tzinfo=SHANGHAI)):
+        old = apply(item, applicant)
+    with mock.patch.object(timezone, "now", lambda: datetime.datetime(2026, 11, 4, 14, 0, tzinfo=SHANGHAI)):
+        fresh = apply(item, applicant)
+        client.force_login(staff[Role.ACCEPTOR])
+        page = client.get("/workbench/online-duty/").content.decode()
+    assert old.number in page and fresh.number in page
+    assert page.count('class="overdue"') == 1 and "4.5" in page

@@ -81,3 +81,16 @@ def test_dates_far_outside_the_calendar_are_refused(cal):
         cal.add(D(1950, 1, 1), 1)
     with pytest.raises(ValueError):
         cal.add(D(2026, 1, 1), -1)
+
+
+def test_office_hours_count_only_working_days_between_opening_and_closing(cal):
+    tz = datetime.timezone(datetime.timedelta(hours=8))
+    opens, closes = datetime.time(9), datetime.time(17, 30)
+
+    def at(*args):
+        return datetime.datetime(*args, tzinfo=tz)
+
+    assert cal.working_hours(at(2026, 11, 4, 10), at(2026, 11, 4, 12), opens, closes) == 2
+    assert cal.working_hours(at(2026, 11, 4, 20), at(2026, 11, 5, 10), opens, closes) == 1  # overnight
+    assert cal.working_hours(at(2026, 9, 30, 17), at(2026, 10, 8, 10), opens, closes) == 1.5  # over the holiday
+    assert cal.working_hours(at(2026, 11, 7, 10), at(2026, 11, 8, 12), opens, closes) == 0  # a weekend
