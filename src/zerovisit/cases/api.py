@@ -129,6 +129,17 @@ class WithdrawSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 
+class VerifySerializer(serializers.Serializer):
+    passed = serializers.BooleanField()
+    note = serializers.CharField()
+    correction_days = serializers.IntegerField(default=20, min_value=1, max_value=60)
+
+
+class ConcludeCorrectionSerializer(serializers.Serializer):
+    corrected = serializers.BooleanField()
+    note = serializers.CharField()
+
+
 class ResubmitSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
@@ -257,6 +268,16 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @action(detail=True, methods=["post"])
     def withdraw(self, request, number=None):
         return self._act(request, number, WithdrawSerializer, services.withdraw_case)
+
+    @extend_schema(request=VerifySerializer, responses=CaseDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def verify(self, request, number=None):
+        return self._act(request, number, VerifySerializer, services.verify_commitment)
+
+    @extend_schema(request=ConcludeCorrectionSerializer, responses=CaseDetailSerializer)
+    @action(detail=True, methods=["post"], url_path="conclude-correction")
+    def conclude_correction(self, request, number=None):
+        return self._act(request, number, ConcludeCorrectionSerializer, services.conclude_correction)
 
     @extend_schema(request=None, responses=CaseDetailSerializer)
     @action(detail=True, methods=["post"])

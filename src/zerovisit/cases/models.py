@@ -14,6 +14,7 @@ class CaseStatus(models.TextChoices):
     REFUSED = "refused", _("Not accepted")
     FILED = "filed", _("Filed")
     WITHDRAWN = "withdrawn", _("Withdrawn")
+    REVOKED = "revoked", _("Revoked")
 
 
 OPEN_STATUSES = (CaseStatus.SUBMITTED, CaseStatus.CORRECTION, CaseStatus.ACCEPTED, CaseStatus.SUSPENDED)
@@ -133,6 +134,10 @@ EVENT_LABELS = {
     "resume": _("Handling resumed"),
     "withdraw": _("Withdrawn"),
     "claim": _("Claimed"),
+    "verify": _("Commitment verified"),
+    "order_correction": _("Ordered to correct"),
+    "correction_verified": _("Correction verified"),
+    "revoke": _("Approval revoked"),
 }
 
 
@@ -168,3 +173,48 @@ class CaseEvent(models.Model):
 
     def get_action_label(self) -> str:
         return str(EVENT_LABELS.get(self.action, self.action))
+
+
+class PostVerification(models.Model):
+    """事后核查 of a commitment (告知承诺): due some working days after the approval. A false commitment is
+    ordered corrected by a deadline, and if it is not, the approval is revoked and a credit record kept."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for verification")
+        PASSED = "passed", _("Verified")
+        CORRECTION_ORDERED = "correction_ordered", _("Ordered to correct")
+        CORRECTED = "corrected", _("Corrected")
+        REVOKED = "revoked", _("Approval revoked")
+
+    case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="verification")
+    method = models.CharField(_("method"), max_length=10)
+    due = models.DateField(_("due"))
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING)
+    correction_due = models.DateField(_("correction due"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("post-verification")
+        verbose_name_plural = _("post-verifications")
+        indexes = [models.Index(fields=["status", "due"], name="verification_due")]
+
+    def __str__(self):
+        return f"{self.case} · {self.get_status_display()}"
+
+
+class CreditRecord(models.Model):
+    """A mark on an applicant's credit: here, a false commitment. It excludes them from 告知承诺 (DESIGN.md §4)."""
+
+    applicant = models.ForeignKey("accounts.Applicant", on_delete=models.PROTECT, related_name="credit_records")
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("kind"), max_length=32, default="false_commitment")
+    note = models.TextField(_("note"))
+    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("credit record")
+        verbose_name_plural = _("credit records")
+
+    def __str__(self):
+        return f"{self.applicant} · {self.kind}"

@@ -30,6 +30,14 @@ def is_case_staff(user) -> bool:
 def possible_steps(user, case) -> list[str]:
     """The steps to offer this member of staff on this case now. The services still decide (separation of
     duties, a parallel review's agencies); this only keeps impossible buttons off the page."""
+    verification = getattr(case, "verification", None)
+    if verification is not None:
+        if verification.status == "pending" and user.has_role(Role.REVIEWER):
+            return ["verify"]
+        if verification.status == "correction_ordered" and (
+            user.has_role(Role.REVIEWER) or user.has_role(Role.DECIDER)
+        ):
+            return ["conclude-correction"]
     stage = case.process_template.stages.filter(order=case.stage_order).first()
     if not case.is_open or stage is None:
         return []

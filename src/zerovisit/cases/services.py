@@ -34,7 +34,7 @@ from zerovisit.workcalendar.selectors import work_calendar
 
 from . import events
 from .messages import applicant_message
-from .models import Case, CaseMaterial, CaseStatus, Channel
+from .models import Case, CaseMaterial, CaseStatus, Channel, CreditRecord, PostVerification
 from .numbering import new_case_number
 
 ACCEPTANCE_DAYS = 5  # Art. 32: accept, refuse or ask for every correction within 5 working days
@@ -277,6 +277,10 @@ def submit_case(
             template, commitment_signed = ProcessTemplate.objects.get(code="promised-1"), False
         elif not commitment_signed:
             raise DomainError(_("Sign the commitment, or choose the normal procedure."), code="commitment_required")
+        elif applicant.credit_records.exists():
+            raise DomainError(
+                _("After a false commitment an applicant must use the normal procedure."), code="commitment_excluded"
+            )
     _check_materials(item, materials)
 
     now = timezone.now()
@@ -293,8 +297,15 @@ def submit_case(
             with transaction.atomic():
                 case.save()
                 _store_materials(case, materials, stored_files)
-                _record(case, actor=actor, role="applicant", action="submit", before="",
-                              channel=channel, commitment_signed=commitment_signed)  # fmt: skip
+                _record(
+                    case,
+                    actor=actor,
+                    role="applicant",
+                    action="submit",
+                    before="",
+                    channel=channel,
+                    commitment_signed=commitment_signed,
+                )
             return case
         except IntegrityError:
             _delete_files(stored_files)
@@ -371,8 +382,15 @@ def accept_case(*, actor, number: str, opinion: str = "") -> Case:
     case.status, case.accepted_at, case.stage_order = CaseStatus.ACCEPTED, timezone.now(), case.stage_order + 1
     _set_decision_clock(case)
     case.save()
-    _record(case, actor=actor, role=stage.role, action="accept", before=before, opinion=opinion,
-                  decision_due=case.decision_due)  # fmt: skip
+    _record(
+        case,
+        actor=actor,
+        role=stage.role,
+        action="accept",
+        before=before,
+        opinion=opinion,
+        decision_due=case.decision_due,
+    )
     return case
 
 
@@ -386,8 +404,15 @@ def refuse_case(*, actor, number: str, reason: str, competent_office: str = "") 
     _check_staff(actor, case, stage.role)
     before, case.status, case.concluded_at = case.status, CaseStatus.REFUSED, timezone.now()
     case.save()
-    _record(case, actor=actor, role=stage.role, action="refuse", before=before, opinion=reason,
-                  competent_office=competent_office)  # fmt: skip
+    _record(
+        case,
+        actor=actor,
+        role=stage.role,
+        action="refuse",
+        before=before,
+        opinion=reason,
+        competent_office=competent_office,
+    )
     return case
 
 
@@ -402,8 +427,7 @@ def request_correction(*, actor, number: str, corrections: list[str]) -> Case:
     _check_staff(actor, case, stage.role)
     before, case.status, case.acceptance_due = case.status, CaseStatus.CORRECTION, None
     case.save()
-    _record(case, actor=actor, role=stage.role, action="request_correction", before=before,
-                  corrections=corrections)  # fmt: skip
+    _record(case, actor=actor, role=stage.role, action="request_correction", before=before, corrections=corrections)
     return case
 
 
@@ -427,8 +451,9 @@ def deem_overdue_acceptances(*, today: datetime.date | None = None) -> list[str]
             case.stage_order += 1
             _set_decision_clock(case)
             case.save()
-            _record(case, actor=None, role="system", action="deemed_accepted", before=before,
-                          decision_due=case.decision_due)  # fmt: skip
+            _record(
+                case, actor=None, role="system", action="deemed_accepted", before=before, decision_due=case.decision_due
+            )
             done.append(number)
     return done
 
@@ -457,8 +482,16 @@ def review_case(*, actor, number: str, opinion: str) -> Case:
     if moves_on:
         case.stage_order += 1
         case.save()
-    _record(case, actor=actor, role=stage.role, action="review", before=before, opinion=opinion,
-                  stage=case.stage_order - 1 if moves_on else case.stage_order, agency=actor.agency_id)  # fmt: skip
+    _record(
+        case,
+        actor=actor,
+        role=stage.role,
+        action="review",
+        before=before,
+        opinion=opinion,
+        stage=case.stage_order - 1 if moves_on else case.stage_order,
+        agency=actor.agency_id,
+    )
     return case
 
 
@@ -483,8 +516,10 @@ def decide_case(*, actor, number: str, approve: bool, reasons: str) -> Case:
     case.decided_at = case.concluded_at = now
     case.stage_order += 1
     case.save()
-    _record(case, actor=actor, role=stage.role, action="decide", before=before, opinion=reasons,
-                  approved=approve)  # fmt: skip
+    _record(case, actor=actor, role=stage.role, action="decide", before=before, opinion=reasons, approved=approve)
+    if approve and case.commitment_signed:
+        due = work_calendar().add(_day(now), case.item.verification_days or 0).date
+        PostVerification.objects.create(case=case, method=case.item.verification_method, due=due)
     return case
 
 
@@ -519,8 +554,16 @@ def extend_case(*, actor, number: str, reason: str, days: int = EXTENSION_DAYS) 
     before, case.extension_days = case.status, days
     _set_decision_clock(case)
     case.save()
-    _record(case, actor=actor, role=Role.DECIDER, action="extend", before=before, opinion=reason, days=days,
-                  decision_due=case.decision_due)  # fmt: skip
+    _record(
+        case,
+        actor=actor,
+        role=Role.DECIDER,
+        action="extend",
+        before=before,
+        opinion=reason,
+        days=days,
+        decision_due=case.decision_due,
+    )
     return case
 
 
@@ -539,8 +582,16 @@ def suspend_case(*, actor, number: str, procedure: str, expected_days: int, reas
     case.paused_since, case.pause_expected_days = timezone.localdate(), expected_days
     _set_decision_clock(case)
     case.save()
-    _record(case, actor=actor, role=stage.role, action="suspend", before=before, opinion=reason,
-                  procedure=procedure, expected_days=expected_days)  # fmt: skip
+    _record(
+        case,
+        actor=actor,
+        role=stage.role,
+        action="suspend",
+        before=before,
+        opinion=reason,
+        procedure=procedure,
+        expected_days=expected_days,
+    )
     return case
 
 
@@ -556,8 +607,16 @@ def resume_case(*, actor, number: str, opinion: str = "") -> Case:
     case.paused_since, case.pause_expected_days = None, 0
     _set_decision_clock(case)
     case.save()
-    _record(case, actor=actor, role=stage.role, action="resume", before=before, opinion=opinion,
-                  paused_days=paused, decision_due=case.decision_due)  # fmt: skip
+    _record(
+        case,
+        actor=actor,
+        role=stage.role,
+        action="resume",
+        before=before,
+        opinion=opinion,
+        paused_days=paused,
+        decision_due=case.decision_due,
+    )
     return case
 
 
@@ -572,4 +631,70 @@ def claim_case(*, actor, number: str) -> Case:
     case.claimed_by = actor
     case.save(update_fields=["claimed_by", "updated_at"])
     _record(case, actor=actor, role=stage.role, action="claim", before=case.status)
+    return case
+
+
+# -- after a commitment (告知承诺) ----------------------------------------------------------------------------
+
+
+def _locked_verification(number: str) -> tuple[Case, PostVerification]:
+    case = _locked(number)
+    verification = PostVerification.objects.select_for_update().filter(case=case).first()
+    if verification is None:
+        raise InvalidTransition(_("This case has no commitment to verify."), code="no_verification")
+    return case, verification
+
+
+@transaction.atomic
+def verify_commitment(*, actor, number: str, passed: bool, note: str, correction_days: int = 20) -> Case:
+    """事后核查: the commitment holds, or the applicant is ordered to correct by a deadline."""
+    if not note.strip():
+        raise DomainError(_("Record what the verification found."), code="note_required")
+    case, verification = _locked_verification(number)
+    if verification.status != PostVerification.Status.PENDING:
+        raise InvalidTransition(_("This commitment has been verified already."), code="already_verified")
+    _check_staff(actor, case, Role.REVIEWER)
+    verification.note = note
+    if passed:
+        verification.status = PostVerification.Status.PASSED
+        verification.save()
+        _record(case, actor=actor, role=Role.REVIEWER, action="verify", before=case.status, opinion=note)
+        return case
+    verification.status = PostVerification.Status.CORRECTION_ORDERED
+    verification.correction_due = work_calendar().add(timezone.localdate(), correction_days).date
+    verification.save()
+    _record(
+        case,
+        actor=actor,
+        role=Role.REVIEWER,
+        action="order_correction",
+        before=case.status,
+        opinion=note,
+        correction_due=verification.correction_due,
+    )
+    return case
+
+
+@transaction.atomic
+def conclude_correction(*, actor, number: str, corrected: bool, note: str) -> Case:
+    """After the deadline to correct: the approval stands, or a decider revokes it and a credit record is kept."""
+    if not note.strip():
+        raise DomainError(_("Record what the verification found."), code="note_required")
+    case, verification = _locked_verification(number)
+    if verification.status != PostVerification.Status.CORRECTION_ORDERED:
+        raise InvalidTransition(_("No correction was ordered for this commitment."), code="no_correction_ordered")
+    role = Role.REVIEWER if corrected else Role.DECIDER
+    _check_staff(actor, case, role)
+    verification.note, before = note, case.status
+    if corrected:
+        verification.status = PostVerification.Status.CORRECTED
+        verification.save()
+        _record(case, actor=actor, role=role, action="correction_verified", before=before, opinion=note)
+        return case
+    verification.status = PostVerification.Status.REVOKED
+    verification.save()
+    case.status = CaseStatus.REVOKED
+    case.save()
+    CreditRecord.objects.create(applicant=case.applicant, case=case, kind="false_commitment", note=note)
+    _record(case, actor=actor, role=role, action="revoke", before=before, opinion=note)
     return case

@@ -28,6 +28,7 @@ from .models import (
     Theme,
     ThemeAudience,
     ThemeKind,
+    VerificationMethod,
 )
 from .models.item import default_process_code
 
@@ -80,6 +81,12 @@ RESULT_TYPES = {
     "批文": ResultType.APPROVAL,
     "其他": ResultType.OTHER,
     "无": ResultType.NONE,
+}
+VERIFICATION_METHODS = {
+    "书面核查": VerificationMethod.WRITTEN,
+    "网络核验": VerificationMethod.ONLINE,
+    "实地核查": VerificationMethod.SITE,
+    "公示": VerificationMethod.PUBLICITY,
 }
 REFORM_MODES = {
     "取消审批": ReformMode.CANCELLED,
@@ -194,6 +201,8 @@ HEADERS = [
     "行政诉讼",
     "常见问题",
     "证照分离改革方式",
+    "事后核查方式",
+    "事后核查时限",
     "重点领域",
     "办理流程",
     "申请材料",
@@ -229,6 +238,7 @@ FIELD_COLUMNS = {v: k for k, v in {**TEXT_COLUMNS, **BOOL_COLUMNS}.items()} | {
     "case_kind": "办件类型",
     "online_level": "网办深度等级",
     "process_template": "办理流程",
+    "verification_method": "事后核查方式",
     "result_type": "办理结果类型",
 }
 
@@ -352,6 +362,7 @@ def parse_row(row: dict[str, str], lookups: Lookups) -> ParsedRow:
     choice("网办深度等级", ONLINE_LEVELS, "online_level", ONLINE_LEVEL_ALIASES)
     choice("办理结果类型", RESULT_TYPES, "result_type")
     choice("证照分离改革方式", REFORM_MODES, "reform_mode")
+    choice("事后核查方式", VERIFICATION_METHODS, "verification_method")
 
     def multi(header, vocab, aliases=None):
         chosen = []
@@ -389,6 +400,7 @@ def parse_row(row: dict[str, str], lookups: Lookups) -> ParsedRow:
     item.legal_days = whole("法定办结时限", allow_none=True)
     item.promised_days = whole("承诺办结时限")
     item.visits_required = whole("到办事现场次数")
+    item.verification_days = whole("事后核查时限", allow_none=True)
 
     for header, (audience, kind) in THEME_COLUMNS.items():
         for name in _split(cells.get(header, "")):
@@ -533,6 +545,8 @@ def row_from_item(item: ServiceItem, materials, themes) -> dict[str, str]:
             "服务对象": "；".join(_label(SERVICE_OBJECTS, v) for v in item.service_objects),
             "办理结果类型": _label(RESULT_TYPES, item.result_type),
             "证照分离改革方式": _label(REFORM_MODES, item.reform_mode),
+            "事后核查方式": _label(VERIFICATION_METHODS, item.verification_method),
+            "事后核查时限": "" if item.verification_days is None else str(item.verification_days),
             "重点领域": "；".join(label for label, attr in FOCUS_AREAS.items() if getattr(item, attr)),
             "办理流程": item.process_template.code,
             "申请材料": "\n".join(

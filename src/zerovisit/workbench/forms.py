@@ -64,3 +64,22 @@ class SuspendForm(forms.Form):
 class ResumeForm(forms.Form):
     title = _("End the special procedure")
     opinion = forms.CharField(label=_("Opinion"), required=False, **TEXT)
+
+
+class VerifyForm(forms.Form):
+    title = _("Verify the commitment")
+    passed = forms.TypedChoiceField(
+        label=_("Finding"), coerce=lambda v: v == "1", widget=forms.RadioSelect,
+        choices=[("1", _("The commitment holds")), ("0", _("Order a correction"))],
+    )  # fmt: skip
+    note = forms.CharField(label=_("What the verification found"), **TEXT)
+    correction_days = forms.IntegerField(label=_("Working days to correct"), min_value=1, max_value=60, initial=20)
+
+
+class ConcludeCorrectionForm(forms.Form):
+    title = _("Conclude the correction")
+    corrected = forms.TypedChoiceField(
+        label=_("Finding"), coerce=lambda v: v == "1", widget=forms.RadioSelect,
+        choices=[("1", _("Corrected")), ("0", _("Not corrected: revoke the approval"))],
+    )  # fmt: skip
+    note = forms.CharField(label=_("What the verification found"), **TEXT)

@@ -28,6 +28,8 @@ STEPS = {
     "extend": (forms.ExtendForm, services.extend_case),
     "suspend": (forms.SuspendForm, services.suspend_case),
     "resume": (forms.ResumeForm, services.resume_case),
+    "verify": (forms.VerifyForm, services.verify_commitment),
+    "conclude-correction": (forms.ConcludeCorrectionForm, services.conclude_correction),
 }
 QUEUE_LABELS = {
     "unclaimed": _("Unclaimed"), "mine": _("Mine"), "due_soon": _("Due soon"), "overdue": _("Overdue"),

@@ -180,7 +180,8 @@ def test_an_instant_item_is_accepted_and_decided_in_one_step_on_the_day(clock, a
 
 def test_a_commitment_item_is_approved_on_the_day_of_the_signed_commitment(clock, agency, citizen, staff):
     commitment = publish(agency, template="commitment", case_kind="instant", promised_days=0,
-                         reform_mode="commitment", base_code="010003000100")  # fmt: skip
+                         reform_mode="commitment", base_code="010003000100", verification_method="site",
+                         verification_days=40)  # fmt: skip
     with pytest.raises(services.DomainError) as unsigned:
         apply(commitment, citizen)
     assert unsigned.value.code == "commitment_required"
@@ -261,3 +262,45 @@ def test_the_applicant_is_told_at_each_step_in_the_app_and_by_sms(clock, item, c
     assert all(m.recipient == citizen.user for m in messages)
     assert "办结期限" in messages[1].body or "decision" in messages[1].body
     assert Message.objects.filter(case_number=case.number, channel=Channel.SMS).count() == 2
+
+
+@pytest.fixture
+def commitment_case(clock, agency, citizen, staff):
+    commitment = publish(agency, template="commitment", case_kind="instant", promised_days=0, reform_mode="commitment",
+                         base_code="010005000100", verification_method="site", verification_days=40)  # fmt: skip
+    clock.set(2026, 11, 2)
+    case = apply(commitment, citizen, commitment_signed=True)
+    services.accept_case(actor=staff["acceptor"], number=case.number)
+    return services.decide_case(actor=staff["decider"], number=case.number, approve=True, reasons="依承诺准予")
+
+
+def test_an_approved_commitment_is_verified_within_the_items_limit(commitment_case, staff):
+    verification = commitment_case.verification
+    assert verification.method == "site" and verification.due == D(2026, 12, 28)  # 40 working days
+    services.verify_commitment(actor=staff["reviewer"], number=commitment_case.number, passed=True, note="现场核查属实")
+    verification.refresh_from_db()
+    assert verification.status == "passed"
+    with pytest.raises(services.InvalidTransition):
+        services.verify_commitment(actor=staff["reviewer"], number=commitment_case.number, passed=True, note="again")
+
+
+def test_a_false_commitment_not_corrected_is_revoked_and_marks_the_applicants_credit(
+    clock, commitment_case, staff, citizen, agency
+):
+    services.verify_commitment(actor=staff["reviewer"], number=commitment_case.number, passed=False,
+                               note="经营场所与承诺不符", correction_days=10)  # fmt: skip
+    verification = commitment_case.verification
+    verification.refresh_from_db()
+    assert verification.status == "correction_ordered" and verification.correction_due == D(2026, 11, 16)
+    with pytest.raises(PermissionDenied):  # revoking is a decider's act
+        services.conclude_correction(actor=staff["reviewer"], number=commitment_case.number, corrected=False,
+                                     note="逾期未整改")  # fmt: skip
+    case = services.conclude_correction(actor=staff["decider"], number=commitment_case.number, corrected=False,
+                                        note="逾期未整改")  # fmt: skip
+    assert case.status == CaseStatus.REVOKED and citizen.credit_records.count() == 1
+    other = publish(agency, template="commitment", case_kind="instant", promised_days=0, reform_mode="commitment",
+                    base_code="010006000100", verification_method="written", verification_days=20)  # fmt: skip
+    with pytest.raises(services.DomainError) as excluded:
+        apply(other, citizen, commitment_signed=True)
+    assert excluded.value.code == "commitment_excluded"
+    assert apply(other, citizen, normal_procedure=True).process_template.code == "promised-1"

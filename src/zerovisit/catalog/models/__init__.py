@@ -12,6 +12,7 @@ from .item import (
     Theme,
     ThemeAudience,
     ThemeKind,
+    VerificationMethod,
 )
 from .material import MaterialForm, MaterialSource, MaterialSpec, MaterialType, Necessity
 from .process import ProcessKind, ProcessStage, ProcessTemplate, StageAction
@@ -41,4 +42,5 @@ __all__ = [
     "Theme",
     "ThemeAudience",
     "ThemeKind",
+    "VerificationMethod",
 ]

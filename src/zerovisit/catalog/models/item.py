@@ -111,6 +111,15 @@ class ReformMode(models.TextChoices):
     OPTIMISED = "optimised", _("Optimised approval service")
 
 
+class VerificationMethod(models.TextChoices):
+    """How a commitment (告知承诺) is checked after the decision (事后核查)."""
+
+    WRITTEN = "written", _("Written review")
+    ONLINE = "online", _("Online data check")
+    SITE = "site", _("Site inspection")
+    PUBLICITY = "publicity", _("Public notice")
+
+
 class FocusArea(models.TextChoices):
     HIGH_FREQUENCY = "high_frequency", _("High-frequency")
     INVESTMENT = "investment", _("Investment and construction")
@@ -222,6 +231,12 @@ class ServiceItem(models.Model):
     remedy_litigation = models.CharField(_("administrative litigation"), max_length=300, blank=True)
     faq = models.TextField(_("frequently asked questions"), blank=True)
     reform_mode = models.CharField(_("reform mode"), max_length=12, choices=ReformMode.choices, blank=True)
+    verification_method = models.CharField(_("post-verification method"), max_length=10,
+                                           choices=VerificationMethod.choices, blank=True)  # fmt: skip
+    verification_days = models.PositiveSmallIntegerField(
+        _("post-verification within (working days)"), null=True, blank=True,
+        help_text=_("For 告知承诺 items: how soon after the decision the commitment is checked."),
+    )  # fmt: skip
     is_high_frequency = models.BooleanField(_("high-frequency"), default=False)
     is_investment = models.BooleanField(_("investment and construction"), default=False)
     is_convenience = models.BooleanField(_("everyday convenience"), default=False)
@@ -303,6 +318,9 @@ class ServiceItem(models.Model):
             add("visits_required", _("Online depth level Ⅳ (全程网办) means zero visits."))
         if self.result_type and self.result_type != ResultType.NONE and not self.result_name.strip():
             add("result_name", _("Name the result (e.g. the licence) when the item has one."))
+        if self.reform_mode == ReformMode.COMMITMENT and not (self.verification_method and self.verification_days):
+            add("verification_method", _("A 告知承诺 item says how and within how many working days the commitment "
+                                         "is checked."))  # fmt: skip
         if self.process_template_id and self.case_kind:
             allowed = allowed_process_kinds(self.case_kind, self.reform_mode)
             if self.process_template.kind not in allowed:

@@ -74,3 +74,10 @@ def test_clean_reports_every_rule_at_once():
     with pytest.raises(ValidationError) as raised:
         item.clean()
     assert {"promised_days", "fee_basis", "visits_required", "visits_reason"} <= set(raised.value.message_dict)
+
+
+@pytest.mark.django_db
+def test_a_commitment_item_names_how_and_when_the_commitment_is_checked():
+    assert "verification_method" in errors_of(reform_mode="commitment")
+    assert "verification_method" not in errors_of(reform_mode="commitment", verification_method="site",
+                                                  verification_days=20)  # fmt: skip

@@ -52,7 +52,8 @@ def test_an_item_uses_the_process_kind_its_case_kind_and_reform_mode_need():
     item = ServiceItemFactory.build(agency=AgencyFactory(), process_template=instant)  # a promised item
     assert "process_template" in item.consistency_errors()
     commitment = ServiceItemFactory.build(agency=AgencyFactory(), reform_mode="commitment", case_kind="instant",
-                                          promised_days=0, process_template=instant)  # fmt: skip
+                                          promised_days=0, process_template=instant, verification_method="site",
+                                          verification_days=20)  # fmt: skip
     assert "process_template" in commitment.consistency_errors()
 
 

@@ -85,3 +85,21 @@ def test_online_duty_marks_applications_left_unclaimed_too_long(client, setup, s
         page = client.get("/workbench/online-duty/").content.decode()
     assert old.number in page and fresh.number in page
     assert page.count('class="overdue"') == 1 and "4.5" in page
+
+
+def test_a_commitment_is_verified_from_the_case_page(client, setup):
+    from zerovisit.cases import services
+
+    item, applicant, staff = setup
+    commitment = publish(item.agency, template="commitment", case_kind="instant", promised_days=0,
+                         reform_mode="commitment", base_code="010009000100", verification_method="site",
+                         verification_days=20)  # fmt: skip
+    case = apply(commitment, applicant, commitment_signed=True)
+    services.accept_case(actor=staff[Role.ACCEPTOR], number=case.number)
+    services.decide_case(actor=staff[Role.DECIDER], number=case.number, approve=True, reasons="依承诺准予")
+    client.force_login(staff[Role.REVIEWER])
+    page = client.get(f"/workbench/cases/{case.number}/").content.decode()
+    assert "核查" in page
+    client.post(f"/workbench/cases/{case.number}/verify/", {"passed": "1", "note": "属实", "correction_days": 20})
+    case.verification.refresh_from_db()
+    assert case.verification.status == "passed"
