@@ -577,7 +577,7 @@ def suspend_case(*, actor, number: str, procedure: str, expected_days: int, reas
         raise DomainError(_("Give the expected length in working days."), code="invalid_days")
     case = _locked(number)
     stage = _check_transition(case, {CaseStatus.ACCEPTED})
-    _check_staff(actor, case, stage.role if stage else Role.REVIEWER, stage)
+    _check_staff(actor, case, stage.role, stage)
     before, case.status = case.status, CaseStatus.SUSPENDED
     case.paused_since, case.pause_expected_days = timezone.localdate(), expected_days
     _set_decision_clock(case)
