@@ -48,7 +48,7 @@ class CaseSummarySerializer(serializers.ModelSerializer):
     class Meta:
         model = Case
         fields = ["number", "item", "item_name", "applicant", "channel", "status", "status_display", "stage_order",
-                  "submitted_at", "acceptance_due", "decision_due", "due_estimated", "claimed_by"]  # fmt: skip
+                  "submitted_at", "acceptance_due", "decision_due", "due", "due_estimated", "claimed_by"]  # fmt: skip
 
 
 class CaseDetailSerializer(CaseSummarySerializer):

@@ -284,6 +284,7 @@ def submit_case(
     _check_materials(item, materials)
 
     now = timezone.now()
+    stage_roles = [stage.role for stage in template.stages.all()]
     stored_files: list[str] = []
     for _attempt in range(5):
         case = Case(
@@ -291,6 +292,7 @@ def submit_case(
             agency=item.agency, applicant=applicant, submitted_by=actor, channel=channel,
             proxy_authorisation=authorisation, idempotency_key=idempotency_key, form_data=form_data or {},
             commitment_signed=commitment_signed, submitted_at=now, received_at=now, limit_days=item.promised_days,
+            stage_roles=stage_roles,
         )  # fmt: skip
         _set_acceptance_clock(case)
         try:

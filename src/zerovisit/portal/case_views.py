@@ -60,11 +60,7 @@ def apply(request, impl_code):
 
 @login_required
 def my_cases(request):
-    cases = (
-        selectors.with_current_due(selectors.visible_cases(request.user))
-        .select_related("item")
-        .order_by("-submitted_at", "-id")
-    )
+    cases = selectors.visible_cases(request.user).select_related("item").order_by("-submitted_at", "-id")
     if request.user.agency_id:  # staff see their own applications here; their agency's work is in the workbench
         cases = cases.filter(submitted_by=request.user)
     page = Paginator(cases, 20).get_page(request.GET.get("page"))

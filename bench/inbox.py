@@ -1,0 +1,204 @@
+"""Staff inbox and case list under load: p50/p95 with N cases, 16 concurrent users, over HTTP to gunicorn.
+
+    python bench/inbox.py --cases 1000000                 # SQLite
+    ZV_DATABASE_URL=postgres://postgres@127.0.0.1:5432/zv_bench_inbox python bench/inbox.py --cases 1000000
+
+The database is filled once: the demo, then `--cases` cases spread over every agency and the last three years, most
+of them concluded (as in a live system), written in bulk. Then gunicorn serves the app (2 workers × 8 threads) and
+16 client threads, each logged in as a member of staff, ask for inbox queues and case lists for `--seconds`,
+with `--think` seconds between a user's requests (0: as fast as the server answers, which measures saturation).
+Budget (DESIGN.md §5): inbox p50 ≤ 30 ms, p95 ≤ 100 ms at 1,000,000 cases with 16 users.
+"""
+
+import argparse
+import http.client
+import os
+import random
+import re
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+PORT = 8765
+
+
+def fill(total: int) -> None:
+    import datetime
+
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from zerovisit.accounts.models import Role, StaffRole, User
+    from zerovisit.cases.models import Case, CaseStatus
+    from zerovisit.catalog.models import ServiceItem
+
+    have = Case.objects.count()
+    items = list(ServiceItem.objects.published().select_related("agency__region", "process_template"))
+    roles = {t.pk: [s.role for s in t.stages.all()] for t in {i.process_template for i in items}}
+    applicant = Case.objects.values_list("applicant_id", flat=True).first()
+    zhangsan = User.objects.get(username="zhangsan").pk
+    for item in items:  # one acceptor and one reviewer per agency, to log in as
+        for role in (Role.ACCEPTOR, Role.REVIEWER):
+            user, created = User.objects.get_or_create(username=f"bench-{role}-{item.agency_id}",
+                                                       defaults={"agency": item.agency, "is_staff": True})  # fmt: skip
+            if created:
+                user.set_password("Bench-pass-2026")
+                user.save()
+                StaffRole.objects.get_or_create(user=user, role=role)
+    rng = random.Random(7)
+    now = timezone.now()
+    closed = [CaseStatus.APPROVED] * 8 + [CaseStatus.DENIED, CaseStatus.WITHDRAWN]
+    batch = []
+    for n in range(have, total):
+        item = items[n % len(items)]
+        submitted = now - datetime.timedelta(minutes=rng.randrange(0, 3 * 365 * 24 * 60))
+        open_case = rng.random() < 0.05
+        status = rng.choice([CaseStatus.SUBMITTED, CaseStatus.ACCEPTED]) if open_case else rng.choice(closed)
+        day = submitted.date()
+        accepted = None if status == CaseStatus.SUBMITTED else submitted
+        batch.append(
+            Case(
+                number=f"{item.agency.region.code[:6]}-{day:%Y%m%d}-B{n:07d}",
+                item=item,
+                process_template=item.process_template,
+                agency=item.agency,
+                applicant_id=applicant,
+                submitted_by_id=zhangsan,
+                channel="web",
+                status=status,
+                stage_order=1 if status == CaseStatus.SUBMITTED else 2,
+                submitted_at=submitted,
+                received_at=submitted,
+                acceptance_due=day + datetime.timedelta(days=7),
+                accepted_at=accepted,
+                decision_due=day + datetime.timedelta(days=14),
+                limit_days=item.promised_days,
+                stage_roles=roles[item.process_template_id],
+            )
+        )
+        batch[-1].derive_inbox_fields()  # bulk_create skips save(), which does it
+        if len(batch) == 5000:
+            with transaction.atomic():
+                Case.objects.bulk_create(batch)
+            batch = []
+            print(f"\rcases: {n + 1}", end="", flush=True)
+    if batch:
+        Case.objects.bulk_create(batch)
+    print()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE cases_case")
+
+
+def login(username: str) -> str:
+    """A session cookie for the user, through the real login form."""
+    conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
+    conn.request("GET", "/accounts/login/")
+    response = conn.getresponse()
+    page = response.read().decode()
+    csrf_cookie = re.search(r"csrftoken=([^;]+)", response.getheader("Set-Cookie")).group(1)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    body = f"csrfmiddlewaretoken={token}&username={username}&password=Bench-pass-2026"
+    headers = {
+        "Content-Type": "application/x-www-form-urlencoded",
+        "Cookie": f"csrftoken={csrf_cookie}",
+        "Referer": f"http://127.0.0.1:{PORT}/accounts/login/",
+    }
+    conn.request("POST", "/accounts/login/", body, headers)
+    response = conn.getresponse()
+    response.read()
+    session = re.search(r"sessionid=([^;]+)", response.getheader("Set-Cookie") or "")
+    if not session:
+        raise RuntimeError(f"login failed for {username}: {response.status}")
+    return f"sessionid={session.group(1)}"
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--cases", type=int, default=1_000_000)
+    parser.add_argument("--users", type=int, default=16)
+    parser.add_argument("--seconds", type=int, default=30)
+    parser.add_argument("--think", type=float, default=0.0, help="seconds each user waits between requests")
+    args = parser.parse_args()
+    os.environ.setdefault("ZV_DATABASE_URL", f"sqlite:///{ROOT / 'var' / 'bench-inbox.sqlite3'}")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zerovisit.settings")
+    os.environ["ZV_SECURE_COOKIES"] = "false"
+    os.environ["ZV_LOGIN_FAILURE_LIMIT"] = "1000"
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from zerovisit.accounts.models import User
+    from zerovisit.cases.models import Case
+
+    call_command("migrate", verbosity=0)
+    if not User.objects.filter(username="zhangsan").exists():
+        call_command("load_demo", verbosity=0)
+    fill(args.cases)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    staff = list(User.objects.filter(username__startswith="bench-").values_list("username", flat=True))
+    total = Case.objects.count()
+    from django.db import connection
+
+    vendor = connection.vendor
+    connection.close()
+
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "zerovisit.wsgi", "--bind", f"127.0.0.1:{PORT}", "--workers", "2",
+         "--threads", "8", "--log-level", "warning"], env=os.environ,
+    )  # fmt: skip
+    try:
+        time.sleep(4)
+        paths = ["/api/v1/inbox/?queue=unclaimed", "/api/v1/inbox/?queue=due_soon", "/api/v1/inbox/?queue=overdue",
+                 "/api/v1/cases/?page_size=20", "/workbench/?queue=unclaimed"]  # fmt: skip
+        timings: dict[str, list[float]] = {p: [] for p in paths}
+        failures = []
+        stop = time.monotonic() + args.seconds
+
+        def user_session(username):
+            try:
+                cookie = login(username)
+                conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
+                while time.monotonic() < stop:
+                    path = random.choice(paths)
+                    start = time.perf_counter()
+                    conn.request("GET", path, headers={"Cookie": cookie})
+                    response = conn.getresponse()
+                    response.read()
+                    if response.status != 200:
+                        failures.append((path, response.status))
+                    timings[path].append((time.perf_counter() - start) * 1000)
+                    time.sleep(args.think)
+            except Exception as exc:
+                failures.append(("session", repr(exc)))
+
+        threads = [threading.Thread(target=user_session, args=(random.Random(i).choice(staff),))
+                   for i in range(args.users)]  # fmt: skip
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    finally:
+        server.terminate()
+        server.wait()
+    every = sorted(t for values in timings.values() for t in values)
+    print(f"database: {vendor}  cases: {total}  users: {args.users}  think: {args.think} s  requests: {len(every)}  "
+          f"failures: {len(failures)}")  # fmt: skip
+    if failures:
+        print("first failure:", failures[0])
+    print(f"all: p50 {statistics.median(every):.1f} ms  p95 {every[int(len(every) * 0.95)]:.1f} ms  "
+          f"{len(every) / args.seconds:.0f} req/s")  # fmt: skip
+    for path, values in timings.items():
+        values.sort()
+        if values:
+            print(f"  {path:40} p50 {statistics.median(values):6.1f}  p95 {values[int(len(values) * 0.95)]:6.1f}")
+
+
+if __name__ == "__main__":
+    main()
