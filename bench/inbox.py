@@ -28,13 +28,10 @@ PORT = 8765
 
 
 def fill(total: int) -> None:
-    import datetime
-
-    from django.db import connection, transaction
-    from django.utils import timezone
+    from django.db import connection
 
     from zerovisit.accounts.models import Role, StaffRole, User
-    from zerovisit.cases.models import Case, CaseStatus
+    from zerovisit.cases.models import Case
     from zerovisit.catalog.models import ServiceItem
 
     have = Case.objects.count()
@@ -50,6 +47,20 @@ def fill(total: int) -> None:
                 user.set_password("Bench-pass-2026")
                 user.save()
                 StaffRole.objects.get_or_create(user=user, role=role)
+    if connection.vendor == "postgresql":
+        _fill_postgresql(have, total, items, roles, applicant, zhangsan)
+    else:
+        _fill_orm(have, total, items, roles, applicant, zhangsan)
+
+
+def _fill_orm(have, total, items, roles, applicant, zhangsan):
+    import datetime
+
+    from django.db import transaction
+    from django.utils import timezone
+
+    from zerovisit.cases.models import Case, CaseStatus
+
     rng = random.Random(7)
     now = timezone.now()
     closed = [CaseStatus.APPROVED] * 8 + [CaseStatus.DENIED, CaseStatus.WITHDRAWN]
@@ -90,9 +101,48 @@ def fill(total: int) -> None:
     if batch:
         Case.objects.bulk_create(batch)
     print()
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("VACUUM ANALYZE cases_case")
+
+
+def _fill_postgresql(have, total, items, roles, applicant, zhangsan):
+    """The same distribution as _fill_orm, generated inside PostgreSQL: a million rows in well under a minute."""
+    import json
+
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TEMP TABLE bench_items (rn int, id bigint, agency_id bigint, template_id bigint, "
+                       "region text, days int, roles jsonb)")  # fmt: skip
+        cursor.executemany(
+            "INSERT INTO bench_items VALUES (%s, %s, %s, %s, %s, %s, %s)",
+            [(n, i.pk, i.agency_id, i.process_template_id, i.agency.region.code[:6], i.promised_days,
+              json.dumps(roles[i.process_template_id])) for n, i in enumerate(items)],
+        )  # fmt: skip
+        cursor.execute(
+            """
+            INSERT INTO cases_case (number, item_id, process_template_id, agency_id, applicant_id, submitted_by_id,
+                channel, idempotency_key, form_data, commitment_signed, status, stage_order, stage_roles,
+                acting_role, due, submitted_at, received_at, acceptance_due, accepted_at, deemed_accepted,
+                limit_days, extension_days, paused_days, pause_expected_days, decision_due, due_estimated,
+                updated_at)
+            SELECT i.region || '-' || to_char(s.at, 'YYYYMMDD') || '-B' || lpad(g::text, 7, '0'), i.id, i.template_id,
+                i.agency_id, %(applicant)s, %(user)s, 'web', '', '{}', false, s.status,
+                CASE WHEN s.status = 'submitted' THEN 1 ELSE 2 END, i.roles,
+                CASE WHEN s.status = 'submitted' THEN i.roles->>0
+                     WHEN s.status = 'accepted' THEN coalesce(i.roles->>1, '') ELSE '' END,
+                CASE WHEN s.status = 'submitted' THEN s.at::date + 7
+                     WHEN s.status = 'accepted' AND i.roles->>1 IS NOT NULL THEN s.at::date + 14 END,
+                s.at, s.at, s.at::date + 7, CASE WHEN s.status = 'submitted' THEN NULL ELSE s.at END, false,
+                i.days, 0, 0, 0, s.at::date + 14, false, now()
+            FROM generate_series(%(first)s, %(last)s) g
+            JOIN bench_items i ON i.rn = g %% %(items)s
+            CROSS JOIN LATERAL (SELECT now() - (random() * interval '3 years') AS at,
+                CASE WHEN random() < 0.05 THEN (ARRAY['submitted', 'accepted'])[1 + (g %% 2)]
+                     ELSE (ARRAY['approved', 'approved', 'approved', 'approved', 'approved', 'approved',
+                                 'approved', 'approved', 'denied', 'withdrawn'])[1 + (g %% 10)] END AS status) s
+            """,
+            {"applicant": applicant, "user": zhangsan, "first": have, "last": total - 1, "items": len(items)},
+        )
+        cursor.execute("VACUUM ANALYZE cases_case")  # statistics and visibility map after the bulk load
 
 
 def login(username: str) -> str:

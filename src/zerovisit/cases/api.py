@@ -148,7 +148,8 @@ class ResubmitSerializer(serializers.Serializer):
 
 
 class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
-    """Cases the caller may see: applicants and their agents their own, staff their agency's."""
+    """Cases the caller works with: applicants and their agents their own, staff their agency's. (A case the
+    caller may see for another reason, such as a member of staff's own application, is still readable by number.)"""
 
     permission_classes = [permissions.IsAuthenticated]
     lookup_field = "number"
@@ -159,7 +160,7 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         if getattr(self, "swagger_fake_view", False):
             return Case.objects.none()
         return (
-            selectors.visible_cases(self.request.user)
+            selectors.case_list(self.request.user)
             .select_related("item", "applicant", "claimed_by")
             .order_by("-submitted_at", "-id")
         )
