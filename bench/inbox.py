@@ -50,57 +50,49 @@ def fill(total: int) -> None:
     if connection.vendor == "postgresql":
         _fill_postgresql(have, total, items, roles, applicant, zhangsan)
     else:
-        _fill_orm(have, total, items, roles, applicant, zhangsan)
+        _fill_sqlite(have, total, items, roles, applicant, zhangsan)
 
 
-def _fill_orm(have, total, items, roles, applicant, zhangsan):
-    import datetime
+def _fill_sqlite(have, total, items, roles, applicant, zhangsan):
+    """The distribution of _fill_postgresql, generated inside SQLite with a recursive counter."""
+    import json
 
-    from django.db import transaction
-    from django.utils import timezone
+    from django.db import connection, transaction
 
-    from zerovisit.cases.models import Case, CaseStatus
-
-    rng = random.Random(7)
-    now = timezone.now()
-    closed = [CaseStatus.APPROVED] * 8 + [CaseStatus.DENIED, CaseStatus.WITHDRAWN]
-    batch = []
-    for n in range(have, total):
-        item = items[n % len(items)]
-        submitted = now - datetime.timedelta(minutes=rng.randrange(0, 3 * 365 * 24 * 60))
-        open_case = rng.random() < 0.05
-        status = rng.choice([CaseStatus.SUBMITTED, CaseStatus.ACCEPTED]) if open_case else rng.choice(closed)
-        day = submitted.date()
-        accepted = None if status == CaseStatus.SUBMITTED else submitted
-        batch.append(
-            Case(
-                number=f"{item.agency.region.code[:6]}-{day:%Y%m%d}-B{n:07d}",
-                item=item,
-                process_template=item.process_template,
-                agency=item.agency,
-                applicant_id=applicant,
-                submitted_by_id=zhangsan,
-                channel="web",
-                status=status,
-                stage_order=1 if status == CaseStatus.SUBMITTED else 2,
-                submitted_at=submitted,
-                received_at=submitted,
-                acceptance_due=day + datetime.timedelta(days=7),
-                accepted_at=accepted,
-                decision_due=day + datetime.timedelta(days=14),
-                limit_days=item.promised_days,
-                stage_roles=roles[item.process_template_id],
-            )
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("CREATE TEMP TABLE bench_items (rn int, id int, agency_id int, template_id int, region text, "
+                       "days int, roles text)")  # fmt: skip
+        cursor.executemany(
+            "INSERT INTO bench_items VALUES (%s, %s, %s, %s, %s, %s, %s)",
+            [(n, i.pk, i.agency_id, i.process_template_id, i.agency.region.code[:6], i.promised_days,
+              json.dumps(roles[i.process_template_id])) for n, i in enumerate(items)],
+        )  # fmt: skip
+        cursor.execute(
+            """
+            WITH RECURSIVE g(n) AS (SELECT %(first)s UNION ALL SELECT n + 1 FROM g WHERE n < %(last)s),
+            s AS (SELECT n, datetime('now', '-' || (abs(random()) %% 1576800) || ' minutes') AS at,
+                  CASE WHEN abs(random()) %% 100 < 5 THEN (CASE n %% 2 WHEN 0 THEN 'submitted' ELSE 'accepted' END)
+                       ELSE (CASE n %% 10 WHEN 8 THEN 'denied' WHEN 9 THEN 'withdrawn' ELSE 'approved' END) END
+                  AS status FROM g)
+            INSERT INTO cases_case (number, item_id, process_template_id, agency_id, applicant_id, submitted_by_id,
+                channel, idempotency_key, form_data, commitment_signed, status, stage_order, stage_roles,
+                acting_role, due, submitted_at, received_at, acceptance_due, accepted_at, deemed_accepted,
+                limit_days, extension_days, paused_days, pause_expected_days, decision_due, due_estimated,
+                updated_at)
+            SELECT i.region || '-' || strftime('%%Y%%m%%d', s.at) || '-B' || printf('%%07d', s.n), i.id,
+                i.template_id, i.agency_id, %(applicant)s, %(user)s, 'web', '', '{}', 0, s.status,
+                CASE WHEN s.status = 'submitted' THEN 1 ELSE 2 END, i.roles,
+                CASE WHEN s.status = 'submitted' THEN json_extract(i.roles, '$[0]')
+                     WHEN s.status = 'accepted' THEN coalesce(json_extract(i.roles, '$[1]'), '') ELSE '' END,
+                CASE WHEN s.status = 'submitted' THEN date(s.at, '+7 days')
+                     WHEN s.status = 'accepted' AND json_extract(i.roles, '$[1]') IS NOT NULL
+                     THEN date(s.at, '+14 days') END,
+                s.at, s.at, date(s.at, '+7 days'), CASE WHEN s.status = 'submitted' THEN NULL ELSE s.at END, 0,
+                i.days, 0, 0, 0, date(s.at, '+14 days'), 0, datetime('now')
+            FROM s JOIN bench_items i ON i.rn = s.n %% %(items)s
+            """,
+            {"applicant": applicant, "user": zhangsan, "first": have, "last": total - 1, "items": len(items)},
         )
-        batch[-1].derive_inbox_fields()  # bulk_create skips save(), which does it
-        if len(batch) == 5000:
-            with transaction.atomic():
-                Case.objects.bulk_create(batch)
-            batch = []
-            print(f"\rcases: {n + 1}", end="", flush=True)
-    if batch:
-        Case.objects.bulk_create(batch)
-    print()
 
 
 def _fill_postgresql(have, total, items, roles, applicant, zhangsan):
