@@ -256,6 +256,9 @@ OFFICE_OPENS, OFFICE_CLOSES = (
 )
 ONLINE_DUTY_HOURS = env.int("ONLINE_DUTY_HOURS", default=4)
 
+# Where the public reaches the site: printed in the QR codes of notices.
+PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
+
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # Messages to applicants: console backends by default, an adapter for the SMS gateway in production.

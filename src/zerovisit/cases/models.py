@@ -242,3 +242,24 @@ class CreditRecord(models.Model):
 
     def __str__(self):
         return f"{self.applicant} · {self.kind}"
+
+
+class CaseNotice(models.Model):
+    """A written notice of a step (受理通知书, 补正告知书, 决定书 …) as a PDF, with the code of its public verification
+    page. Rendered by a task after the step; the stored SHA-256 is what the verification page compares against."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="notices")
+    event = models.OneToOneField(CaseEvent, on_delete=models.PROTECT, related_name="notice")
+    kind = models.CharField(_("kind"), max_length=32)
+    code = models.CharField(_("verification code"), max_length=32, unique=True)
+    file = models.FileField(_("file"), upload_to="notices/%Y/%m/")
+    sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField(_("issued"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("notice")
+        verbose_name_plural = _("notices")
+        ordering = ["case", "created_at"]
+
+    def __str__(self):
+        return f"{self.kind} {self.case}"

@@ -35,6 +35,7 @@ from zerovisit.workcalendar.selectors import work_calendar
 from . import events
 from .messages import applicant_message
 from .models import Case, CaseMaterial, CaseStatus, Channel, CreditRecord, PostVerification
+from .notices import TITLES
 from .numbering import new_case_number
 
 ACCEPTANCE_DAYS = 5  # Art. 32: accept, refuse or ask for every correction within 5 working days
@@ -69,8 +70,13 @@ class MaterialInput:
 
 
 def _record(case: Case, *, actor, role: str, action: str, before: str, opinion: str = "", **data) -> None:
-    """Write the step into the case's history and tell the applicant, in the same transaction."""
+    """Write the step into the case's history, queue its written notice and tell the applicant, in the same
+    transaction."""
     event = events.record(case, actor=actor, role=role, action=action, before=before, opinion=opinion, **data)
+    if action in TITLES:
+        from .tasks import render_notice
+
+        render_notice.enqueue(event.pk)  # a row of this transaction: the notice exists if and only if the step does
     if said := applicant_message(case, action, event.data, opinion):
         title, text = said
         notify(user_id=case.applicant.user_id or case.submitted_by_id, event=f"case.{action}", title=title,

@@ -2,9 +2,16 @@
 
 from django_tasks import task
 
-from . import services
+from zerovisit.core.tasks import retrying_task
+
+from . import notices, services
 
 
 @task()
 def deem_overdue_acceptances() -> list[str]:
     return services.deem_overdue_acceptances()
+
+
+@retrying_task(max_attempts=5, first_delay=10)
+def render_notice(event_id: int) -> None:
+    notices.render(event_id)

@@ -1,4 +1,7 @@
-"""The applicant's pages: apply for an item, follow one's cases, answer a correction, withdraw."""
+"""The applicant's pages: apply for an item, follow one's cases, answer a correction, withdraw; and the public
+verification page of notices."""
+
+import hashlib
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,7 +14,7 @@ from django.views.decorators.http import require_POST
 from zerovisit.accounts import services as accounts
 from zerovisit.accounts.models import ApplicantKind
 from zerovisit.cases import selectors, services
-from zerovisit.cases.models import CaseStatus, Channel
+from zerovisit.cases.models import CaseNotice, CaseStatus, Channel
 from zerovisit.catalog import selectors as catalog
 from zerovisit.core.errors import DomainError
 
@@ -74,6 +77,7 @@ def case_detail(request, number):
         "case": case,
         "events": case.events.select_related("actor").order_by("seq"),
         "materials": case.materials.select_related("spec"),
+        "notices": case.notices.all(),
         "correction": case.events.filter(action="request_correction").order_by("-seq").first(),
         "correction_form": CorrectionAnswerForm(case.item) if case.status == CaseStatus.CORRECTION else None,
         "withdraw_form": WithdrawForm() if case.is_open else None,
@@ -118,3 +122,31 @@ def material_file(request, number, material_id):
         raise Http404
     name = material.file.name.rsplit("/", 1)[-1]
     return FileResponse(material.file.open("rb"), as_attachment=True, filename=name)
+
+
+@login_required
+def notice_file(request, number, notice_id):
+    case = selectors.case_for_actor(request.user, number)
+    notice = case.notices.filter(pk=notice_id).first()
+    if notice is None:
+        raise Http404
+    return FileResponse(notice.file.open("rb"), as_attachment=True, filename=f"{notice.kind}-{case.number}.pdf")
+
+
+def verify_notice(request, code):
+    """The public page behind a notice's QR code: what was issued, by whom and when, and whether a file someone
+    holds is that very document (its SHA-256). Shows nothing personal beyond a masked name."""
+    notice = CaseNotice.objects.select_related("case__agency", "case__applicant").filter(code=code).first()
+    if notice is None:
+        raise Http404
+    match = None
+    if request.method == "POST" and request.FILES.get("file"):
+        upload = request.FILES["file"]
+        digest = hashlib.sha256()
+        for chunk in upload.chunks():
+            digest.update(chunk)
+        match = digest.hexdigest() == notice.sha256
+    name = notice.case.applicant.name
+    return render(request, "portal/verify_notice.html", {
+        "notice": notice, "masked_name": name[:1] + "*" * max(len(name) - 1, 1), "match": match,
+    })  # fmt: skip

@@ -15,4 +15,6 @@ urlpatterns = [
     path("my/cases/<str:number>/correction/", case_views.answer_correction, name="answer_correction"),
     path("my/cases/<str:number>/withdraw/", case_views.withdraw, name="withdraw"),
     path("my/cases/<str:number>/materials/<int:material_id>/", case_views.material_file, name="material_file"),
+    path("my/cases/<str:number>/notices/<int:notice_id>/", case_views.notice_file, name="notice_file"),
+    path("verify/<str:code>/", case_views.verify_notice, name="verify_notice"),
 ]

@@ -1,0 +1,75 @@
+"""Written notices as PDF: an embedded CJK font, the issuing agency, the text, and a QR code that opens the public
+verification page. Signing (the agency's seal) is added on top of these bytes by the licence work."""
+
+import io
+from functools import cache
+from pathlib import Path
+
+from reportlab.graphics import renderPDF
+from reportlab.graphics.barcode.qr import QrCodeWidget
+from reportlab.graphics.shapes import Drawing
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
+
+FONT_FILE = Path(__file__).resolve().parent / "fonts" / "wqy-microhei.ttc"
+FONT = "WenQuanYiMicroHei"
+
+
+@cache
+def _register_font() -> str:
+    pdfmetrics.registerFont(TTFont(FONT, str(FONT_FILE), subfontIndex=0))
+    return FONT
+
+
+def _qr(url: str, size: float = 28 * mm) -> Drawing:
+    widget = QrCodeWidget(url)
+    x0, y0, x1, y1 = widget.getBounds()
+    drawing = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
+    drawing.add(widget)
+    return drawing
+
+
+def notice(*, title: str, document_number: str, agency: str, addressee: str, paragraphs: list[str], date: str,
+           verify_url: str, verify_label: str) -> bytes:  # fmt: skip
+    """One A4 notice. Text is escaped here: callers pass plain text, never markup."""
+    font = _register_font()
+    body = ParagraphStyle("body", fontName=font, fontSize=12, leading=20, wordWrap="CJK", firstLineIndent=24)
+    styles = {
+        "title": ParagraphStyle("title", fontName=font, fontSize=20, leading=30, alignment=1, spaceAfter=4 * mm),
+        "number": ParagraphStyle("number", fontName=font, fontSize=11, alignment=1, spaceAfter=8 * mm),
+        "addressee": ParagraphStyle("addressee", fontName=font, fontSize=12, leading=20, spaceAfter=2 * mm),
+        "right": ParagraphStyle("right", fontName=font, fontSize=12, leading=20, alignment=2),
+        "small": ParagraphStyle("small", fontName=font, fontSize=9, leading=13),
+    }
+
+    def text(value):
+        return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+    story = [
+        Paragraph(text(title), styles["title"]),
+        Paragraph(text(document_number), styles["number"]),
+        Paragraph(text(addressee) + "：", styles["addressee"]),
+        *[Paragraph(text(p), body) for p in paragraphs],
+        Spacer(1, 12 * mm),
+        Paragraph(text(agency), styles["right"]),
+        Paragraph(text(date), styles["right"]),
+        Spacer(1, 10 * mm),
+    ]
+
+    def footer(canvas, doc):
+        canvas.saveState()
+        renderPDF.draw(_qr(verify_url), canvas, 20 * mm, 15 * mm)
+        canvas.setFont(font, 8)
+        canvas.drawString(52 * mm, 30 * mm, verify_label)
+        canvas.drawString(52 * mm, 25 * mm, verify_url)
+        canvas.restoreState()
+
+    out = io.BytesIO()
+    document = SimpleDocTemplate(out, pagesize=A4, leftMargin=25 * mm, rightMargin=25 * mm, topMargin=25 * mm,
+                                 bottomMargin=50 * mm, title=title, author=agency)  # fmt: skip
+    document.build(story, onFirstPage=footer, onLaterPages=footer)
+    return out.getvalue()
