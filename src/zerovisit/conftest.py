@@ -37,3 +37,11 @@ def _fresh_work_calendar():
     forget()
     yield
     forget()
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Rate-limit counters and other cached values never leak from one test into the next."""
+    from django.core.cache import cache
+
+    cache.clear()

@@ -258,6 +258,7 @@ ONLINE_DUTY_HOURS = env.int("ONLINE_DUTY_HOURS", default=4)
 
 # Where the public reaches the site: printed in the QR codes of notices.
 PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
+VERIFY_RATE_PER_MINUTE = env.int("VERIFY_RATE_PER_MINUTE", default=30)  # per client, on the public verification page
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 

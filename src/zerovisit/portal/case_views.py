@@ -3,6 +3,7 @@ verification page of notices."""
 
 import hashlib
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -16,6 +17,7 @@ from zerovisit.accounts.models import ApplicantKind
 from zerovisit.cases import selectors, services
 from zerovisit.cases.models import CaseNotice, CaseStatus, Channel
 from zerovisit.catalog import selectors as catalog
+from zerovisit.core import ratelimit
 from zerovisit.core.errors import DomainError
 
 from .case_forms import ApplicationForm, CorrectionAnswerForm, WithdrawForm
@@ -136,6 +138,8 @@ def notice_file(request, number, notice_id):
 def verify_notice(request, code):
     """The public page behind a notice's QR code: what was issued, by whom and when, and whether a file someone
     holds is that very document (its SHA-256). Shows nothing personal beyond a masked name."""
+    if not ratelimit.allow(request, "verify", limit=settings.VERIFY_RATE_PER_MINUTE):
+        return render(request, "portal/too_many.html", status=429)
     notice = CaseNotice.objects.select_related("case__agency", "case__applicant").filter(code=code).first()
     if notice is None:
         raise Http404

@@ -66,3 +66,13 @@ def test_each_written_step_has_its_notice(clock, item, citizen, staff):
     services.request_correction(actor=staff["acceptor"], number=case.number, corrections=["补签字"])
     run_ready_tasks()
     assert list(CaseNotice.objects.values_list("kind", flat=True)) == ["补正材料告知书"]
+
+
+def test_the_verification_page_is_rate_limited(client, accepted, settings):
+    from unittest import mock
+
+    settings.VERIFY_RATE_PER_MINUTE = 3
+    code = CaseNotice.objects.get(case=accepted).code
+    with mock.patch("zerovisit.core.ratelimit.time.time", return_value=1_800_000_000.0):  # one fixed window
+        statuses = [client.get(f"/verify/{code}/").status_code for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
