@@ -55,6 +55,20 @@ def applicant_for_organisation(*, name: str, credit_code: str, check_confirmed: 
     return _save_new(applicant, kind=ApplicantKind.ORGANISATION, credit_code=code)
 
 
+def applicant_for(*, kind: str, name: str, id_number: str = "", credit_code: str = "", phone: str = "",
+                  account=None) -> Applicant:  # fmt: skip
+    """The applicant an application names, found or created by kind. `account`, when given, becomes the account
+    that acts for an applicant nobody acts for yet (a citizen's first application links them to their login)."""
+    if kind == ApplicantKind.PERSON:
+        applicant = applicant_for_person(name=name, id_number=id_number, phone=phone)
+    else:
+        applicant = applicant_for_organisation(name=name, credit_code=credit_code)
+    if account is not None and applicant.user_id is None:
+        Applicant.objects.filter(pk=applicant.pk, user__isnull=True).update(user=account)
+        applicant.refresh_from_db(fields=["user"])
+    return applicant
+
+
 def _save_new(applicant: Applicant, **identity_fields) -> Applicant:
     try:
         with transaction.atomic():

@@ -186,17 +186,12 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         data.is_valid(raise_exception=True)
         values = data.validated_data
         item = get_object_or_404(ServiceItem, impl_code=values["item"], status=ItemStatus.PUBLISHED)
-        if values["applicant_kind"] == ApplicantKind.PERSON:
-            applicant = accounts.applicant_for_person(
-                name=values["applicant_name"], id_number=values.get("id_number", ""), phone=values.get("phone", "")
-            )
-        else:
-            applicant = accounts.applicant_for_organisation(
-                name=values["applicant_name"], credit_code=values.get("credit_code", "")
-            )
-        if applicant.user_id is None and values["channel"] != Channel.PROXY and not request.user.agency_id:
-            applicant.user = request.user  # a citizen's first application links them to their account
-            applicant.save(update_fields=["user"])
+        links_account = values["channel"] != Channel.PROXY and not request.user.agency_id
+        applicant = accounts.applicant_for(
+            kind=values["applicant_kind"], name=values["applicant_name"], id_number=values.get("id_number", ""),
+            credit_code=values.get("credit_code", ""), phone=values.get("phone", ""),
+            account=request.user if links_account else None,
+        )  # fmt: skip
         key = request.headers.get("Idempotency-Key", "")[:100]
         existed = bool(key) and Case.objects.filter(submitted_by=request.user, idempotency_key=key).exists()
         case = services.submit_case(

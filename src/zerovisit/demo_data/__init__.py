@@ -167,19 +167,16 @@ def load_cases() -> list[str]:
     has work. Submitted through the real services with fixed idempotency keys: loading again adds nothing."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from zerovisit.accounts.services import applicant_for_organisation, applicant_for_person
+    from zerovisit.accounts.services import applicant_for
     from zerovisit.cases import services as cases
     from zerovisit.cases.models import Case, CaseStatus
     from zerovisit.catalog.models import MaterialSource, Necessity, ServiceItem
 
     zhangsan = User.objects.get(username="zhangsan")
-    person = applicant_for_person(name="张三", id_number="32030219900307123X", phone="13812341234")
+    applicant_for(kind="person", name="张三", id_number="32030219900307123X", phone="13812341234", account=zhangsan)
     name, code = DEMO_COMPANY
-    company = applicant_for_organisation(name=name, credit_code=code + credit_code_check_char(code))
-    for applicant in (person, company):
-        if applicant.user_id is None:
-            applicant.user = zhangsan
-            applicant.save(update_fields=["user"])
+    company = applicant_for(kind="organisation", name=name, credit_code=code + credit_code_check_char(code),
+                            account=zhangsan)  # fmt: skip
 
     def materials(item):
         inputs = []

@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zerovisit.accounts import services as accounts
-from zerovisit.accounts.models import ApplicantKind
 from zerovisit.cases import selectors, services
 from zerovisit.cases.models import CaseNotice, CaseStatus, Channel
 from zerovisit.catalog import selectors as catalog
@@ -39,17 +38,11 @@ def apply(request, impl_code):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            if data["applicant_kind"] == ApplicantKind.PERSON:
-                applicant = accounts.applicant_for_person(
-                    name=data["applicant_name"], id_number=data["id_number"], phone=data["phone"]
-                )
-            else:
-                applicant = accounts.applicant_for_organisation(
-                    name=data["applicant_name"], credit_code=data["credit_code"]
-                )
-            if applicant.user_id is None and not request.user.agency_id:
-                applicant.user = request.user
-                applicant.save(update_fields=["user"])
+            applicant = accounts.applicant_for(
+                kind=data["applicant_kind"], name=data["applicant_name"], id_number=data["id_number"],
+                credit_code=data["credit_code"], phone=data["phone"],
+                account=None if request.user.agency_id else request.user,
+            )  # fmt: skip
             case = services.submit_case(
                 actor=request.user, item=item, applicant=applicant, channel=Channel.WEB,
                 materials=form.materials(), idempotency_key=data["idempotency_key"],
