@@ -60,7 +60,7 @@ class ApplicantKind(models.TextChoices):
 class Applicant(models.Model):
     """申请人: a natural person (citizen ID number) or a legal entity (unified social credit code).
 
-    The ID number and phone are stored encrypted (core.crypto) with a keyed hash for exact lookup and a mask for
+    The ID number, phone and e-mail are stored encrypted (core.crypto) with a keyed hash for exact lookup and a mask for
     display; the clear value is decrypted only where a person's task needs it.
     """
 
@@ -72,6 +72,8 @@ class Applicant(models.Model):
     credit_code = models.CharField(_("unified social credit code"), max_length=18, blank=True)
     phone_encrypted = models.TextField(blank=True, editable=False)
     phone_masked = models.CharField(_("phone"), max_length=20, blank=True, editable=False)
+    email_encrypted = models.TextField(blank=True, editable=False)
+    email_masked = models.CharField(_("e-mail"), max_length=254, blank=True, editable=False)
     user = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="applicants",
                              verbose_name=_("account"))  # fmt: skip
     created_at = models.DateTimeField(_("created"), auto_now_add=True)

@@ -13,7 +13,19 @@ class InvalidIdentity(DomainError):
     code = "invalid_identity"
 
 
-def applicant_for_person(*, name: str, id_number: str, phone: str = "") -> Applicant:
+def _set_contact(applicant: Applicant, phone: str, email: str) -> list[str]:
+    """Where messages about the applicant's cases go; the changed fields."""
+    changed = []
+    if phone:
+        applicant.phone_encrypted, applicant.phone_masked = crypto.encrypt(phone), identity.mask_phone(phone)
+        changed += ["phone_encrypted", "phone_masked"]
+    if email:
+        applicant.email_encrypted, applicant.email_masked = crypto.encrypt(email), identity.mask_email(email)
+        changed += ["email_encrypted", "email_masked"]
+    return changed
+
+
+def applicant_for_person(*, name: str, id_number: str, phone: str = "", email: str = "") -> Applicant:
     """The natural person with this ID number, created on first use. The number is checked (GB 11643) and stored
     only encrypted."""
     id_number = id_number.strip().upper()
@@ -32,12 +44,13 @@ def applicant_for_person(*, name: str, id_number: str, phone: str = "") -> Appli
         id_number_hash=lookup,
         id_number_masked=identity.mask_id_number(id_number),
     )
-    if phone:
-        applicant.phone_encrypted, applicant.phone_masked = crypto.encrypt(phone), identity.mask_phone(phone)
+    _set_contact(applicant, phone, email)
     return _save_new(applicant, kind=ApplicantKind.PERSON, id_number_hash=lookup)
 
 
-def applicant_for_organisation(*, name: str, credit_code: str, check_confirmed: bool = False) -> Applicant:
+def applicant_for_organisation(
+    *, name: str, credit_code: str, check_confirmed: bool = False, phone: str = "", email: str = ""
+) -> Applicant:
     """The legal entity with this credit code. A code that fails its check character is refused unless staff
     confirm it (some early codes are legal yet fail, DESIGN.md §4)."""
     code = credit_code.strip().upper()
@@ -52,21 +65,32 @@ def applicant_for_organisation(*, name: str, credit_code: str, check_confirmed: 
     if existing:
         return existing
     applicant = Applicant(kind=ApplicantKind.ORGANISATION, name=name.strip(), credit_code=code)
+    _set_contact(applicant, phone, email)
     return _save_new(applicant, kind=ApplicantKind.ORGANISATION, credit_code=code)
 
 
 def applicant_for(*, kind: str, name: str, id_number: str = "", credit_code: str = "", phone: str = "",
-                  account=None) -> Applicant:  # fmt: skip
+                  email: str = "", account=None) -> Applicant:  # fmt: skip
     """The applicant an application names, found or created by kind. `account`, when given, becomes the account
-    that acts for an applicant nobody acts for yet (a citizen's first application links them to their login)."""
+    that acts for an applicant nobody acts for yet (a citizen's first application links them to their login).
+    The contact details given replace the stored ones only when that account is the applicant's own: an agent
+    or a stranger who knows an ID number cannot redirect someone's messages."""
+    contact = {"phone": phone, "email": email}
     if kind == ApplicantKind.PERSON:
-        applicant = applicant_for_person(name=name, id_number=id_number, phone=phone)
+        applicant = applicant_for_person(name=name, id_number=id_number, **contact)
     else:
-        applicant = applicant_for_organisation(name=name, credit_code=credit_code)
+        applicant = applicant_for_organisation(name=name, credit_code=credit_code, **contact)
     if account is not None and applicant.user_id is None:
         Applicant.objects.filter(pk=applicant.pk, user__isnull=True).update(user=account)
         applicant.refresh_from_db(fields=["user"])
+    if account is not None and applicant.user_id == account.pk and (changed := _set_contact(applicant, **contact)):
+        applicant.save(update_fields=changed)
     return applicant
+
+
+def own_applicants(account) -> list[Applicant]:
+    """The applicants an account acts for itself, newest first: what an application form offers to fill in."""
+    return list(Applicant.objects.filter(user=account).order_by("-created_at"))
 
 
 def _save_new(applicant: Applicant, **identity_fields) -> Applicant:

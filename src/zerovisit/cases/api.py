@@ -76,6 +76,7 @@ class SubmitSerializer(serializers.Serializer):
     id_number = serializers.CharField(required=False, allow_blank=True)
     credit_code = serializers.CharField(required=False, allow_blank=True)
     phone = serializers.RegexField(r"^1\d{10}$", required=False, allow_blank=True)
+    email = serializers.EmailField(required=False, allow_blank=True)
     form_data = serializers.JSONField(required=False, default=dict, binary=True)
     commitment_signed = serializers.BooleanField(default=False)
     normal_procedure = serializers.BooleanField(default=False)
@@ -189,7 +190,7 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         links_account = values["channel"] != Channel.PROXY and not request.user.agency_id
         applicant = accounts.applicant_for(
             kind=values["applicant_kind"], name=values["applicant_name"], id_number=values.get("id_number", ""),
-            credit_code=values.get("credit_code", ""), phone=values.get("phone", ""),
+            credit_code=values.get("credit_code", ""), phone=values.get("phone", ""), email=values.get("email", ""),
             account=request.user if links_account else None,
         )  # fmt: skip
         key = request.headers.get("Idempotency-Key", "")[:100]

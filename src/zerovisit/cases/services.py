@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zerovisit.accounts.models import Applicant, ProxyAuthorisation, Role
+from zerovisit.catalog.formfields import FormDataError, clean_form_data
 from zerovisit.catalog.models import (
     ItemStatus,
     MaterialSpec,
@@ -80,7 +81,8 @@ def _record(case: Case, *, actor, role: str, action: str, before: str, opinion: 
     if said := applicant_message(case, action, event.data, opinion):
         title, text = said
         notify(user_id=case.applicant.user_id or case.submitted_by_id, event=f"case.{action}", title=title,
-               body=text, case_number=case.number, phone_encrypted=case.applicant.phone_encrypted)  # fmt: skip
+               body=text, case_number=case.number, phone_encrypted=case.applicant.phone_encrypted,
+               email_encrypted=case.applicant.email_encrypted)  # fmt: skip
 
 
 # -- clocks --------------------------------------------------------------------------------------------------
@@ -223,6 +225,14 @@ def _check_materials(item: ServiceItem, inputs: list[MaterialInput]) -> None:
         raise MaterialsIncomplete(problems[0]["message"], errors=problems)
 
 
+def _checked_form_data(item: ServiceItem, data: dict | None) -> dict:
+    """The answers to the item's application form (申请表), checked field by field."""
+    try:
+        return clean_form_data(item.form_fields, data or {})
+    except FormDataError as exc:
+        raise DomainError(str(exc), code="invalid_form", errors=exc.errors) from exc
+
+
 def _store_materials(case: Case, inputs: list[MaterialInput], stored: list) -> None:
     rows = []
     for material in inputs:
@@ -288,6 +298,7 @@ def submit_case(
                 _("After a false commitment an applicant must use the normal procedure."), code="commitment_excluded"
             )
     _check_materials(item, materials)
+    form_data = _checked_form_data(item, form_data)
 
     now = timezone.now()
     stage_roles = [stage.role for stage in template.stages.all()]
@@ -296,7 +307,7 @@ def submit_case(
         case = Case(
             number=new_case_number(item.agency.region.code, now), item=item, process_template=template,
             agency=item.agency, applicant=applicant, submitted_by=actor, channel=channel,
-            proxy_authorisation=authorisation, idempotency_key=idempotency_key, form_data=form_data or {},
+            proxy_authorisation=authorisation, idempotency_key=idempotency_key, form_data=form_data,
             commitment_signed=commitment_signed, submitted_at=now, received_at=now, limit_days=item.promised_days,
             stage_roles=stage_roles,
         )  # fmt: skip

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from .formfields import FieldType
 from .models import (
     CaseKind,
     HandlingForm,
@@ -110,6 +111,14 @@ MATERIAL_SOURCES = {
     "调取电子证照库": MaterialSource.LICENSE_LIBRARY,
     "在线填报": MaterialSource.ONLINE_FORM,
 }
+FORM_FIELD_TYPES = {
+    "文本": FieldType.TEXT,
+    "多行文本": FieldType.TEXTAREA,
+    "整数": FieldType.INTEGER,
+    "数字": FieldType.DECIMAL,
+    "日期": FieldType.DATE,
+    "选项": FieldType.CHOICE,
+}
 YES = {"是", "y", "yes", "true", "1"}
 NO = {"否", "n", "no", "false", "0", ""}
 
@@ -151,6 +160,7 @@ BOOL_COLUMNS = {
     "支持结果快递": "mail_results",
     "支持预约办理": "appointment",
     "支持自助终端": "kiosk",
+    "先审后验": "verify_originals",
 }
 HEADERS = [
     "事项名称",
@@ -183,6 +193,7 @@ HEADERS = [
     "支持结果快递",
     "支持预约办理",
     "支持自助终端",
+    "先审后验",
     "服务大厅",
     "服务窗口",
     "办理地点",
@@ -206,6 +217,7 @@ HEADERS = [
     "重点领域",
     "办理流程",
     "申请材料",
+    "申请表字段",
 ]
 REQUIRED = {
     "事项名称",
@@ -230,6 +242,7 @@ REQUIRED = {
 # Where a model field's consistency error shows in the file.
 FIELD_COLUMNS = {v: k for k, v in {**TEXT_COLUMNS, **BOOL_COLUMNS}.items()} | {
     "promised_days": "承诺办结时限",
+    "form_fields": "申请表字段",
     "visits_required": "到办事现场次数",
     "legal_days": "法定办结时限",
     "item_type": "事项类型",
@@ -438,6 +451,7 @@ def parse_row(row: dict[str, str], lookups: Lookups) -> ParsedRow:
         err(("办理流程", _("No process template is called “%(name)s”.") % {"name": process}))
 
     parsed.materials = _parse_materials(cells.get("申请材料", ""), err)
+    item.form_fields = _parse_form_fields(cells.get("申请表字段", ""), err)
 
     unknown = set(cells) - set(HEADERS)
     for header in sorted(unknown):
@@ -514,6 +528,32 @@ def _parse_materials(text: str, err) -> list[MaterialSpec]:
     return materials
 
 
+def _parse_form_fields(text: str, err) -> list[dict]:
+    """One line per field: 标签|类型|必填|选项；选项 (the choices only for 选项)."""
+    fields = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        parts = [p.strip() for p in line.split("|")]
+        if len(parts) not in (3, 4):
+            err(("申请表字段", _("Field %(n)s needs 3 or 4 parts separated by “|”, not %(parts)s.")
+                 % {"n": number, "parts": len(parts)}))  # fmt: skip
+            continue
+        label, kind, required, choices = [*parts, ""][:4]
+        if kind not in FORM_FIELD_TYPES or required not in ("是", "否"):
+            err(("申请表字段", _("Field %(n)s: the type is one of %(types)s and required is 是 or 否.")
+                 % {"n": number, "types": "、".join(FORM_FIELD_TYPES)}))  # fmt: skip
+            continue
+        fields.append({"label": label, "type": FORM_FIELD_TYPES[kind], "required": required == "是",
+                       "choices": [c.strip() for c in re.split("[；;]", choices) if c.strip()]})  # fmt: skip
+    return fields
+
+
+def _form_field_line(field: dict) -> str:
+    parts = [field["label"], _label(FORM_FIELD_TYPES, field["type"]), _yes_no(field["required"])]
+    return "|".join(parts + (["；".join(field["choices"])] if field.get("choices") else []))
+
+
 def _label(vocab: dict, code) -> str:
     return next((label for label, value in vocab.items() if value == code), "")
 
@@ -563,6 +603,7 @@ def row_from_item(item: ServiceItem, materials, themes) -> dict[str, str]:
                 )
                 for m in sorted(materials, key=lambda m: m.order)
             ),
+            "申请表字段": "\n".join(_form_field_line(f) for f in item.form_fields),
         }
     )
     for header, (audience, kind) in THEME_COLUMNS.items():

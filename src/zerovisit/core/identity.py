@@ -49,6 +49,12 @@ def mask_id_number(value: str) -> str:
     return value[:4] + "*" * max(len(value) - 8, 0) + value[-4:] if len(value) > 8 else "*" * len(value)
 
 
+def mask_email(value: str) -> str:
+    """Display mask for e-mail addresses: z***@example.com."""
+    local, _at, domain = value.partition("@")
+    return f"{local[:1]}***@{domain}"
+
+
 def mask_phone(value: str) -> str:
     """Display mask for phone numbers: 138****1234."""
     return value[:3] + "****" + value[-4:] if len(value) >= 11 else value[:2] + "****"

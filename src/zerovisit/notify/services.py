@@ -9,7 +9,7 @@ from .models import Channel, Message, MessageStatus
 
 
 def notify(*, user_id: int | None, event: str, title: str, body: str, case_number: str = "",
-           phone_encrypted: str = "", email: str = "") -> list[Message]:  # fmt: skip
+           phone_encrypted: str = "", email_encrypted: str = "") -> list[Message]:  # fmt: skip
     """An in-app message, plus SMS and e-mail where an address is known. Call inside the transaction of the
     event: the messages and their delivery tasks commit with it or not at all."""
     from .tasks import deliver_message
@@ -20,8 +20,8 @@ def notify(*, user_id: int | None, event: str, title: str, body: str, case_numbe
         messages.append(Message(channel=Channel.IN_APP, status=MessageStatus.SENT, sent_at=timezone.now(), **common))
     if phone_encrypted:
         messages.append(Message(channel=Channel.SMS, address=phone_encrypted, **common))
-    if email:
-        messages.append(Message(channel=Channel.EMAIL, address=crypto.encrypt(email), **common))
+    if email_encrypted:
+        messages.append(Message(channel=Channel.EMAIL, address=email_encrypted, **common))
     Message.objects.bulk_create(messages)
     for message in messages:
         if message.status == MessageStatus.PENDING:

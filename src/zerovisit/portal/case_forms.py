@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zerovisit.accounts.models import ApplicantKind
 from zerovisit.cases.services import MaterialInput
+from zerovisit.catalog.formfields import form_fields, to_json
 from zerovisit.catalog.models import Necessity, ProcessKind, ServiceItem
 
 
@@ -18,12 +19,15 @@ class ApplicationForm(forms.Form):
     credit_code = forms.CharField(label=_("Unified social credit code"), max_length=18, required=False)
     phone = forms.RegexField(label=_("Mobile phone (for SMS updates)"), regex=r"^1\d{10}$", required=False,
                              error_messages={"invalid": _("Enter an 11-digit mobile number.")})  # fmt: skip
+    email = forms.EmailField(label=_("E-mail (optional, for updates)"), required=False, max_length=254)
     idempotency_key = forms.CharField(widget=forms.HiddenInput)
 
     def __init__(self, item: ServiceItem, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.item = item
         self.fields["idempotency_key"].initial = uuid.uuid4().hex
+        for label, field in form_fields(item.form_fields).items():
+            self.fields[f"form.{label}"] = field
         self.specs = list(item.materials.all())
         for spec in self.specs:
             self.fields[f"material_{spec.pk}"] = forms.FileField(
@@ -43,6 +47,17 @@ class ApplicationForm(forms.Form):
         self.fields["confirm"] = forms.BooleanField(
             label=_("I confirm that the information and materials are true and complete.")
         )
+
+    def item_fields(self):
+        return [self[name] for name in self.fields if name.startswith("form.")]
+
+    def form_data(self) -> dict:
+        """The answers to the item's own questions, keyed by their labels as the case stores them."""
+        return {
+            name.removeprefix("form."): to_json(value)
+            for name, value in self.cleaned_data.items()
+            if name.startswith("form.") and value not in (None, "")
+        }
 
     def material_fields(self):
         return [

@@ -16,7 +16,7 @@ from zerovisit.accounts import services as accounts
 from zerovisit.cases import selectors, services
 from zerovisit.cases.models import CaseNotice, CaseStatus, Channel
 from zerovisit.catalog import selectors as catalog
-from zerovisit.core import ratelimit
+from zerovisit.core import crypto, ratelimit
 from zerovisit.core.errors import DomainError
 
 from .case_forms import ApplicationForm, CorrectionAnswerForm, WithdrawForm
@@ -29,23 +29,39 @@ def _show_error(form, error: DomainError) -> None:
         form.add_error(field if field in form.fields else None, problem["message"])
 
 
+def _own_details(user) -> dict:
+    """What the form can fill in for someone applying for themselves again: their newest own applicant."""
+    applicant = next(iter(accounts.own_applicants(user)), None)
+    if applicant is None:
+        return {}
+    return {
+        "applicant_kind": applicant.kind, "applicant_name": applicant.name, "credit_code": applicant.credit_code,
+        "id_number": crypto.decrypt(applicant.id_number_encrypted) if applicant.id_number_encrypted else "",
+        "phone": crypto.decrypt(applicant.phone_encrypted) if applicant.phone_encrypted else "",
+        "email": crypto.decrypt(applicant.email_encrypted) if applicant.email_encrypted else "",
+    }  # fmt: skip
+
+
 @login_required
 def apply(request, impl_code):
+    """The apply wizard: item → applicant → form → materials → review → submit. One form, shown a step at a
+    time by wizard.js; without JavaScript every step shows at once and the server's checks are the same."""
     item = catalog.published_item(impl_code)
     if item is None:
         raise Http404
-    form = ApplicationForm(item, request.POST or None, request.FILES or None)
+    initial = {} if request.user.agency_id else _own_details(request.user)
+    form = ApplicationForm(item, request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             applicant = accounts.applicant_for(
                 kind=data["applicant_kind"], name=data["applicant_name"], id_number=data["id_number"],
-                credit_code=data["credit_code"], phone=data["phone"],
+                credit_code=data["credit_code"], phone=data["phone"], email=data["email"],
                 account=None if request.user.agency_id else request.user,
             )  # fmt: skip
             case = services.submit_case(
                 actor=request.user, item=item, applicant=applicant, channel=Channel.WEB,
-                materials=form.materials(), idempotency_key=data["idempotency_key"],
+                materials=form.materials(), form_data=form.form_data(), idempotency_key=data["idempotency_key"],
                 commitment_signed=data.get("commitment") == "sign", normal_procedure=data.get("commitment") == "normal",
             )  # fmt: skip
         except DomainError as error:
@@ -53,7 +69,7 @@ def apply(request, impl_code):
         else:
             messages.success(request, _("Your application %(number)s was received.") % {"number": case.number})
             return redirect("portal:case_detail", number=case.number)
-    return render(request, "portal/apply.html", {"item": item, "form": form})
+    return render(request, "portal/apply.html", {"item": item, "form": form, "materials": form.specs})
 
 
 @login_required

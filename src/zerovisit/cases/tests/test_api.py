@@ -115,3 +115,35 @@ def test_the_inbox_costs_the_same_queries_for_any_page_size(clock, item, citizen
     for size in (2, 12):
         with django_assert_max_num_queries(8):
             assert len(client.get(f"/api/v1/inbox/?page_size={size}").json()["results"]) == size
+
+
+def test_the_items_own_questions_are_checked_and_kept_with_the_case(clock, agency):
+    from .factories import publish
+
+    shop = publish(agency, form_fields=[
+        {"label": "经营面积（平方米）", "type": "decimal", "required": True, "choices": []},
+        {"label": "经营类别", "type": "choice", "required": True, "choices": ["预包装食品销售", "热食类食品制售"]},
+    ])  # fmt: skip
+    client = as_user(UserFactory())
+    wrong = client.post("/api/v1/cases/", application(shop, form_data='{"经营面积（平方米）": "很大"}'),
+                        format="multipart")  # fmt: skip
+    assert wrong.status_code == 400 and wrong.json()["code"] == "invalid_form"
+    assert {e["field"] for e in wrong.json()["errors"]} == {"form.经营面积（平方米）", "form.经营类别"}
+    assert not Case.objects.exists()
+    answers = '{"经营面积（平方米）": "86.0", "经营类别": "热食类食品制售"}'
+    done = client.post("/api/v1/cases/", application(shop, form_data=answers), format="multipart")
+    assert done.status_code == 201, done.json()
+    assert done.json()["form_data"] == {"经营面积（平方米）": "86", "经营类别": "热食类食品制售"}
+
+
+def test_an_e_mail_address_is_kept_encrypted_and_every_step_is_also_mailed(clock, item, mailoutbox):
+    from zerovisit.accounts.models import Applicant
+    from zerovisit.core.tests.helpers import run_ready_tasks
+
+    client = as_user(UserFactory())
+    response = client.post("/api/v1/cases/", application(item, email="lisi@example.com"), format="multipart")
+    assert response.status_code == 201
+    applicant = Applicant.objects.get()
+    assert applicant.email_masked == "l***@example.com" and "lisi" not in applicant.email_encrypted
+    run_ready_tasks()
+    assert [m.to for m in mailoutbox] == [["lisi@example.com"]]

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zerovisit.org.models import Level
 
+from ..formfields import schema_errors
 from .process import ProcessKind
 
 BASE_CODE_PATTERN = re.compile(r"^\d{12}$")
@@ -219,6 +220,14 @@ class ServiceItem(models.Model):
         "catalog.ProcessTemplate", on_delete=models.PROTECT, related_name="items", verbose_name=_("process")
     )
     conditions = models.TextField(_("conditions of acceptance"))
+    form_fields = models.JSONField(
+        _("application form fields"), default=list, blank=True,
+        help_text=_("申请表: what the application asks besides the materials (catalog.formfields)."),
+    )  # fmt: skip
+    verify_originals = models.BooleanField(
+        _("originals checked at delivery (先审后验)"), default=False,
+        help_text=_("Approved on the uploaded copies; the originals are checked when the result is handed over."),
+    )  # fmt: skip
     special_procedures = models.TextField(_("special procedures"), blank=True)
     service_objects = models.JSONField(_("service objects"), default=list)
     themes = models.ManyToManyField(Theme, blank=True, related_name="items", verbose_name=_("themes"))
@@ -326,6 +335,8 @@ class ServiceItem(models.Model):
             if self.process_template.kind not in allowed:
                 add("process_template", _("This item needs a process of the kind %(kinds)s.")
                     % {"kinds": "、".join(str(ProcessKind(k).label) for k in sorted(allowed))})  # fmt: skip
+        for problem in schema_errors(self.form_fields):
+            add("form_fields", problem)
         if not BASE_CODE_PATTERN.match(self.base_code or ""):
             add("base_code", _("A base code has 12 digits."))
         elif self.item_type_id and not self.base_code.startswith(self.item_type_id):

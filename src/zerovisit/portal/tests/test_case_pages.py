@@ -86,3 +86,28 @@ def test_others_cannot_see_a_case_or_its_files(client, item):
     client.force_login(owner)
     download = client.get(f"/my/cases/{case.number}/materials/{material.pk}/")
     assert download.status_code == 200 and b"".join(download.streaming_content).startswith(b"%PDF")
+
+
+def test_the_form_asks_the_item_s_own_questions_and_refuses_a_wrong_answer(client, db):
+    shop = publish(AgencyFactory(name="徐州市行政审批局"), form_fields=[
+        {"label": "经营面积（平方米）", "type": "decimal", "required": True, "choices": []},
+        {"label": "开业日期", "type": "date", "required": False, "choices": []},
+    ])  # fmt: skip
+    client.force_login(UserFactory())
+    page = client.get(f"/items/{shop.impl_code}/apply/").content.decode()
+    assert "经营面积（平方米）" in page and 'type="date"' in page and "wizard.js" in page
+    wrong = client.post(f"/items/{shop.impl_code}/apply/", form_data(shop, **{"form.经营面积（平方米）": "很大"}))
+    assert wrong.status_code == 200 and "输入一个数字" in wrong.content.decode() and not Case.objects.exists()
+    client.post(f"/items/{shop.impl_code}/apply/", form_data(shop, **{"form.经营面积（平方米）": "35.5",
+                                                                       "form.开业日期": "2026-12-01"}))  # fmt: skip
+    assert Case.objects.get().form_data == {"经营面积（平方米）": "35.5", "开业日期": "2026-12-01"}
+
+
+def test_someone_applying_again_finds_their_details_filled_in(client, item):
+    user = UserFactory()
+    client.force_login(user)
+    client.post(f"/items/{item.impl_code}/apply/", form_data(item, email="ww@example.com"))
+    page = client.get(f"/items/{item.impl_code}/apply/").content.decode()
+    assert 'value="王五"' in page and 'value="13912345678"' in page and 'value="ww@example.com"' in page
+    client.force_login(UserFactory())  # someone else sees an empty form
+    assert 'value="王五"' not in client.get(f"/items/{item.impl_code}/apply/").content.decode()

@@ -1,0 +1,107 @@
+// The apply wizard: the application form shown one step at a time, with a review of every answer before it is
+// sent. Without JavaScript all steps show at once; the server checks everything either way.
+(function () {
+  "use strict";
+  const form = document.querySelector("form[data-wizard]");
+  if (!form) return;
+  const steps = Array.from(form.querySelectorAll("[data-step]"));
+  const markers = Array.from(document.querySelectorAll("[data-step-marker]"));
+  const review = form.querySelector("[data-review-list]");
+
+  // Only the identity field that fits the kind of applicant is shown, and it is then required.
+  function showKind() {
+    const chosen = form.querySelector("input[name=applicant_kind]:checked");
+    form.querySelectorAll("[data-kind]").forEach(function (box) {
+      const on = !chosen || box.dataset.kind === chosen.value;
+      box.hidden = !on;
+      box.querySelectorAll("input").forEach(function (input) { input.required = on && !!chosen; });
+    });
+  }
+
+  function show(index, focus) {
+    steps.forEach(function (step, i) { step.hidden = i !== index; });
+    markers.forEach(function (marker, i) {
+      marker.classList.toggle("done", i < index);
+      if (i === index) marker.setAttribute("aria-current", "step"); else marker.removeAttribute("aria-current");
+    });
+    if (steps[index].hasAttribute("data-review")) fillReview();
+    if (focus) steps[index].querySelector("legend").focus();
+  }
+
+  // The browser's own constraint checks for the fields of one step; the server repeats them all.
+  function stepIsValid(step) {
+    const fields = Array.from(step.querySelectorAll("input, select, textarea"));
+    return fields.every(function (field) { return field.closest("[hidden]") || field.reportValidity(); });
+  }
+
+  function answer(field) {
+    const input = field.querySelector("input, select, textarea");
+    if (!input) return null;
+    if (input.type === "file") return Array.from(input.files).map(function (f) { return f.name; }).join("、");
+    if (input.type === "checkbox") return input.checked ? review.dataset.yes : "";
+    if (input.type === "radio") {
+      const checked = field.querySelector("input:checked");
+      return checked ? field.querySelector("label[for='" + checked.id + "']").textContent.trim() : "";
+    }
+    if (input.tagName === "SELECT") return input.value ? input.selectedOptions[0].textContent : "";
+    return input.value.trim();
+  }
+
+  function fieldLabel(field) {
+    const legend = field.querySelector("legend");
+    const label = legend || field.querySelector("label");
+    return label ? label.textContent.replace("*", "").trim() : "";
+  }
+
+  // The review lists what each earlier step holds, built with textContent only: answers are never markup.
+  function fillReview() {
+    review.querySelectorAll("section").forEach(function (old) { old.remove(); });
+    steps.slice(1, -1).forEach(function (step) {
+      const section = document.createElement("section");
+      const heading = document.createElement("h2");
+      heading.textContent = step.querySelector("legend").textContent;
+      const list = document.createElement("dl");
+      step.querySelectorAll(".field").forEach(function (field) {
+        if (field.closest("[hidden]") && field.closest("[data-kind]")) return;
+        const value = answer(field);
+        if (value === null || (value === "" && field.querySelector("input[type=checkbox]"))) return;
+        const term = document.createElement("dt");
+        term.textContent = fieldLabel(field);
+        const detail = document.createElement("dd");
+        detail.textContent = value || review.dataset.empty;
+        list.append(term, detail);
+      });
+      if (list.children.length) {
+        section.append(heading, list);
+        review.append(section);
+      }
+    });
+  }
+
+  let current = 0;
+  form.addEventListener("click", function (event) {
+    if (event.target.matches("[data-next]") && stepIsValid(steps[current])) {
+      show(++current, true);
+    } else if (event.target.matches("[data-back]")) {
+      show(--current, true);
+    }
+  });
+  form.addEventListener("change", function (event) {
+    if (event.target.name === "applicant_kind") showKind();
+  });
+  // A link in the error summary opens the step that holds the field.
+  document.querySelectorAll(".error-summary a[href^='#']").forEach(function (link) {
+    link.addEventListener("click", function () {
+      const target = document.getElementById(link.getAttribute("href").slice(1));
+      if (target && target.closest("[data-step]")) show(current = steps.indexOf(target.closest("[data-step]")));
+    });
+  });
+
+  form.querySelectorAll(".wizard-nav, [data-back][hidden]").forEach(function (el) { el.hidden = false; });
+  review.hidden = false;
+  showKind();
+  // After the server refused an answer, open the first step with an error; else start at the beginning.
+  const firstError = form.querySelector(".has-error");
+  current = firstError ? steps.indexOf(firstError.closest("[data-step]")) : (form.querySelector(".error-summary") ? steps.length - 1 : 0);
+  show(current, false);
+})();
