@@ -59,6 +59,7 @@ class CaseDetailSerializer(CaseSummarySerializer):
     class Meta(CaseSummarySerializer.Meta):
         fields = [*CaseSummarySerializer.Meta.fields, "process", "received_at", "accepted_at", "deemed_accepted",
                   "limit_days", "extension_days", "paused_days", "decided_at", "concluded_at", "commitment_signed",
+                  "originals_pending",
                   "form_data", "materials", "events"]  # fmt: skip
 
 
@@ -134,6 +135,11 @@ class VerifySerializer(serializers.Serializer):
     passed = serializers.BooleanField()
     note = serializers.CharField()
     correction_days = serializers.IntegerField(default=20, min_value=1, max_value=60)
+
+
+class OriginalsSerializer(serializers.Serializer):
+    matched = serializers.BooleanField()
+    note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
 class ConcludeCorrectionSerializer(serializers.Serializer):
@@ -270,6 +276,11 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @action(detail=True, methods=["post"])
     def verify(self, request, number=None):
         return self._act(request, number, VerifySerializer, services.verify_commitment)
+
+    @extend_schema(request=OriginalsSerializer, responses=CaseDetailSerializer)
+    @action(detail=True, methods=["post"], url_path="check-originals")
+    def check_originals(self, request, number=None):
+        return self._act(request, number, OriginalsSerializer, services.check_originals)
 
     @extend_schema(request=ConcludeCorrectionSerializer, responses=CaseDetailSerializer)
     @action(detail=True, methods=["post"], url_path="conclude-correction")

@@ -30,6 +30,7 @@ def applicant_message(case: Case, action: str, data: dict, opinion: str) -> tupl
         "decide": (_("Decision made"), _("%(n)s (%(item)s): %(outcome)s. %(opinion)s")),
         "file": (_("Filing complete"), _("%(n)s (%(item)s) is filed.")),
         "withdraw": (_("Application withdrawn"), _("%(n)s (%(item)s) was withdrawn.")),
+        "check_originals": (_("Originals checked"), _("The originals for %(n)s (%(item)s) %(originals)s")),
     }  # fmt: skip
     if action not in texts:
         return None
@@ -39,5 +40,7 @@ def applicant_message(case: Case, action: str, data: dict, opinion: str) -> tupl
         "decision_due": case.decision_due or "", "corrections": "；".join(data.get("corrections", [])),
         "procedure": data.get("procedure", ""), "expected_days": data.get("expected_days", ""),
         "outcome": _("approved") if data.get("approved") else _("not approved"),
+        "originals": _("match the copies: the approval stands.") if data.get("matched")
+        else _("do not match the copies, so the approval is revoked: %(opinion)s") % {"opinion": opinion},
     }  # fmt: skip
     return title, text % values

@@ -17,6 +17,9 @@ class CaseStatus(models.TextChoices):
     REVOKED = "revoked", _("Revoked")
 
 
+# Who checks the originals of a 先审后验 case: the window staff who also receive applications.
+ORIGINALS_CHECKER = "acceptor"
+
 OPEN_STATUSES = (CaseStatus.SUBMITTED, CaseStatus.CORRECTION, CaseStatus.ACCEPTED, CaseStatus.SUSPENDED)
 
 
@@ -47,6 +50,8 @@ class Case(models.Model):
     idempotency_key = models.CharField(max_length=100, blank=True)
     form_data = models.JSONField(_("form"), default=dict, blank=True)
     commitment_signed = models.BooleanField(_("commitment signed"), default=False)
+    # 先审后验: approved on the uploaded copies; the originals are still to be checked when the result is handed over.
+    originals_pending = models.BooleanField(_("originals to check"), default=False)
 
     status = models.CharField(_("status"), max_length=12, choices=CaseStatus.choices, default=CaseStatus.SUBMITTED)
     stage_order = models.PositiveSmallIntegerField(_("current stage"), default=1)
@@ -108,7 +113,9 @@ class Case(models.Model):
         waiting_for_staff = self.status in (CaseStatus.SUBMITTED, CaseStatus.ACCEPTED, CaseStatus.SUSPENDED)
         in_range = 1 <= self.stage_order <= len(self.stage_roles)
         self.acting_role = self.stage_roles[self.stage_order - 1] if waiting_for_staff and in_range else ""
-        if self.status == CaseStatus.SUBMITTED:
+        if self.status == CaseStatus.APPROVED and self.originals_pending:
+            self.acting_role, self.due = ORIGINALS_CHECKER, None  # no legal clock: it happens at the handover
+        elif self.status == CaseStatus.SUBMITTED:
             self.due = self.acceptance_due
         else:
             self.due = self.decision_due if waiting_for_staff else None
@@ -162,6 +169,7 @@ EVENT_LABELS = {
     "order_correction": _("Ordered to correct"),
     "correction_verified": _("Correction verified"),
     "revoke": _("Approval revoked"),
+    "check_originals": _("Originals checked"),
 }
 
 

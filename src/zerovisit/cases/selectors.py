@@ -12,7 +12,7 @@ from zerovisit.catalog.models import ProcessStage, StageAction
 from zerovisit.core.errors import NotFound
 from zerovisit.workcalendar.selectors import work_calendar
 
-from .models import Case, CaseStatus, Channel
+from .models import ORIGINALS_CHECKER, Case, CaseStatus, Channel
 
 STAFF_ROLES = (Role.ACCEPTOR, Role.REVIEWER, Role.DECIDER, Role.SUPERVISOR)
 DUE_SOON_WORKING_DAYS = 2
@@ -37,6 +37,8 @@ def possible_steps(user, case) -> list[str]:
             user.has_role(Role.REVIEWER) or user.has_role(Role.DECIDER)
         ):
             return ["conclude-correction"]
+    if case.status == CaseStatus.APPROVED and case.originals_pending:
+        return ["check-originals"] if user.has_role(ORIGINALS_CHECKER) and user.agency_id == case.agency_id else []
     stage = case.process_template.stages.filter(order=case.stage_order).first()
     if not case.is_open or stage is None:
         return []

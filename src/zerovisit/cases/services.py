@@ -35,7 +35,7 @@ from zerovisit.workcalendar.selectors import work_calendar
 
 from . import events
 from .messages import applicant_message
-from .models import Case, CaseMaterial, CaseStatus, Channel, CreditRecord, PostVerification
+from .models import ORIGINALS_CHECKER, Case, CaseMaterial, CaseStatus, Channel, CreditRecord, PostVerification
 from .notices import TITLES
 from .numbering import new_case_number
 
@@ -150,6 +150,12 @@ def _check_transition(case: Case, statuses, stage_actions=None):
             }
         )
     return stage
+
+
+def _next_stage(case: Case) -> None:
+    """A claim holds for one stage: the staff of the next stage find the case unclaimed."""
+    case.stage_order += 1
+    case.claimed_by = None
 
 
 def _check_staff(actor, case: Case, role: str, stage=None) -> None:
@@ -398,7 +404,8 @@ def accept_case(*, actor, number: str, opinion: str = "") -> Case:
     stage = _check_transition(case, {CaseStatus.SUBMITTED}, {StageAction.ACCEPT})
     _check_staff(actor, case, stage.role)
     before = case.status
-    case.status, case.accepted_at, case.stage_order = CaseStatus.ACCEPTED, timezone.now(), case.stage_order + 1
+    case.status, case.accepted_at = CaseStatus.ACCEPTED, timezone.now()
+    _next_stage(case)
     _set_decision_clock(case)
     case.save()
     _record(
@@ -467,7 +474,7 @@ def deem_overdue_acceptances(*, today: datetime.date | None = None) -> list[str]
                 continue  # an instant item is decided, not deemed accepted
             before = case.status
             case.status, case.accepted_at, case.deemed_accepted = CaseStatus.ACCEPTED, case.received_at, True
-            case.stage_order += 1
+            _next_stage(case)
             _set_decision_clock(case)
             case.save()
             _record(
@@ -499,7 +506,7 @@ def review_case(*, actor, number: str, opinion: str) -> Case:
         moves_on = signed | {actor.agency_id} >= {a.pk for a in stage.agencies.all()}
     before = case.status
     if moves_on:
-        case.stage_order += 1
+        _next_stage(case)
         case.save()
     _record(
         case,
@@ -532,8 +539,9 @@ def decide_case(*, actor, number: str, approve: bool, reasons: str) -> Case:
     if stage.action == StageAction.ACCEPT_DECIDE:
         case.accepted_at = now
     case.status = CaseStatus.APPROVED if approve else CaseStatus.DENIED
+    case.originals_pending = approve and case.item.verify_originals
     case.decided_at = case.concluded_at = now
-    case.stage_order += 1
+    _next_stage(case)
     case.save()
     _record(case, actor=actor, role=stage.role, action="decide", before=before, opinion=reasons, approved=approve)
     if approve and case.commitment_signed:
@@ -550,7 +558,7 @@ def file_case(*, actor, number: str, opinion: str = "") -> Case:
     _check_staff(actor, case, stage.role)
     before, case.status = case.status, CaseStatus.FILED
     case.decided_at = case.concluded_at = timezone.now()
-    case.stage_order += 1
+    _next_stage(case)
     case.save()
     _record(case, actor=actor, role=stage.role, action="file", before=before, opinion=opinion)
     return case
@@ -650,6 +658,28 @@ def claim_case(*, actor, number: str) -> Case:
     case.claimed_by = actor
     case.save(update_fields=["claimed_by", "updated_at"])
     _record(case, actor=actor, role=stage.role, action="claim", before=case.status)
+    return case
+
+
+# -- 先审后验 ----------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def check_originals(*, actor, number: str, matched: bool, note: str = "") -> Case:
+    """先审后验: the originals are compared with the copies the approval was made on, when the result is handed
+    over. Originals that do not match mean the approval rested on false copies: it is revoked (Art. 69)."""
+    case = _locked(number)
+    if case.status != CaseStatus.APPROVED or not case.originals_pending:
+        raise InvalidTransition(_("This case has no originals waiting to be checked."), code="no_originals_pending")
+    if not matched and not note.strip():
+        raise DomainError(_("Say how the originals differ from the copies."), code="note_required")
+    _check_staff(actor, case, ORIGINALS_CHECKER)
+    before, case.originals_pending = case.status, False
+    if not matched:
+        case.status, case.concluded_at = CaseStatus.REVOKED, timezone.now()
+    case.save()
+    _record(case, actor=actor, role=ORIGINALS_CHECKER, action="check_originals", before=before, opinion=note,
+            matched=matched)  # fmt: skip
     return case
 
 

@@ -48,6 +48,15 @@ class FileForm(forms.Form):
     opinion = forms.CharField(label=_("Opinion"), required=False, **TEXT)
 
 
+class OriginalsForm(forms.Form):
+    title = _("Check the originals (先审后验)")
+    matched = forms.TypedChoiceField(
+        label=_("The originals"), coerce=lambda v: v == "1", widget=forms.RadioSelect,
+        choices=[("1", _("match the copies")), ("0", _("do not match: revoke the approval"))],
+    )  # fmt: skip
+    note = forms.CharField(label=_("What was found"), required=False, **TEXT)
+
+
 class ExtendForm(forms.Form):
     title = _("Extend the time limit")
     reason = forms.CharField(label=_("Reason (told to the applicant)"), **TEXT)

@@ -25,6 +25,7 @@ STEPS = {
     "review": (forms.ReviewForm, services.review_case),
     "decide": (forms.DecideForm, services.decide_case),
     "file": (forms.FileForm, services.file_case),
+    "check-originals": (forms.OriginalsForm, services.check_originals),
     "extend": (forms.ExtendForm, services.extend_case),
     "suspend": (forms.SuspendForm, services.suspend_case),
     "resume": (forms.ResumeForm, services.resume_case),

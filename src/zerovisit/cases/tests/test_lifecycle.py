@@ -304,3 +304,57 @@ def test_a_false_commitment_not_corrected_is_revoked_and_marks_the_applicants_cr
         apply(other, citizen, commitment_signed=True)
     assert excluded.value.code == "commitment_excluded"
     assert apply(other, citizen, normal_procedure=True).process_template.code == "promised-1"
+
+
+def test_a_claim_holds_for_one_stage_and_the_next_stage_finds_the_case_unclaimed(clock, item, citizen, staff):
+    from zerovisit.cases import selectors
+
+    case = apply(item, citizen)
+    services.claim_case(actor=staff["acceptor"], number=case.number)
+    services.accept_case(actor=staff["acceptor"], number=case.number)
+    assert [c.number for c in selectors.inbox(staff["reviewer"], "unclaimed")] == [case.number]
+    assert services.claim_case(actor=staff["reviewer"], number=case.number).claimed_by == staff["reviewer"]
+
+
+@pytest.fixture
+def on_copies(clock, agency, citizen, staff):
+    """A 先审后验 case approved on its uploaded copies."""
+    item = publish(agency, verify_originals=True)
+    case = apply(item, citizen)
+    services.accept_case(actor=staff["acceptor"], number=case.number)
+    services.review_case(actor=staff["reviewer"], number=case.number, opinion="复印件齐全")
+    return services.decide_case(actor=staff["decider"], number=case.number, approve=True, reasons="符合条件")
+
+
+def test_approved_on_copies_the_originals_wait_for_the_window_at_handover(on_copies, staff):
+    from zerovisit.cases import selectors
+
+    assert on_copies.status == CaseStatus.APPROVED and on_copies.originals_pending
+    assert [c.number for c in selectors.inbox(staff["acceptor"], "unclaimed")] == [on_copies.number]
+    assert selectors.possible_steps(staff["acceptor"], on_copies) == ["check-originals"]
+    with pytest.raises(PermissionDenied):
+        services.check_originals(actor=staff["reviewer"], number=on_copies.number, matched=True)
+    case = services.check_originals(actor=staff["acceptor"], number=on_copies.number, matched=True)
+    assert case.status == CaseStatus.APPROVED and not case.originals_pending and case.acting_role == ""
+    with pytest.raises(services.InvalidTransition):
+        services.check_originals(actor=staff["acceptor"], number=on_copies.number, matched=True)
+
+
+def test_originals_that_do_not_match_revoke_the_approval(on_copies, staff):
+    with pytest.raises(services.DomainError) as caught:
+        services.check_originals(actor=staff["acceptor"], number=on_copies.number, matched=False)
+    assert caught.value.code == "note_required"
+    case = services.check_originals(actor=staff["acceptor"], number=on_copies.number, matched=False,
+                                    note="营业执照原件与复印件注册号不一致")  # fmt: skip
+    assert case.status == CaseStatus.REVOKED and case.concluded_at
+    last = case.events.order_by("-seq").first()
+    assert last.action == "check_originals" and last.data["matched"] is False and events.verify(case) is None
+    assert "不一致" in case.applicant.user.messages.order_by("-id").first().body
+
+
+def test_an_item_without_originals_to_check_concludes_at_the_decision(clock, item, citizen, staff):
+    case = apply(item, citizen)
+    services.accept_case(actor=staff["acceptor"], number=case.number)
+    services.review_case(actor=staff["reviewer"], number=case.number, opinion="齐全")
+    case = services.decide_case(actor=staff["decider"], number=case.number, approve=True, reasons="符合条件")
+    assert not case.originals_pending and case.acting_role == ""

@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='serviceitem',
             name='form_fields',
-            field=models.JSONField(blank=True, default=list, help_text='申请表: what the application asks besides the materials (catalog.formfields).', verbose_name='application form fields'),
+            field=models.JSONField(blank=True, default=list, help_text='What the application asks besides the materials (申请表); see docs/catalogue-format.md.', verbose_name='application form fields'),
         ),
         migrations.AddField(
             model_name='serviceitem',

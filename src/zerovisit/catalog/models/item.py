@@ -222,7 +222,7 @@ class ServiceItem(models.Model):
     conditions = models.TextField(_("conditions of acceptance"))
     form_fields = models.JSONField(
         _("application form fields"), default=list, blank=True,
-        help_text=_("申请表: what the application asks besides the materials (catalog.formfields)."),
+        help_text=_("What the application asks besides the materials (申请表); see docs/catalogue-format.md."),
     )  # fmt: skip
     verify_originals = models.BooleanField(
         _("originals checked at delivery (先审后验)"), default=False,

@@ -84,3 +84,51 @@ def test_the_portal_switches_to_english_and_loads_nothing_from_outside(live_serv
     page.goto(live_server.url + "/api/v1/docs/")
     page.wait_for_selector(".swagger-ui", timeout=10_000)
     assert outside == []
+
+
+def test_a_citizen_applies_step_by_step_and_reviews_before_submitting(live_server, browser_page):
+    from zerovisit.accounts.tests.factories import PASSWORD, UserFactory
+    from zerovisit.cases.models import Case
+    from zerovisit.cases.tests.factories import publish
+    from zerovisit.org.tests.factories import AgencyFactory
+
+    item = publish(AgencyFactory(name="徐州市行政审批局"), name="食品经营许可", form_fields=[
+        {"label": "经营面积（平方米）", "type": "decimal", "required": True, "choices": []}])  # fmt: skip
+    user = UserFactory()
+    page = browser_page
+    page.goto(live_server.url + "/accounts/login/")
+    page.fill("input[name=username]", user.username)
+    page.fill("input[name=password]", PASSWORD)
+    page.locator("form button[type=submit]").last.click()
+    page.wait_for_load_state()
+    page.goto(f"{live_server.url}/items/{item.impl_code}/apply/")
+    visible_step = page.locator("fieldset[data-step]:visible")
+    assert visible_step.count() == 1 and "事项" in visible_step.locator("> legend").inner_text()
+    visible_step.get_by_role("button", name="下一步").click()
+
+    page.get_by_label("姓名或单位名称").fill("")  # an empty required name keeps the applicant on this step
+    page.locator("fieldset[data-step]:visible").get_by_role("button", name="下一步").click()
+    assert "申请人" in page.locator("fieldset[data-step]:visible > legend").inner_text()
+    assert page.locator("#id_credit_code").is_hidden()  # a person gives an ID number, not a credit code
+    page.get_by_label("姓名或单位名称").fill("王五")
+    page.fill("#id_id_number", "32030219900307123X")
+    page.fill("#id_phone", "13912345678")
+    page.locator("fieldset[data-step]:visible").get_by_role("button", name="下一步").click()
+
+    page.get_by_label("经营面积（平方米）").fill("35.5")
+    page.locator("fieldset[data-step]:visible").get_by_role("button", name="下一步").click()
+
+    page.locator("input[type=file]").first.set_input_files(
+        files=[{"name": "申请书.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.7 test"}]
+    )
+    page.get_by_label("容缺后补", exact=False).check()
+    page.locator("fieldset[data-step]:visible").get_by_role("button", name="下一步").click()
+
+    review = page.locator("[data-review-list]").inner_text()
+    assert "王五" in review and "35.5" in review and "申请书.pdf" in review and "32030219900307123X" in review
+    page.locator("#id_confirm").check()
+    page.get_by_role("button", name="提交申请").click()
+    page.wait_for_url("**/my/cases/*/")
+    case = Case.objects.get()
+    assert case.form_data == {"经营面积（平方米）": "35.5"} and case.applicant.name == "王五"
+    assert "35.5" in page.locator("main").inner_text()

@@ -103,3 +103,22 @@ def test_a_commitment_is_verified_from_the_case_page(client, setup):
     client.post(f"/workbench/cases/{case.number}/verify/", {"passed": "1", "note": "属实", "correction_days": 20})
     case.verification.refresh_from_db()
     assert case.verification.status == "passed"
+
+
+def test_the_window_checks_the_originals_of_a_case_approved_on_copies(client, setup):
+    from zerovisit.cases import services
+
+    _item, applicant, staff = setup
+    item = publish(_item.agency, verify_originals=True, form_fields=[
+        {"label": "经营面积（平方米）", "type": "decimal", "required": True, "choices": []}])  # fmt: skip
+    case = apply(item, applicant, form_data={"经营面积（平方米）": "60"})
+    services.accept_case(actor=staff[Role.ACCEPTOR], number=case.number)
+    services.review_case(actor=staff[Role.REVIEWER], number=case.number, opinion="符合")
+    services.decide_case(actor=staff[Role.DECIDER], number=case.number, approve=True, reasons="准予")
+    client.force_login(staff[Role.ACCEPTOR])
+    page = client.get(f"/workbench/cases/{case.number}/").content.decode()
+    assert "先审后验" in page and "经营面积（平方米）" in page
+    assert f"/workbench/cases/{case.number}/check-originals/" in page
+    client.post(f"/workbench/cases/{case.number}/check-originals/", {"matched": "1", "note": ""})
+    case.refresh_from_db()
+    assert case.status == CaseStatus.APPROVED and not case.originals_pending

@@ -62,7 +62,8 @@
       heading.textContent = step.querySelector("legend").textContent;
       const list = document.createElement("dl");
       step.querySelectorAll(".field").forEach(function (field) {
-        if (field.closest("[hidden]") && field.closest("[data-kind]")) return;
+        const kind = field.closest("[data-kind]");
+        if (kind && kind.hidden) return;
         const value = answer(field);
         if (value === null || (value === "" && field.querySelector("input[type=checkbox]"))) return;
         const term = document.createElement("dt");
