@@ -190,11 +190,23 @@ def load_cases() -> list[str]:
                 inputs.append(cases.MaterialInput(spec=spec, file=file))
         return inputs
 
+    answers = {
+        "食品经营许可": {
+            "经营场所": "徐州市云龙区和平路88号", "主体业态": "餐饮服务经营者", "经营项目": "热食类食品制售",
+            "经营场所面积（平方米）": "120", "从业人员数": "8",
+        },
+        "公共场所卫生许可": {
+            "场所名称": "云龙美发工作室", "场所地址": "徐州市云龙区和平路90号", "经营类别": "美容美发场所",
+            "营业面积（平方米）": "60", "从业人员数": "4", "持健康合格证明人数": "4",
+        },
+    }  # fmt: skip
     numbers = []
     for key, item_name in (("demo-1", "食品经营许可"), ("demo-2", "公共场所卫生许可")):
         item = ServiceItem.objects.published().get(name=item_name, agency__name="徐州市行政审批局")
-        case = cases.submit_case(actor=zhangsan, item=item, applicant=company, channel="web",
-                                 materials=materials(item), idempotency_key=key)  # fmt: skip
+        case = cases.submit_case(
+            actor=zhangsan, item=item, applicant=company, channel="web", materials=materials(item),
+            form_data=answers[item_name], idempotency_key=key,
+        )  # fmt: skip
         numbers.append(case.number)
     second = Case.objects.get(number=numbers[1])
     if second.status == CaseStatus.SUBMITTED:
