@@ -3,7 +3,6 @@
 Thin: serializers check the shape of the input, selectors decide what the caller may see, services do the rest.
 """
 
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, permissions, serializers, status, viewsets
@@ -13,8 +12,9 @@ from rest_framework.response import Response
 
 from zerovisit.accounts import services as accounts
 from zerovisit.accounts.models import ApplicantKind
-from zerovisit.catalog.models import ItemStatus, ServiceItem
-from zerovisit.core.errors import DomainError
+from zerovisit.catalog import selectors as catalog
+from zerovisit.catalog.models import ServiceItem
+from zerovisit.core.errors import DomainError, NotFound
 
 from . import selectors, services
 from .models import Case, CaseEvent, CaseMaterial, Channel
@@ -192,7 +192,9 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         data = SubmitSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
-        item = get_object_or_404(ServiceItem, impl_code=values["item"], status=ItemStatus.PUBLISHED)
+        item = catalog.item_for_application(values["item"])
+        if item is None:
+            raise NotFound(_("No published item has the code %(code)s.") % {"code": values["item"]})
         links_account = values["channel"] != Channel.PROXY and not request.user.agency_id
         applicant = accounts.applicant_for(
             kind=values["applicant_kind"], name=values["applicant_name"], id_number=values.get("id_number", ""),

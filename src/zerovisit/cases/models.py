@@ -39,11 +39,14 @@ class Case(models.Model):
                              verbose_name=_("item"))  # fmt: skip
     process_template = models.ForeignKey("catalog.ProcessTemplate", on_delete=models.PROTECT, related_name="+",
                                          verbose_name=_("process"))  # fmt: skip
-    agency = models.ForeignKey("org.Agency", on_delete=models.PROTECT, related_name="cases", verbose_name=_("agency"))
+    # No single-column index on agency, applicant or submitted_by: the composite indexes below lead with them, and
+    # every index costs each submission an insert.
+    agency = models.ForeignKey("org.Agency", on_delete=models.PROTECT, related_name="cases", verbose_name=_("agency"),
+                               db_index=False)  # fmt: skip
     applicant = models.ForeignKey("accounts.Applicant", on_delete=models.PROTECT, related_name="cases",
-                                  verbose_name=_("applicant"))  # fmt: skip
+                                  verbose_name=_("applicant"), db_index=False)  # fmt: skip
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                                     verbose_name=_("submitted by"))  # fmt: skip
+                                     verbose_name=_("submitted by"), db_index=False)  # fmt: skip
     proxy_authorisation = models.ForeignKey("accounts.ProxyAuthorisation", on_delete=models.PROTECT, null=True,
                                             blank=True, related_name="cases")  # fmt: skip
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
@@ -180,7 +183,8 @@ class CaseEvent(models.Model):
     edited or cut without `cases.events.verify()` noticing.
     """
 
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
+    # The unique (case, seq) index serves every lookup by case.
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events", db_index=False)
     seq = models.PositiveIntegerField()
     at = models.DateTimeField(_("time"))
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,

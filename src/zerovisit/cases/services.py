@@ -268,21 +268,8 @@ def _delete_files(names: list[str]) -> None:
 # -- applying ------------------------------------------------------------------------------------------------
 
 
-def submit_case(
-    *,
-    actor,
-    item: ServiceItem,
-    applicant: Applicant,
-    channel: str,
-    materials: list[MaterialInput],
-    form_data: dict | None = None,
-    idempotency_key: str = "",
-    commitment_signed: bool = False,
-    normal_procedure: bool = False,
-) -> Case:
-    """File an application. A retry with the same idempotency key returns the case the first call made."""
-    if idempotency_key and (done := Case.objects.filter(submitted_by=actor, idempotency_key=idempotency_key).first()):
-        return done
+def _check_application(actor, item, applicant, channel, *, commitment_signed, normal_procedure):
+    """(process template, proxy authorisation, commitment signed) of an application that may be filed."""
     if item.status != ItemStatus.PUBLISHED:
         raise DomainError(_("This item is not open for applications."), code="item_not_published")
     if channel not in Channel.values:
@@ -303,11 +290,44 @@ def submit_case(
             raise DomainError(
                 _("After a false commitment an applicant must use the normal procedure."), code="commitment_excluded"
             )
-    _check_materials(item, materials)
-    form_data = _checked_form_data(item, form_data)
+    return template, authorisation, commitment_signed
+
+
+def _filed_already(actor, idempotency_key: str) -> Case | None:
+    if not idempotency_key:
+        return None
+    return Case.objects.filter(submitted_by=actor, idempotency_key=idempotency_key).first()
+
+
+def submit_case(
+    *,
+    actor,
+    item: ServiceItem,
+    applicant: Applicant,
+    channel: str,
+    materials: list[MaterialInput],
+    form_data: dict | None = None,
+    idempotency_key: str = "",
+    commitment_signed: bool = False,
+    normal_procedure: bool = False,
+) -> Case:
+    """File an application. A retry with the same idempotency key returns the case the first call made.
+
+    The key is looked up only when the application cannot be filed as sent (a checked answer that no longer
+    passes, or the key's unique constraint): a first attempt, by far the common case, costs no extra query."""
+    try:
+        template, authorisation, commitment_signed = _check_application(
+            actor, item, applicant, channel, commitment_signed=commitment_signed, normal_procedure=normal_procedure
+        )
+        _check_materials(item, materials)
+        form_data = _checked_form_data(item, form_data)
+    except DomainError:
+        if done := _filed_already(actor, idempotency_key):
+            return done
+        raise
 
     now = timezone.now()
-    stage_roles = [stage.role for stage in template.stages.all()]
+    stage_roles = [stage.role for stage in template.stages.all()]  # prefetched by the callers that load the item
     stored_files: list[str] = []
     for _attempt in range(5):
         case = Case(
@@ -335,9 +355,8 @@ def submit_case(
         except IntegrityError:
             _delete_files(stored_files)
             stored_files.clear()
-            same_request = Case.objects.filter(submitted_by=actor, idempotency_key=idempotency_key).first()
-            if idempotency_key and same_request:
-                return same_request  # the same request, made twice at the same moment
+            if same_request := _filed_already(actor, idempotency_key):
+                return same_request  # a retry, or the same request made twice at the same moment
             # otherwise the random part of the number collided: draw again
         except BaseException:
             _delete_files(stored_files)

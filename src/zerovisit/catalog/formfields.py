@@ -8,6 +8,8 @@ answers with the same messages.
 
 import datetime
 import decimal
+import functools
+import json
 
 from django import forms
 from django.db import models
@@ -99,7 +101,7 @@ def clean_form_data(schema: list[dict], data: dict) -> dict:
     """The answers checked against the item's fields: label → JSON value, empty optional answers left out.
     Raises FormDataError listing every problem, each as {field: "form.<label>", code, message}."""
     data = data if isinstance(data, dict) else {}
-    form = type("ItemForm", (forms.Form,), form_fields(schema))(data={k: _as_text(v) for k, v in data.items()})
+    form = _form_class(json.dumps(schema, sort_keys=True))(data={k: _as_text(v) for k, v in data.items()})
     problems = [
         {"field": f"form.{label}", "code": "unknown_field", "message": _("“%(label)s” is not a field of this "
                                                                          "form.") % {"label": label}}
@@ -114,6 +116,13 @@ def clean_form_data(schema: list[dict], data: dict) -> dict:
     if problems:
         raise FormDataError(problems)
     return {label: to_json(value) for label, value in form.cleaned_data.items() if value not in (None, "")}
+
+
+@functools.lru_cache(maxsize=512)
+def _form_class(schema_json: str) -> type[forms.Form]:
+    """Building a form class costs more than checking the answers; an item version's fields never change, so the
+    class is made once per distinct schema (Django copies the fields into each form instance)."""
+    return type("ItemForm", (forms.Form,), form_fields(json.loads(schema_json)))
 
 
 def _as_text(value) -> str:

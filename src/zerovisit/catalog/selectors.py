@@ -3,6 +3,7 @@
 from dataclasses import dataclass, replace
 from functools import cached_property
 
+from django.core.cache import cache
 from django.db.models import Count, Prefetch, Q
 
 from zerovisit.org.models import Agency, Region
@@ -133,6 +134,36 @@ def published_item(impl_code: str) -> ServiceItem | None:
         )
         .first()
     )
+
+
+APPLICATION_CACHE_SECONDS = 60
+
+
+def item_for_application(impl_code: str) -> ServiceItem | None:
+    """The published version of an item with what an application needs (agency and region, process and stages,
+    materials), for the apply page and `POST /api/v1/cases/`.
+
+    A published version never changes, so after one light query for which version is current the rest comes
+    from the cache: loading it costs a submission more than writing the case does (docs/benchmarks.md). The one
+    thing shared with other items, the process template, may be edited; an edit reaches new applications within
+    APPLICATION_CACHE_SECONDS."""
+    pk = ServiceItem.objects.filter(impl_code=impl_code, status=ItemStatus.PUBLISHED).values_list("pk", flat=True)
+    pk = pk.first()
+    if pk is None:
+        return None
+    key = f"catalog:item-for-application:{pk}"
+    item = cache.get(key)
+    if item is None:
+        item = (
+            ServiceItem.objects.select_related("agency__region", "item_type", "process_template")
+            .prefetch_related(
+                Prefetch("materials", queryset=MaterialSpec.objects.order_by("order", "id")),
+                "process_template__stages__agencies",
+            )
+            .get(pk=pk)
+        )
+        cache.set(key, item, APPLICATION_CACHE_SECONDS)
+    return item
 
 
 def item_version(item_id: int) -> ServiceItem | None:

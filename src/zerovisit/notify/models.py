@@ -20,7 +20,8 @@ class Message(models.Model):
     sent by a background task; a record of every message the platform sends."""
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True,
-                                  related_name="messages", verbose_name=_("recipient"))  # fmt: skip
+                                  related_name="messages", verbose_name=_("recipient"),
+                                  db_index=False)  # fmt: skip  # message_inbox leads with it
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     address = models.TextField(blank=True, help_text=_("Phone or e-mail address, encrypted."))
     event = models.CharField(_("event"), max_length=64)

@@ -46,7 +46,7 @@ def _own_details(user) -> dict:
 def apply(request, impl_code):
     """The apply wizard: item → applicant → form → materials → review → submit. One form, shown a step at a
     time by wizard.js; without JavaScript every step shows at once and the server's checks are the same."""
-    item = catalog.published_item(impl_code)
+    item = catalog.item_for_application(impl_code)
     if item is None:
         raise Http404
     initial = {} if request.user.agency_id else _own_details(request.user)

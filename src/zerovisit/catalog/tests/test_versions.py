@@ -98,3 +98,21 @@ def test_a_draft_can_be_discarded_but_a_published_version_cannot():
     assert not ServiceItem.objects.filter(pk=draft.pk).exists()
     with pytest.raises(Conflict):
         services.item_discard_draft(actor=None, item=item)
+
+
+@pytest.mark.django_db
+def test_an_application_loads_the_current_version_in_one_query_once_cached(django_assert_num_queries):
+    from zerovisit.catalog import selectors
+
+    v1 = published_item(name="食品经营许可")
+    loaded = selectors.item_for_application(v1.impl_code)
+    assert loaded.pk == v1.pk and loaded.materials.all() is not None
+    names = [m.name for m in v1.materials.order_by("order", "id")]
+    with django_assert_num_queries(1):  # which version is current; the rest from the cache
+        again = selectors.item_for_application(v1.impl_code)
+        assert [m.name for m in again.materials.all()] == names
+        assert again.agency.region.code and again.process_template.stages.all()
+    draft = services.item_new_draft(actor=None, item=v1)
+    services.item_publish(actor=None, item=draft)
+    assert selectors.item_for_application(v1.impl_code).pk == draft.pk  # a new version is seen at once
+    assert selectors.item_for_application("no-such-code") is None
