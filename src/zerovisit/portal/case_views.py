@@ -29,9 +29,8 @@ def _show_error(form, error: DomainError) -> None:
         form.add_error(field if field in form.fields else None, problem["message"])
 
 
-def _own_details(user) -> dict:
-    """What the form can fill in for someone applying for themselves again: their newest own applicant."""
-    applicant = next(iter(accounts.own_applicants(user)), None)
+def _details_of(applicant) -> dict:
+    """What the form can fill in for someone applying again for themselves or their organisation."""
     if applicant is None:
         return {}
     return {
@@ -49,8 +48,9 @@ def apply(request, impl_code):
     item = catalog.item_for_application(impl_code)
     if item is None:
         raise Http404
-    initial = {} if request.user.agency_id else _own_details(request.user)
-    form = ApplicationForm(item, request.POST or None, request.FILES or None, initial=initial)
+    own = [] if request.user.agency_id else accounts.own_applicants(request.user)
+    chosen = next((a for a in own if str(a.pk) == request.GET.get("as")), own[0] if own else None)
+    form = ApplicationForm(item, request.POST or None, request.FILES or None, initial=_details_of(chosen))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -69,7 +69,9 @@ def apply(request, impl_code):
         else:
             messages.success(request, _("Your application %(number)s was received.") % {"number": case.number})
             return redirect("portal:case_detail", number=case.number)
-    return render(request, "portal/apply.html", {"item": item, "form": form, "materials": form.specs})
+    return render(request, "portal/apply.html", {
+        "item": item, "form": form, "materials": form.specs, "own_applicants": own, "chosen": chosen,
+    })  # fmt: skip
 
 
 @login_required

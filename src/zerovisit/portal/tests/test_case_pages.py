@@ -111,3 +111,19 @@ def test_someone_applying_again_finds_their_details_filled_in(client, item):
     assert 'value="王五"' in page and 'value="13912345678"' in page and 'value="ww@example.com"' in page
     client.force_login(UserFactory())  # someone else sees an empty form
     assert 'value="王五"' not in client.get(f"/items/{item.impl_code}/apply/").content.decode()
+
+
+def test_someone_acting_for_themselves_and_their_company_chooses_whose_details_to_fill_in(client, item):
+    from zerovisit.accounts.services import applicant_for
+    from zerovisit.org.tests.factories import make_credit_code
+
+    user = UserFactory()
+    person = applicant_for(kind="person", name="王五", id_number="32030219900307123X", account=user)
+    company = applicant_for(kind="organisation", name="王五餐饮有限公司", credit_code=make_credit_code(3), account=user)
+    newest = client.force_login(user) or client.get(f"/items/{item.impl_code}/apply/").content.decode()
+    assert f'value="{company.credit_code}"' in newest and f"?as={person.pk}" in newest
+    chosen = client.get(f"/items/{item.impl_code}/apply/?as={person.pk}").content.decode()
+    assert 'value="32030219900307123X"' in chosen and f'value="{company.credit_code}"' not in chosen
+    stranger = UserFactory()
+    client.force_login(stranger)  # another account cannot fill in someone else's details by guessing an id
+    assert "32030219900307123X" not in client.get(f"/items/{item.impl_code}/apply/?as={person.pk}").content.decode()
