@@ -279,5 +279,8 @@ LOGGING = {
         "zerovisit": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
         "django": {"handlers": ["console"], "level": "WARNING"},
         "jieba": {"level": "WARNING"},
+        # A signature that fails to verify is a result the verification page reports, not an error to log.
+        "pyhanko": {"level": "CRITICAL"},
+        "pyhanko_certvalidator": {"level": "CRITICAL"},
     },
 }

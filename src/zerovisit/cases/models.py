@@ -257,8 +257,9 @@ class CreditRecord(models.Model):
 
 
 class CaseNotice(models.Model):
-    """A written notice of a step (受理通知书, 补正告知书, 决定书 …) as a PDF, with the code of its public verification
-    page. Rendered by a task after the step; the stored SHA-256 is what the verification page compares against."""
+    """A written notice of a step (受理通知书, 补正告知书, 决定书 …) as a PDF sealed by the agency, with the code of its
+    public verification page. Rendered and signed by a task after the step; the stored SHA-256 is that of the
+    signed file."""
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="notices")
     event = models.OneToOneField(CaseEvent, on_delete=models.PROTECT, related_name="notice")
@@ -266,6 +267,8 @@ class CaseNotice(models.Model):
     code = models.CharField(_("verification code"), max_length=32, unique=True)
     file = models.FileField(_("file"), upload_to="notices/%Y/%m/")
     sha256 = models.CharField(max_length=64)
+    seal = models.ForeignKey("org.Seal", on_delete=models.PROTECT, null=True, related_name="+",
+                             verbose_name=_("sealed with"))  # fmt: skip
     created_at = models.DateTimeField(_("issued"), auto_now_add=True)
 
     class Meta:

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from zerovisit.core import pdf
+from zerovisit.org import services as seals
 
 from .models import Case, CaseEvent, CaseNotice
 
@@ -93,7 +94,7 @@ def render(event_id: int) -> CaseNotice | None:
         title = TITLES[event.action]
     code = "".join(secrets.choice(ALPHABET) for _ in range(16))
     issuer = case.agency.short_name or case.agency.name
-    body = pdf.notice(
+    rendered = pdf.notice(
         title=title,
         document_number=f"{issuer}〔{event.at.year}〕{case.number}-{event.seq}号",
         agency=case.agency.name,
@@ -103,7 +104,9 @@ def render(event_id: int) -> CaseNotice | None:
         verify_url=verify_url(code),
         verify_label="扫码或访问以下地址核验本文书",
     )
-    notice = CaseNotice(case=case, event=event, kind=title, code=code, sha256=hashlib.sha256(body).hexdigest())
+    body, seal = seals.sign(rendered.pdf, agency=case.agency, where=rendered.seal, reason=title)
+    notice = CaseNotice(case=case, event=event, kind=title, code=code, seal=seal,
+                        sha256=hashlib.sha256(body).hexdigest())  # fmt: skip
     notice.file.save(f"{case.number}-{event.seq}.pdf", ContentFile(body), save=False)
     try:
         with transaction.atomic():

@@ -1,7 +1,9 @@
 """Written notices as PDF: an embedded CJK font, the issuing agency, the text, and a QR code that opens the public
-verification page. Signing (the agency's seal) is added on top of these bytes by the licence work."""
+verification page. Each rendering also says where the seal goes (over the agency's name and the date), for the
+signature that `org.services.sign` adds on top of these bytes."""
 
 import io
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -13,7 +15,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
+from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer
 
 FONT_FILE = Path(__file__).resolve().parent / "fonts" / "wqy-microhei.ttc"
 FONT = "WenQuanYiMicroHei"
@@ -33,8 +35,47 @@ def _qr(url: str, size: float = 28 * mm) -> Drawing:
     return drawing
 
 
+SEAL_SIZE = 42 * mm
+
+
+@dataclass(frozen=True)
+class SealBox:
+    """Where the seal goes: page index and (x1, y1, x2, y2) in PDF points from the bottom left."""
+
+    page: int
+    box: tuple[int, int, int, int]
+
+
+@dataclass(frozen=True)
+class Rendered:
+    pdf: bytes
+    seal: SealBox
+
+
+class _SealMark(Flowable):
+    """Takes no space; remembers the page and height where the text above it ended, so the seal can sit on the
+    agency's name and the date wherever the text made them fall."""
+
+    def __init__(self, found: list):
+        super().__init__()
+        self.found = found
+
+    def wrap(self, available_width, available_height):
+        return 0, 0
+
+    def draw(self):
+        _x, y = self.canv.absolutePosition(0, 0)
+        self.found.append((self.canv.getPageNumber() - 1, y))
+
+
+def _seal_box(page: int, text_bottom: float, right_edge: float) -> SealBox:
+    centre_x, centre_y = right_edge - SEAL_SIZE / 2, text_bottom + 12 * mm
+    half = SEAL_SIZE / 2
+    return SealBox(page, (int(centre_x - half), int(centre_y - half), int(centre_x + half), int(centre_y + half)))
+
+
 def notice(*, title: str, document_number: str, agency: str, addressee: str, paragraphs: list[str], date: str,
-           verify_url: str, verify_label: str) -> bytes:  # fmt: skip
+           verify_url: str, verify_label: str) -> Rendered:  # fmt: skip
     """One A4 notice. Text is escaped here: callers pass plain text, never markup."""
     font = _register_font()
     body = ParagraphStyle("body", fontName=font, fontSize=12, leading=20, wordWrap="CJK", firstLineIndent=24)
@@ -57,6 +98,7 @@ def notice(*, title: str, document_number: str, agency: str, addressee: str, par
         Spacer(1, 12 * mm),
         Paragraph(text(agency), styles["right"]),
         Paragraph(text(date), styles["right"]),
+        _SealMark(mark := []),
         Spacer(1, 10 * mm),
     ]
 
@@ -72,4 +114,5 @@ def notice(*, title: str, document_number: str, agency: str, addressee: str, par
     document = SimpleDocTemplate(out, pagesize=A4, leftMargin=25 * mm, rightMargin=25 * mm, topMargin=25 * mm,
                                  bottomMargin=50 * mm, title=title, author=agency)  # fmt: skip
     document.build(story, onFirstPage=footer, onLaterPages=footer)
-    return out.getvalue()
+    page, bottom = mark[0]
+    return Rendered(out.getvalue(), _seal_box(page, bottom, A4[0] - 25 * mm))

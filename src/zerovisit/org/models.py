@@ -1,5 +1,6 @@
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from zerovisit.core import identity
@@ -149,3 +150,42 @@ class Window(models.Model):
 
     def __str__(self):
         return f"{self.hall} · {self.name}"
+
+
+class SealKind(models.TextChoices):
+    ROOT = "root", _("Platform root certificate")
+    AGENCY = "agency", _("Agency seal")
+
+
+class Seal(models.Model):
+    """电子印章: an agency's signing identity (key, certificate and seal image), or the platform's root that
+    certifies them. One active seal per agency; rotating retires the old one, whose certificate stays valid for
+    what it signed. The private key is stored encrypted (core.crypto)."""
+
+    kind = models.CharField(_("kind"), max_length=10, choices=SealKind.choices)
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="seals",
+                               verbose_name=_("agency"))  # fmt: skip
+    purpose = models.CharField(_("purpose"), max_length=30, default="行政审批专用章")
+    issued_by = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                  verbose_name=_("certified by"), editable=False)  # fmt: skip
+    certificate_pem = models.TextField(_("certificate"), editable=False)
+    key_encrypted = models.TextField(editable=False)
+    fingerprint = models.CharField(_("SHA-256 fingerprint"), max_length=64, unique=True, editable=False)
+    valid_from = models.DateTimeField(_("valid from"), editable=False)
+    valid_until = models.DateTimeField(_("valid until"), editable=False)
+    active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    retired_at = models.DateTimeField(_("retired"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("seal")
+        verbose_name_plural = _("seals")
+        constraints = [
+            models.UniqueConstraint(fields=["agency"], condition=Q(active=True, kind="agency"),
+                                    name="seal_one_active_per_agency"),
+            models.UniqueConstraint(fields=["kind"], condition=Q(active=True, kind="root"),
+                                    name="seal_one_active_root"),
+        ]  # fmt: skip
+
+    def __str__(self):
+        return f"{self.agency or _('Platform root')} · {self.purpose} · {self.fingerprint[:12]}"

@@ -16,8 +16,9 @@ from zerovisit.accounts import services as accounts
 from zerovisit.cases import selectors, services
 from zerovisit.cases.models import CaseNotice, CaseStatus, Channel
 from zerovisit.catalog import selectors as catalog
-from zerovisit.core import crypto, ratelimit
+from zerovisit.core import crypto, ratelimit, signing
 from zerovisit.core.errors import DomainError
+from zerovisit.org import selectors as org
 
 from .case_forms import ApplicationForm, CorrectionAnswerForm, WithdrawForm
 
@@ -147,21 +148,21 @@ def notice_file(request, number, notice_id):
 
 
 def verify_notice(request, code):
-    """The public page behind a notice's QR code: what was issued, by whom and when, and whether a file someone
-    holds is that very document (its SHA-256). Shows nothing personal beyond a masked name."""
+    """The public page behind a notice's QR code: what was issued, by whom and when, under which seal, and whether
+    a file someone holds is that very document (its SHA-256) and carries our intact, trusted signature. Shows
+    nothing personal beyond a masked name."""
     if not ratelimit.allow(request, "verify", limit=settings.VERIFY_RATE_PER_MINUTE):
         return render(request, "portal/too_many.html", status=429)
-    notice = CaseNotice.objects.select_related("case__agency", "case__applicant").filter(code=code).first()
+    notice = CaseNotice.objects.select_related("case__agency", "case__applicant", "seal__agency").filter(code=code)
+    notice = notice.first()
     if notice is None:
         raise Http404
-    match = None
+    match = check = None
     if request.method == "POST" and request.FILES.get("file"):
-        upload = request.FILES["file"]
-        digest = hashlib.sha256()
-        for chunk in upload.chunks():
-            digest.update(chunk)
-        match = digest.hexdigest() == notice.sha256
+        data = request.FILES["file"].read(settings.MAX_MATERIAL_FILE_BYTES + 1)
+        match = hashlib.sha256(data).hexdigest() == notice.sha256
+        check = signing.check_pdf(data, trust_roots_pem=org.trust_roots())
     name = notice.case.applicant.name
     return render(request, "portal/verify_notice.html", {
-        "notice": notice, "masked_name": name[:1] + "*" * max(len(name) - 1, 1), "match": match,
+        "notice": notice, "masked_name": name[:1] + "*" * max(len(name) - 1, 1), "match": match, "check": check,
     })  # fmt: skip

@@ -20,7 +20,12 @@ def clock():
 
 @pytest.fixture
 def agency(db):
-    return AgencyFactory(name="徐州市行政审批局")
+    """The approval bureau, with its seal for the notices it issues."""
+    from zerovisit.org.services import issue_seal
+
+    bureau = AgencyFactory(name="徐州市行政审批局", kind="approval_bureau")
+    issue_seal(agency=bureau)
+    return bureau
 
 
 @pytest.fixture

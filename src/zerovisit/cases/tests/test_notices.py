@@ -29,6 +29,15 @@ def test_acceptance_issues_a_pdf_notice_with_an_embedded_chinese_font(accepted):
     assert hashlib.sha256(body).hexdigest() == notice.sha256
 
 
+def test_the_notice_carries_the_agency_s_electronic_seal(accepted):
+    from zerovisit.core import signing
+    from zerovisit.org.selectors import trust_roots
+
+    notice = CaseNotice.objects.get(case=accepted)
+    check = signing.check_pdf(notice.file.read(), trust_roots_pem=trust_roots())
+    assert check.valid and check.signer == "徐州市行政审批局" and notice.seal.agency == accepted.agency
+
+
 def test_a_repeated_task_issues_the_notice_once(accepted):
     from zerovisit.cases import notices
 
@@ -44,9 +53,11 @@ def test_the_verification_page_tells_an_unaltered_copy_from_an_altered_one(clien
     original = notice.file.open("rb").read()
     good = client.post(f"/verify/{notice.code}/", {"file": SimpleUploadedFile("n.pdf", original)}).content.decode()
     assert "正是所发文书" in good or "exactly" in good
-    altered = original[:-10] + b"0" + original[-9:]
+    assert "电子印章完好" in good and "徐州市行政审批局" in good
+    middle = len(original) // 3
+    altered = original[:middle] + bytes([original[middle] ^ 1]) + original[middle + 1 :]
     bad = client.post(f"/verify/{notice.code}/", {"file": SimpleUploadedFile("n.pdf", altered)}).content.decode()
-    assert "已被改动" in bad or "altered" in bad
+    assert "已被改动" in bad and "电子印章已损坏" in bad
     assert client.get("/verify/NOSUCHCODE0000000/").status_code == 404
 
 

@@ -3,6 +3,7 @@ from tqdm import tqdm
 
 from zerovisit import demo_data
 from zerovisit.catalog import services
+from zerovisit.org import services as org_services
 
 
 class Command(BaseCommand):
@@ -10,6 +11,8 @@ class Command(BaseCommand):
 
     def handle(self, **options):
         demo_data.load_organisation()
+        seals = org_services.seal_approval_bureaus()
+        self.stdout.write(f"Seals: {len(seals)} new (one per approval bureau).")
         accounts = demo_data.load_users()
         rows = demo_data.catalogue_rows()
         with tqdm(total=len(rows), desc="事项", unit="项", disable=options["verbosity"] == 0) as bar:
