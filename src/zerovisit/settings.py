@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "zerovisit.workcalendar",
     "zerovisit.catalog",
     "zerovisit.cases",
+    "zerovisit.licenses",
     "zerovisit.notify",
     "zerovisit.portal",
     "zerovisit.workbench",

@@ -134,6 +134,7 @@ class CaseMaterial(models.Model):
     class Source(models.TextChoices):
         UPLOAD = "upload", _("Uploaded")
         HELD_DATA = "held_data", _("Data the platform holds")
+        LICENSE = "license", _("From the licence library")
         LATER = "later", _("To follow (容缺后补)")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="materials")
@@ -142,6 +143,8 @@ class CaseMaterial(models.Model):
     file = models.FileField(_("file"), upload_to="cases/%Y/%m/%d/", blank=True)
     sha256 = models.CharField(max_length=64, blank=True)
     size = models.PositiveBigIntegerField(default=0)
+    license = models.ForeignKey("licenses.License", on_delete=models.PROTECT, null=True, blank=True,
+                                related_name="used_by", verbose_name=_("licence used"))  # fmt: skip
     reference = models.CharField(_("reference"), max_length=200, blank=True,
                                  help_text=_("What held data satisfies it, e.g. a licence identifier."))  # fmt: skip
 

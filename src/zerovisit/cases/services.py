@@ -21,6 +21,7 @@ from zerovisit.accounts.models import Applicant, ProxyAuthorisation, Role
 from zerovisit.catalog.formfields import FormDataError, clean_form_data
 from zerovisit.catalog.models import (
     ItemStatus,
+    MaterialSource,
     MaterialSpec,
     Necessity,
     ProcessKind,
@@ -30,6 +31,9 @@ from zerovisit.catalog.models import (
 )
 from zerovisit.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from zerovisit.core.files import check_upload
+from zerovisit.licenses import selectors as license_selectors
+from zerovisit.licenses import services as licenses
+from zerovisit.licenses.models import License
 from zerovisit.notify.services import notify
 from zerovisit.workcalendar.selectors import work_calendar
 
@@ -65,6 +69,7 @@ class MaterialInput:
     file: UploadedFile | None = None
     reference: str = ""
     later: bool = False
+    license: License | None = None
 
 
 # -- history and messages ------------------------------------------------------------------------------------
@@ -200,6 +205,37 @@ def _check_applicant_side(actor, case: Case) -> None:
 # -- materials -----------------------------------------------------------------------------------------------
 
 
+def _from_license_library(item: ServiceItem, applicant: Applicant, inputs: list[MaterialInput]) -> list[MaterialInput]:
+    """Materials whose source is the licence library (调取电子证照库): one the applicant did not give is taken from
+    their valid licence of a type accepted for it; one given as a licence identifier must be such a licence.
+    Expired, revoked, cancelled or replaced licences, and other people's, are refused. Without a licence the
+    applicant uploads a copy, as for any material."""
+    library = {spec.pk: spec for spec in item.materials.all() if spec.source == MaterialSource.LICENSE_LIBRARY}
+    if not library:
+        return inputs
+    held = license_selectors.for_materials(applicant, {spec.name for spec in library.values()})
+    given = {material.spec.pk: material for material in inputs}
+    result, problems = [m for m in inputs if m.spec.pk not in library], []
+    for pk, spec in library.items():
+        material = given.get(pk)
+        if material is None or (not material.file and not material.reference and not material.later):
+            if spec.name in held:
+                result.append(MaterialInput(spec=spec, reference=held[spec.name].identifier, license=held[spec.name]))
+            continue
+        if material.reference:
+            license = held.get(spec.name)
+            if license is None or license.identifier != material.reference:
+                problems.append({"field": f"materials.{pk}", "code": "license_not_usable", "message": _(
+                    "“%(name)s”: %(reference)s is not a valid licence of the applicant for this material."
+                ) % {"name": spec.name, "reference": material.reference}})  # fmt: skip
+                continue
+            material.license = license
+        result.append(material)
+    if problems:
+        raise MaterialsIncomplete(problems[0]["message"], errors=problems)
+    return result
+
+
 def _check_materials(item: ServiceItem, inputs: list[MaterialInput]) -> None:
     """Every required material is given, each input belongs to the item, files are what they claim to be."""
     specs = {spec.pk: spec for spec in item.materials.all()}
@@ -251,6 +287,8 @@ def _store_materials(case: Case, inputs: list[MaterialInput], stored: list) -> N
             row.source, row.sha256, row.size = CaseMaterial.Source.UPLOAD, digest.hexdigest(), material.file.size
             row.file.save(material.file.name, material.file, save=False)
             stored.append(row.file.name)
+        elif material.license is not None:
+            row.source, row.license = CaseMaterial.Source.LICENSE, material.license
         else:
             row.source = CaseMaterial.Source.LATER if material.later else CaseMaterial.Source.HELD_DATA
         rows.append(row)
@@ -319,6 +357,7 @@ def submit_case(
         template, authorisation, commitment_signed = _check_application(
             actor, item, applicant, channel, commitment_signed=commitment_signed, normal_procedure=normal_procedure
         )
+        materials = _from_license_library(item, applicant, materials)
         _check_materials(item, materials)
         form_data = _checked_form_data(item, form_data)
     except DomainError:
@@ -563,6 +602,8 @@ def decide_case(*, actor, number: str, approve: bool, reasons: str) -> Case:
     _next_stage(case)
     case.save()
     _record(case, actor=actor, role=stage.role, action="decide", before=before, opinion=reasons, approved=approve)
+    if approve:
+        licenses.issue_for_case(case, actor=actor)  # the result, without retyping, in the decision's transaction
     if approve and case.commitment_signed:
         due = work_calendar().add(_day(now), case.item.verification_days or 0).date
         PostVerification.objects.create(case=case, method=case.item.verification_method, due=due)
@@ -699,6 +740,9 @@ def check_originals(*, actor, number: str, matched: bool, note: str = "") -> Cas
     case.save()
     _record(case, actor=actor, role=ORIGINALS_CHECKER, action="check_originals", before=before, opinion=note,
             matched=matched)  # fmt: skip
+    if not matched:
+        licenses.revoke_for_case(case, reason=_("The originals differ from the copies: %(note)s") % {"note": note},
+                                 actor=actor)  # fmt: skip
     return case
 
 
@@ -765,4 +809,5 @@ def conclude_correction(*, actor, number: str, corrected: bool, note: str) -> Ca
     case.save()
     CreditRecord.objects.create(applicant=case.applicant, case=case, kind="false_commitment", note=note)
     _record(case, actor=actor, role=role, action="revoke", before=before, opinion=note)
+    licenses.revoke_for_case(case, reason=_("False commitment: %(note)s") % {"note": note}, actor=actor)
     return case

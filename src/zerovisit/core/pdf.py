@@ -116,3 +116,50 @@ def notice(*, title: str, document_number: str, agency: str, addressee: str, par
     document.build(story, onFirstPage=footer, onLaterPages=footer)
     page, bottom = mark[0]
     return Rendered(out.getvalue(), _seal_box(page, bottom, A4[0] - 25 * mm))
+
+
+def license_document(*, title: str, number: str, rows: list[tuple[str, str]], issuer: str, date: str, identifier: str,
+            verify_url: str, verify_label: str) -> Rendered:  # fmt: skip
+    """An electronic licence: A4 landscape, a double frame, the licence's name and number, its data as a table, the
+    issuer and date (where the seal goes), the QR code of its verification page and its identifier."""
+    from reportlab.lib.pagesizes import landscape
+    from reportlab.pdfgen.canvas import Canvas
+
+    font = _register_font()
+    width, height = landscape(A4)
+    out = io.BytesIO()
+    canvas = Canvas(out, pagesize=(width, height))
+    canvas.setTitle(f"{title} {number}")
+    canvas.setAuthor(issuer)
+    canvas.setStrokeColorRGB(0.55, 0.12, 0.1)
+    canvas.setLineWidth(3)
+    canvas.rect(12 * mm, 12 * mm, width - 24 * mm, height - 24 * mm)
+    canvas.setLineWidth(0.8)
+    canvas.rect(15 * mm, 15 * mm, width - 30 * mm, height - 30 * mm)
+    canvas.setFillColorRGB(0.55, 0.12, 0.1)
+    canvas.setFont(font, 30)
+    canvas.drawCentredString(width / 2, height - 40 * mm, title)
+    canvas.setFillColorRGB(0, 0, 0)
+    canvas.setFont(font, 12)
+    canvas.drawCentredString(width / 2, height - 50 * mm, f"编号：{number}")
+    style = ParagraphStyle("cell", fontName=font, fontSize=12, leading=17, wordWrap="CJK")
+    y = height - 64 * mm
+    for label, value in rows:
+        paragraph = Paragraph(value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"), style)
+        _w, h = paragraph.wrap(width - 110 * mm, 60 * mm)
+        canvas.setFont(font, 12)
+        canvas.drawRightString(78 * mm, y - 12, f"{label}：")
+        paragraph.drawOn(canvas, 82 * mm, y - h + 2)
+        y -= max(h, 17) + 5
+    canvas.setFont(font, 13)
+    right = width - 40 * mm
+    canvas.drawRightString(right, 50 * mm, issuer)
+    canvas.drawRightString(right, 42 * mm, date)
+    renderPDF.draw(_qr(verify_url, 26 * mm), canvas, 24 * mm, 22 * mm)
+    canvas.setFont(font, 8)
+    canvas.drawString(54 * mm, 36 * mm, verify_label)
+    canvas.drawString(54 * mm, 31 * mm, verify_url)
+    canvas.drawString(54 * mm, 26 * mm, f"证照标识：{identifier}")
+    canvas.showPage()
+    canvas.save()
+    return Rendered(out.getvalue(), _seal_box(0, 38 * mm, right + 4 * mm))

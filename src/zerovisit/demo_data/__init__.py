@@ -171,6 +171,7 @@ def load_cases() -> list[str]:
     from zerovisit.cases import services as cases
     from zerovisit.cases.models import Case, CaseStatus
     from zerovisit.catalog.models import MaterialSource, Necessity, ServiceItem
+    from zerovisit.licenses import selectors as license_selectors
 
     zhangsan = User.objects.get(username="zhangsan")
     applicant_for(kind="person", name="张三", id_number="32030219900307123X", phone="13812341234", account=zhangsan)
@@ -179,10 +180,14 @@ def load_cases() -> list[str]:
                             account=zhangsan)  # fmt: skip
 
     def materials(item):
+        """Uploads of the required materials, except what the licence library holds: that is taken from there."""
+        held = license_selectors.for_materials(company, {spec.name for spec in item.materials.all()})
         inputs = []
         for spec in item.materials.all():
-            if spec.source == MaterialSource.LICENSE_LIBRARY:
-                inputs.append(cases.MaterialInput(spec=spec, reference="电子证照库"))
+            if spec.source == MaterialSource.LICENSE_LIBRARY and spec.name in held:
+                continue
+            if spec.source == MaterialSource.GOVERNMENT:
+                inputs.append(cases.MaterialInput(spec=spec, reference="人口库：法定代表人身份信息"))
             elif spec.necessity == Necessity.DEFERRABLE:
                 inputs.append(cases.MaterialInput(spec=spec, later=True))
             elif spec.necessity == Necessity.REQUIRED:
@@ -212,6 +217,47 @@ def load_cases() -> list[str]:
     if second.status == CaseStatus.SUBMITTED:
         cases.accept_case(actor=User.objects.get(username="spj_shouli"), number=second.number, opinion="材料齐全")
     return numbers
+
+
+LICENSE_TYPES = [
+    # code, name, holder kind, years (None: without limit), number prefix, printed fields, items issuing it
+    ("YYZZ", "营业执照", "organisation", None, "",
+     ["住所", "经营范围"], ["有限责任公司设立登记（营业执照核发）", "营业执照变更登记（公司变更登记）"]),
+    ("SPJY", "食品经营许可证", "organisation", 5, "JY13203000",
+     ["经营场所", "主体业态", "经营项目"], ["食品经营许可", "食品经营许可变更", "食品经营许可延续"]),
+    ("GGCSWS", "公共场所卫生许可证", "organisation", 4, "XWGZ2026",
+     ["场所名称", "场所地址", "经营类别", "营业面积（平方米）"],
+     ["公共场所卫生许可", "公共场所卫生许可（告知承诺制）", "公共场所卫生许可变更"]),
+]  # fmt: skip
+
+
+def load_licenses() -> int:
+    """The bureau's licence catalogue (营业执照, 食品经营许可证, 公共场所卫生许可证), linked to the items that issue
+    them and to the materials they stand in for, and the demo company's business licence in the library."""
+    from zerovisit.accounts.services import applicant_for
+    from zerovisit.catalog.models import ServiceItem
+    from zerovisit.licenses import services as licenses
+    from zerovisit.licenses.models import License, LicenseType
+
+    bureau = Agency.objects.get(name="徐州市行政审批局")
+    published = ServiceItem.objects.published().filter(agency=bureau)
+    for code, name, holder, years, prefix, printed, items in LICENSE_TYPES:
+        LicenseType.objects.update_or_create(code=code, defaults={
+            "name": name, "agency": bureau, "holder_kind": holder, "validity_years": years, "number_prefix": prefix,
+            "printed_fields": printed, "material_names": [name],
+            "issuing_items": list(published.filter(name__in=items).values_list("impl_code", flat=True)),
+        })  # fmt: skip
+    name, code = DEMO_COMPANY
+    code += credit_code_check_char(code)
+    company = applicant_for(kind="organisation", name=name, credit_code=code)
+    if License.objects.filter(license_type__code="YYZZ", number=code).exists():
+        return 0
+    licenses.issue_license(
+        license_type=LicenseType.objects.get(code="YYZZ"), holder_kind="organisation", holder_name=name,
+        holder_code=code, holder=company, number=code,
+        data={"住所": "徐州市云龙区和平路88号", "经营范围": "餐饮服务；食品销售；餐饮管理"},
+    )  # fmt: skip
+    return 1
 
 
 def catalogue_rows() -> list[tuple[int, dict]]:

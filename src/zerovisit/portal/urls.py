@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import case_views, views
+from . import case_views, license_views, views
 
 app_name = "portal"
 urlpatterns = [
@@ -17,4 +17,8 @@ urlpatterns = [
     path("my/cases/<str:number>/materials/<int:material_id>/", case_views.material_file, name="material_file"),
     path("my/cases/<str:number>/notices/<int:notice_id>/", case_views.notice_file, name="notice_file"),
     path("verify/<str:code>/", case_views.verify_notice, name="verify_notice"),
+    path("licenses/verify/", license_views.find_license, name="find_license"),
+    path("licenses/verify/<str:identifier>/", license_views.verify_license, name="verify_license"),
+    path("my/licenses/", license_views.wallet, name="wallet"),
+    path("my/licenses/<int:license_id>/pdf/", license_views.license_file, name="license_file"),
 ]

@@ -22,6 +22,7 @@ class Command(BaseCommand):
                 self.stderr.write(line)
             raise CommandError("The demo catalogue has problems; nothing of it was written.")
         self.stdout.write(f"Catalogue: {report.created} new, {report.updated} updated, {report.unchanged} unchanged.")
+        self.stdout.write(f"Licences: {demo_data.load_licenses()} new in the library.")
         numbers = demo_data.load_cases()
         self.stdout.write(f"Demo cases: {', '.join(numbers)}")
         self.stdout.write(f"Demo accounts (password {demo_data.DEMO_PASSWORD}):")

@@ -1,0 +1,60 @@
+"""Reads over the licence library: verification, the holder's wallet, and licences that can stand in for a
+material."""
+
+from django.db.models import Q
+
+from zerovisit.core import crypto
+
+from . import identifiers
+from .models import License, LicenseStatus
+
+
+def _with_details(queryset):
+    return queryset.select_related("license_type", "issuer", "seal__agency")
+
+
+def by_identifier(identifier: str) -> License | None:
+    """One indexed lookup; an identifier whose check character is wrong is not looked up at all."""
+    if not identifiers.is_valid(identifier):
+        return None
+    return _with_details(License.objects.filter(identifier=identifier)).first()
+
+
+def by_number(number: str, holder_name: str) -> License | None:
+    """By licence number and the holder's full name, as printed on paper: the newest version."""
+    if not number.strip() or not holder_name.strip():
+        return None
+    found = License.objects.filter(number=number.strip(), holder_name=holder_name.strip()).order_by("-version")
+    return _with_details(found).first()
+
+
+def wallet(applicants) -> list[License]:
+    """The licences of these applicants (an account's own), current versions first."""
+    found = License.objects.filter(holder__in=applicants).exclude(status=LicenseStatus.SUPERSEDED)
+    return list(_with_details(found).order_by("status", "-issue_date", "-id"))
+
+
+def for_materials(applicant, material_names) -> dict[str, License]:
+    """Material name → the applicant's valid licence that the licence library offers for it, in one query: the
+    applicant's valid licences, matched against the names their types are accepted for."""
+    held = License.objects.filter(status=LicenseStatus.VALID).filter(
+        Q(holder=applicant) | Q(holder_code_hash=_code_hash(applicant))
+    )
+    found = {}
+    for license in _with_details(held).order_by("-issue_date", "-id"):
+        for name in license.license_type.material_names:
+            if name in material_names:
+                found.setdefault(name, license)
+    return found
+
+
+def _code_hash(applicant) -> str:
+    return applicant.id_number_hash or crypto.lookup_hash(applicant.credit_code)
+
+
+def by_holder(holder_code: str, type_code: str = ""):
+    """The sharing API's lookup: a holder's licences (every version), by the keyed hash of their code."""
+    found = License.objects.filter(holder_code_hash=crypto.lookup_hash(holder_code.strip().upper()))
+    if type_code:
+        found = found.filter(license_type__code=type_code)
+    return _with_details(found).order_by("license_type__code", "serial", "-version")
