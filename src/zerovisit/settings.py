@@ -221,6 +221,7 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "zerovisit.accounts.api_auth.ClientTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_PAGINATION_CLASS": "zerovisit.core.api.Pagination",
@@ -247,6 +248,7 @@ SPECTACULAR_SETTINGS = {
         "MaterialSourceEnum": "zerovisit.catalog.models.MaterialSource",
         "CaseMaterialSourceEnum": "zerovisit.cases.models.CaseMaterial.Source",
         "CalendarSourceEnum": "zerovisit.workcalendar.models.CalendarYear.Source",
+        "LicenseStatusEnum": "zerovisit.licenses.models.LicenseStatus",
     },
 }
 

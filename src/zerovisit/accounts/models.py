@@ -115,3 +115,25 @@ class ProxyAuthorisation(models.Model):
         return (
             self.revoked_at is None and self.valid_from <= day <= self.valid_until and self.item_code in ("", impl_code)
         )
+
+
+class ApiClient(models.Model):
+    """An outside system, such as a department's, that calls the API with a bearer token (`Authorization: Bearer
+    zv_…`) within its scopes. Only a hash of the token is kept: it is shown once, when the client is made."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    agency = models.ForeignKey("org.Agency", on_delete=models.PROTECT, related_name="api_clients",
+                               verbose_name=_("agency"))  # fmt: skip
+    scopes = models.JSONField(_("scopes"), default=list)
+    token_prefix = models.CharField(_("token begins"), max_length=12, editable=False)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("API client")
+        verbose_name_plural = _("API clients")
+
+    def __str__(self):
+        return self.name

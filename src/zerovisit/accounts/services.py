@@ -1,12 +1,20 @@
-"""Applicants and proxy authorisations: the identities cases are filed for."""
+"""Applicants and proxy authorisations: the identities cases are filed for; and the API clients of other
+systems."""
+
+import datetime
+import hashlib
+import secrets
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zerovisit.core import crypto, identity
+from zerovisit.core import audit, crypto, identity
 from zerovisit.core.errors import DomainError
 
-from .models import Applicant, ApplicantKind
+from .models import ApiClient, Applicant, ApplicantKind
+
+USE_RESOLUTION = datetime.timedelta(minutes=1)  # last_used_at is written at most once a minute per client
 
 
 class InvalidIdentity(DomainError):
@@ -100,3 +108,24 @@ def _save_new(applicant: Applicant, **identity_fields) -> Applicant:
     except IntegrityError:  # created at the same moment by another request
         return Applicant.objects.get(**identity_fields)
     return applicant
+
+
+def _token_hash(token: str) -> str:
+    # Tokens are 256 random bits: a plain SHA-256 is enough, and fast enough to run on every request.
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_api_client(*, name: str, agency, scopes: list[str], actor=None) -> tuple[ApiClient, str]:
+    """A new API client and its token, which is returned here once and stored only as a hash."""
+    token = "zv_" + secrets.token_urlsafe(32)
+    client = ApiClient.objects.create(name=name, agency=agency, scopes=scopes, token_prefix=token[:10],
+                                      token_hash=_token_hash(token))  # fmt: skip
+    audit.record(actor=actor, action="api_client.create", obj=client, detail={"scopes": scopes})
+    return client, token
+
+
+def api_client_for_token(token: str) -> ApiClient | None:
+    client = ApiClient.objects.select_related("agency").filter(token_hash=_token_hash(token), active=True).first()
+    if client is not None and (client.last_used_at is None or timezone.now() - client.last_used_at > USE_RESOLUTION):
+        ApiClient.objects.filter(pk=client.pk).update(last_used_at=timezone.now())
+    return client

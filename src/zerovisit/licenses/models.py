@@ -145,6 +145,7 @@ class License(models.Model):
         indexes = [
             models.Index(fields=["holder_code_hash", "license_type", "status"], name="license_holder"),
             models.Index(fields=["holder", "status"], name="license_wallet"),
+            models.Index(fields=["sha256"], name="license_document"),
             models.Index(
                 fields=["status", "valid_until"],
                 name="license_expiry",
@@ -186,3 +187,24 @@ class LicenseEvent(models.Model):
 
     def __str__(self):
         return f"{self.license} · {self.action}"
+
+
+class LicenseAccess(models.Model):
+    """One call of the sharing API: which client asked for which holder (by the keyed hash of the code, never the
+    code itself) and type, when, from where, and how many licences it got."""
+
+    client = models.ForeignKey("accounts.ApiClient", on_delete=models.PROTECT, related_name="+",
+                               verbose_name=_("API client"))  # fmt: skip
+    at = models.DateTimeField(_("time"), auto_now_add=True)
+    holder_code_hash = models.CharField(max_length=64)
+    type_code = models.CharField(_("type code"), max_length=32, blank=True)
+    results = models.PositiveIntegerField(_("licences returned"))
+    remote_addr = models.GenericIPAddressField(_("address"), null=True)
+
+    class Meta:
+        verbose_name = _("licence data access")
+        verbose_name_plural = _("licence data accesses")
+        indexes = [models.Index(fields=["client", "-at"], name="license_access_client")]
+
+    def __str__(self):
+        return f"{self.client} · {self.at:%Y-%m-%d %H:%M}"

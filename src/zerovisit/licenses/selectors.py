@@ -10,7 +10,7 @@ from .models import License, LicenseStatus
 
 
 def _with_details(queryset):
-    return queryset.select_related("license_type", "issuer", "seal__agency")
+    return queryset.select_related("license_type", "issuer", "seal__agency", "superseded_by")
 
 
 def by_identifier(identifier: str) -> License | None:
@@ -18,6 +18,11 @@ def by_identifier(identifier: str) -> License | None:
     if not identifiers.is_valid(identifier):
         return None
     return _with_details(License.objects.filter(identifier=identifier)).first()
+
+
+def by_document(sha256: str) -> License | None:
+    """The licence whose sealed PDF has exactly this digest."""
+    return License.objects.filter(sha256=sha256).only("identifier").first() if sha256 else None
 
 
 def by_number(number: str, holder_name: str) -> License | None:

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Agency, Region, ServiceHall, Window
+from .models import Agency, Region, Seal, ServiceHall, Window
 
 
 @admin.register(Region)
@@ -37,3 +37,24 @@ class WindowAdmin(admin.ModelAdmin):
     list_display = ["name", "hall", "agency"]
     search_fields = ["name", "hall__name"]
     autocomplete_fields = ["hall", "agency"]
+
+
+@admin.register(Seal)
+class SealAdmin(admin.ModelAdmin):
+    """Seals are made and rotated with `zerovisit create_seals`; the admin shows them, never their keys."""
+
+    list_display = ["agency", "kind", "purpose", "fingerprint", "valid_until", "active", "retired_at"]
+    list_filter = ["kind", "active"]
+    search_fields = ["agency__name", "fingerprint"]
+    fields = ["kind", "agency", "purpose", "fingerprint", "valid_from", "valid_until", "active", "retired_at",
+              "certificate_pem"]  # fmt: skip
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -22,9 +22,9 @@ class ApplicationForm(forms.Form):
     email = forms.EmailField(label=_("E-mail (optional, for updates)"), required=False, max_length=254)
     idempotency_key = forms.CharField(widget=forms.HiddenInput)
 
-    def __init__(self, item: ServiceItem, *args, **kwargs):
+    def __init__(self, item: ServiceItem, *args, from_library=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.item = item
+        self.item, self.from_library = item, from_library or {}
         self.fields["idempotency_key"].initial = uuid.uuid4().hex
         for label, field in form_fields(item.form_fields).items():
             self.fields[f"form.{label}"] = field
@@ -60,10 +60,12 @@ class ApplicationForm(forms.Form):
         }
 
     def material_fields(self):
+        """(spec, file field, 容缺后补 field or None, the licence the library offers for it or None)."""
         return [
-            (spec, self[f"material_{spec.pk}"], self[f"later_{spec.pk}"] if f"later_{spec.pk}" in self.fields else None)
+            (spec, self[f"material_{spec.pk}"], self[f"later_{spec.pk}"] if f"later_{spec.pk}" in self.fields else None,
+             self.from_library.get(spec.pk))
             for spec in self.specs
-        ]
+        ]  # fmt: skip
 
     def clean(self):
         data = super().clean()

@@ -16,8 +16,10 @@ from zerovisit.accounts import services as accounts
 from zerovisit.cases import selectors, services
 from zerovisit.cases.models import CaseNotice, CaseStatus, Channel
 from zerovisit.catalog import selectors as catalog
+from zerovisit.catalog.models import MaterialSource
 from zerovisit.core import crypto, ratelimit, signing
 from zerovisit.core.errors import DomainError
+from zerovisit.licenses import selectors as license_selectors
 from zerovisit.org import selectors as org
 
 from .case_forms import ApplicationForm, CorrectionAnswerForm, WithdrawForm
@@ -51,7 +53,11 @@ def apply(request, impl_code):
         raise Http404
     own = [] if request.user.agency_id else accounts.own_applicants(request.user)
     chosen = next((a for a in own if str(a.pk) == request.GET.get("as")), own[0] if own else None)
-    form = ApplicationForm(item, request.POST or None, request.FILES or None, initial=_details_of(chosen))
+    library = [spec.name for spec in item.materials.all() if spec.source == MaterialSource.LICENSE_LIBRARY]
+    held = license_selectors.for_materials(chosen, library) if chosen and library else {}
+    offered = {spec.pk: held[spec.name] for spec in item.materials.all() if spec.name in held}
+    form = ApplicationForm(item, request.POST or None, request.FILES or None, initial=_details_of(chosen),
+                           from_library=offered)  # fmt: skip
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -90,7 +96,7 @@ def case_detail(request, number):
     return render(request, "portal/case_detail.html", {
         "case": case,
         "events": case.events.select_related("actor").order_by("seq"),
-        "materials": case.materials.select_related("spec"),
+        "materials": case.materials.select_related("spec", "license__license_type"),
         "notices": case.notices.all(),
         "correction": case.events.filter(action="request_correction").order_by("-seq").first(),
         "correction_form": CorrectionAnswerForm(case.item) if case.status == CaseStatus.CORRECTION else None,

@@ -75,7 +75,7 @@ def case_detail(request, number):
         "case": case,
         "stage": case.process_template.stages.filter(order=case.stage_order).first(),
         "events": case.events.select_related("actor").order_by("seq"),
-        "materials": case.materials.select_related("spec"),
+        "materials": case.materials.select_related("spec", "license__license_type"),
         "notices": case.notices.all(),
         "step_forms": [(name, STEPS[name][0]()) for name in steps],
     })  # fmt: skip

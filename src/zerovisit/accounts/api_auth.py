@@ -1,0 +1,61 @@
+"""Bearer tokens of API clients (other systems), for DRF."""
+
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from rest_framework import authentication, exceptions
+
+from .services import api_client_for_token
+
+
+class ClientPrincipal:
+    """What `request.user` is for a call made by an API client: authenticated, but no person and no staff role.
+    The client itself is `request.auth`."""
+
+    is_authenticated = True
+    is_anonymous = False
+    is_active = True
+    is_staff = False
+    is_superuser = False
+    pk = id = None
+    agency_id = None
+
+    def __init__(self, client):
+        self.client = client
+
+    def __str__(self):
+        return f"api:{self.client.name}"
+
+    def has_role(self, role) -> bool:
+        return False
+
+
+class ClientTokenAuthentication(authentication.BaseAuthentication):
+    keyword = "Bearer"
+
+    def authenticate(self, request):
+        header = authentication.get_authorization_header(request).split()
+        if not header or header[0].decode().lower() != self.keyword.lower():
+            return None
+        if len(header) != 2:
+            raise exceptions.AuthenticationFailed("Send `Authorization: Bearer <token>`.")
+        client = api_client_for_token(header[1].decode(errors="replace"))
+        if client is None:
+            raise exceptions.AuthenticationFailed("Unknown or inactive API client token.")
+        return ClientPrincipal(client), client
+
+    def authenticate_header(self, request):
+        return self.keyword
+
+
+def has_scope(request, scope: str) -> bool:
+    client = getattr(request, "auth", None)
+    return client is not None and hasattr(client, "scopes") and scope in client.scopes
+
+
+class ClientTokenScheme(OpenApiAuthenticationExtension):
+    """How the OpenAPI schema describes client tokens."""
+
+    target_class = ClientTokenAuthentication
+    name = "clientToken"
+
+    def get_security_definition(self, auto_schema):
+        return {"type": "http", "scheme": "bearer", "description": "API client token (zv_…), see create_api_client"}

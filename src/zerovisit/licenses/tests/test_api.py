@@ -1,0 +1,84 @@
+"""/api/v1/licenses/: public verification, the holder's own licences, and the logged sharing API."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from rest_framework.test import APIClient
+
+from zerovisit.accounts.services import create_api_client
+from zerovisit.core.tests.helpers import run_ready_tasks
+from zerovisit.licenses.models import License, LicenseAccess
+
+from .test_issuing import approve
+
+
+@pytest.fixture
+def licensed(clock, food_item, food_license_type, company, staff):
+    license = License.objects.get(case=approve(food_item, company, staff))
+    run_ready_tasks()
+    license.refresh_from_db()
+    return license
+
+
+def test_anyone_verifies_by_identifier_or_by_number_and_name_and_sees_nothing_personal(licensed, company):
+    api = APIClient()
+    body = api.get("/api/v1/licenses/verify/", {"identifier": licensed.identifier}).json()
+    assert body["status"] == "valid" and body["signature_valid"] and body["seal"]["agency"] == licensed.issuer.name
+    assert body["number"] == licensed.number and "data" not in body
+    by_number = api.get("/api/v1/licenses/verify/", {"number": licensed.number, "holder_name": company.name})
+    assert by_number.json()["identifier"] == licensed.identifier
+    mistyped = licensed.identifier.replace(f".{licensed.serial:08d}.", f".{licensed.serial + 1:08d}.")
+    wrong = api.get("/api/v1/licenses/verify/", {"identifier": mistyped})
+    assert wrong.status_code == 400 and wrong.json()["code"] == "invalid_identifier"
+    missing = api.get("/api/v1/licenses/verify/", {"number": licensed.number, "holder_name": "别人"})
+    assert missing.status_code == 404 and missing.json()["code"] == "not_found"
+
+
+def test_an_uploaded_pdf_is_recognised_as_issued_here_and_a_changed_byte_is_caught(licensed):
+    api = APIClient()
+    original = licensed.file.open("rb").read()
+    good = api.post("/api/v1/licenses/verify/", {"file": SimpleUploadedFile("l.pdf", original)}).json()
+    assert good["issued_here"] and good["identifier"] == licensed.identifier and good["valid"]
+    middle = len(original) // 3
+    altered = original[:middle] + bytes([original[middle] ^ 1]) + original[middle + 1 :]
+    bad = api.post("/api/v1/licenses/verify/", {"file": SimpleUploadedFile("l.pdf", altered)}).json()
+    assert not bad["issued_here"] and bad["signed"] and not bad["intact"] and not bad["valid"]
+    nothing = api.post("/api/v1/licenses/verify/", {})
+    assert nothing.status_code == 400 and nothing.json()["code"] == "file_required"
+
+
+def test_verification_is_rate_limited(licensed, settings):
+    settings.VERIFY_RATE_PER_MINUTE = 2
+    api = APIClient()
+    codes = [api.get("/api/v1/licenses/verify/", {"identifier": licensed.identifier}).status_code for _ in range(3)]
+    assert codes == [200, 200, 429]
+
+
+def test_a_department_looks_up_a_holder_with_its_token_and_every_call_is_logged(licensed, company, agency):
+    client, token = create_api_client(name="市场监管数据共享", agency=agency, scopes=["licenses:read"])
+    api = APIClient()
+    assert api.get("/api/v1/share/licenses/", {"holder_code": company.credit_code}).status_code in (401, 403)
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+    found = api.get("/api/v1/share/licenses/", {"holder_code": company.credit_code, "type": "T000"})
+    body = api.get("/api/v1/share/licenses/", {"holder_code": company.credit_code}).json()
+    assert found.status_code == 200 and [x["identifier"] for x in body] == [licensed.identifier]
+    assert body[0]["holder_code"] == company.credit_code and body[0]["data"]["经营场所"]
+    access = LicenseAccess.objects.filter(client=client)
+    assert access.count() == 2 and company.credit_code not in str(list(access.values()))
+    assert api.post("/api/v1/share/licenses/", {}).status_code == 405  # read only
+    api.credentials(HTTP_AUTHORIZATION="Bearer zv_not-a-token")
+    unknown = api.get("/api/v1/share/licenses/", {"holder_code": company.credit_code})
+    assert unknown.status_code in (401, 403) and unknown.json()["code"] == "authentication_failed"
+
+
+def test_a_client_without_the_scope_is_refused(licensed, company, agency):
+    _client, token = create_api_client(name="别的系统", agency=agency, scopes=[])
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+    refused = api.get("/api/v1/share/licenses/", {"holder_code": company.credit_code})
+    assert refused.status_code == 403 and not LicenseAccess.objects.exists()
+
+
+def test_the_holder_lists_their_own_licences(licensed, company):
+    api = APIClient()
+    api.force_authenticate(company.user)
+    assert [x["number"] for x in api.get("/api/v1/licenses/mine/").json()] == [licensed.number]
