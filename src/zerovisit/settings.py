@@ -261,6 +261,8 @@ ONLINE_DUTY_HOURS = env.int("ONLINE_DUTY_HOURS", default=4)
 
 # Where the public reaches the site: printed in the QR codes of notices.
 PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
+# 国密: also sign each licence's data with the issuer's SM2 key (needs the `sm2` extra, gmalglib).
+SM2_SIGNATURES = env.bool("SM2_SIGNATURES", default=False)
 VERIFY_RATE_PER_MINUTE = env.int("VERIFY_RATE_PER_MINUTE", default=30)  # per client, on the public verification page
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

@@ -20,7 +20,7 @@ from zerovisit.core import crypto, ratelimit, signing
 from zerovisit.core.errors import DomainError, NotFound, PermissionDenied
 from zerovisit.org import selectors as org
 
-from . import identifiers, selectors
+from . import documents, identifiers, selectors
 from .models import License, LicenseAccess
 
 
@@ -50,6 +50,7 @@ class PublicLicenseSerializer(serializers.ModelSerializer):
     holder_code = serializers.CharField(source="holder_code_masked")
     issuer = serializers.CharField(source="issuer.name")
     seal = serializers.SerializerMethodField()
+    sm2 = serializers.SerializerMethodField()
     current_identifier = serializers.SerializerMethodField()
     events = serializers.SerializerMethodField()
 
@@ -57,7 +58,7 @@ class PublicLicenseSerializer(serializers.ModelSerializer):
         model = License
         fields = ["identifier", "number", "version", "type_code", "type_name", "holder", "holder_code",
                   "holder_code_type", "issuer", "jurisdiction", "issue_date", "valid_from", "valid_until", "status",
-                  "status_reason", "status_changed_at", "signature_valid", "seal", "current_identifier",
+                  "status_reason", "status_changed_at", "signature_valid", "seal", "sm2", "current_identifier",
                   "events"]  # fmt: skip
 
     def get_seal(self, license) -> dict | None:
@@ -66,12 +67,15 @@ class PublicLicenseSerializer(serializers.ModelSerializer):
         return {"agency": license.seal.agency.name, "purpose": license.seal.purpose,
                 "fingerprint": license.seal.fingerprint}  # fmt: skip
 
+    def get_sm2(self, license) -> dict | None:
+        return documents.sm2_status(license)
+
     def get_current_identifier(self, license) -> str | None:
-        newer = getattr(license, "superseded_by", None)
+        newer = selectors.newer_version(license)
         return newer.identifier if newer else None
 
     def get_events(self, license) -> list[dict]:
-        return EventSerializer(license.events.exclude(action="issue"), many=True).data
+        return EventSerializer(selectors.changes(license), many=True).data
 
 
 class SharedLicenseSerializer(PublicLicenseSerializer):

@@ -4,13 +4,14 @@ Licences are official documents and are printed in Chinese whatever language the
 """
 
 import hashlib
+import json
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import reverse
 
-from zerovisit.core import pdf, signing
+from zerovisit.core import crypto, pdf, signing, sm
 from zerovisit.org import selectors as org
 from zerovisit.org import services as seals
 
@@ -37,6 +38,29 @@ def rows(license: License) -> list[tuple[str, str]]:
     ]
 
 
+def signed_data(license: License) -> bytes:
+    """What the SM2 signature covers: the licence's data as canonical JSON (sorted keys, no spaces), holder code in
+    clear, so that whoever holds the licence's data can check the signature offline."""
+    return json.dumps({
+        "identifier": license.identifier, "number": license.number, "type": license.license_type.code,
+        "holder_name": license.holder_name, "holder_code": crypto.decrypt(license.holder_code_encrypted),
+        "holder_code_type": license.holder_code_type, "issuer": license.issuer.credit_code,
+        "issue_date": license.issue_date.isoformat(), "valid_from": license.valid_from.isoformat(),
+        "valid_until": license.valid_until.isoformat() if license.valid_until else None, "data": license.data,
+    }, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()  # fmt: skip
+
+
+def sm2_status(license: License) -> dict | None:
+    """The SM2 signature as verification shows it, checked now against the seal's public key."""
+    if not license.sm2_signature or license.seal is None:
+        return None
+    data, public_key = signed_data(license), license.seal.sm2_public_key
+    return {
+        "public_key": public_key, "signature": license.sm2_signature, "sm3": sm.sm3_hex(data),
+        "valid": sm.verify(public_key, data, license.sm2_signature),
+    }  # fmt: skip
+
+
 def render(license_id: int) -> License:
     """Render and seal the licence's PDF once; a retried or repeated task finds it done."""
     license = License.objects.select_related("license_type", "issuer__region").get(pk=license_id)
@@ -55,5 +79,7 @@ def render(license_id: int) -> License:
             return locked
         locked.file.save(f"{license.identifier}.pdf", ContentFile(body), save=False)
         locked.sha256, locked.seal, locked.signature_valid = hashlib.sha256(body).hexdigest(), seal, check.valid
-        locked.save(update_fields=["file", "sha256", "seal", "signature_valid"])
+        if settings.SM2_SIGNATURES:
+            locked.sm2_signature = seals.sm2_sign(seal, signed_data(license))
+        locked.save(update_fields=["file", "sha256", "seal", "signature_valid", "sm2_signature"])
     return locked

@@ -10,14 +10,28 @@ from .models import License, LicenseStatus
 
 
 def _with_details(queryset):
-    return queryset.select_related("license_type", "issuer", "seal__agency", "superseded_by")
+    return queryset.select_related("license_type", "issuer", "seal__agency")
 
 
 def by_identifier(identifier: str) -> License | None:
     """One indexed lookup; an identifier whose check character is wrong is not looked up at all."""
     if not identifiers.is_valid(identifier):
         return None
-    return _with_details(License.objects.filter(identifier=identifier)).first()
+    found = list(_with_details(License.objects.filter(identifier=identifier))[:1])  # unique: no ORDER BY needed
+    return found[0] if found else None
+
+
+def changes(license: License) -> list:
+    """The status changes verification shows; a licence whose status never changed has none to look up."""
+    if license.status_changed_at is None:
+        return []
+    return list(license.events.exclude(action__in=["issue", "import"]))
+
+
+def newer_version(license: License) -> License | None:
+    if license.status != LicenseStatus.SUPERSEDED:
+        return None
+    return License.objects.filter(supersedes=license).only("identifier").first()
 
 
 def by_document(sha256: str) -> License | None:

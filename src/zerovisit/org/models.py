@@ -174,6 +174,9 @@ class Seal(models.Model):
     valid_from = models.DateTimeField(_("valid from"), editable=False)
     valid_until = models.DateTimeField(_("valid until"), editable=False)
     active = models.BooleanField(_("active"), default=True)
+    # The seal's SM2 key (国密), made when SM2 signatures are switched on (ZV_SM2_SIGNATURES).
+    sm2_public_key = models.CharField(_("SM2 public key"), max_length=130, blank=True, editable=False)
+    sm2_key_encrypted = models.TextField(blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     retired_at = models.DateTimeField(_("retired"), null=True, blank=True)
 

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zerovisit.core import audit, crypto, signing
+from zerovisit.core import audit, crypto, signing, sm
 from zerovisit.core.errors import DomainError
 from zerovisit.core.pdf import SealBox
 
@@ -75,6 +75,20 @@ def issue_seal(*, agency: Agency, actor=None, purpose: str = "行政审批专用
     )  # fmt: skip
     return _store(kind=SealKind.AGENCY, agency=agency, purpose=purpose, key=key, certificate_pem=pem, actor=actor,
                   issued_by=root)  # fmt: skip
+
+
+def sm2_sign(seal: Seal, message: bytes) -> str:
+    """An SM2 signature by the seal's SM2 key, made on first use (existing seals get one when the setting is
+    switched on)."""
+    if not seal.sm2_public_key:
+        with transaction.atomic():
+            locked = Seal.objects.select_for_update().get(pk=seal.pk)
+            if not locked.sm2_public_key:
+                private, public = sm.new_keypair()
+                locked.sm2_public_key, locked.sm2_key_encrypted = public, crypto.encrypt(private)
+                locked.save(update_fields=["sm2_public_key", "sm2_key_encrypted"])
+        seal.refresh_from_db(fields=["sm2_public_key", "sm2_key_encrypted"])
+    return sm.sign(crypto.decrypt(seal.sm2_key_encrypted), seal.sm2_public_key, message)
 
 
 def seal_approval_bureaus(*, actor=None) -> list[Seal]:

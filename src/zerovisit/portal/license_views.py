@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 
 from zerovisit.accounts import services as accounts
 from zerovisit.core import ratelimit, signing
-from zerovisit.licenses import identifiers, selectors
+from zerovisit.licenses import documents, identifiers, selectors
 from zerovisit.org import selectors as org
 
 
@@ -50,8 +50,8 @@ def verify_license(request, identifier):
         match = bool(license.sha256) and hashlib.sha256(data).hexdigest() == license.sha256
         check = signing.check_pdf(data, trust_roots_pem=org.trust_roots())
     return render(request, "portal/verify_license.html", {
-        "license": license, "events": license.events.exclude(action="issue"), "match": match, "check": check,
-        "newer": license.superseded_by if hasattr(license, "superseded_by") else None,
+        "license": license, "events": selectors.changes(license), "match": match, "check": check,
+        "newer": selectors.newer_version(license), "sm2": documents.sm2_status(license),
     })  # fmt: skip
 
 

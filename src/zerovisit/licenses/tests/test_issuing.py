@@ -95,3 +95,20 @@ def test_licences_past_their_last_day_expire(clock, food_item, food_license_type
     assert services.expire_licenses(license.valid_until + datetime.timedelta(days=1)) == 1
     license.refresh_from_db()
     assert license.status == LicenseStatus.EXPIRED and license.events.last().action == "expire"
+
+
+def test_with_sm2_switched_on_the_licence_data_carries_an_sm2_signature(
+    clock, food_item, food_license_type, company, staff, settings
+):
+    from zerovisit.core import sm
+    from zerovisit.licenses import documents
+
+    settings.SM2_SIGNATURES = True
+    license = License.objects.get(case=approve(food_item, company, staff))
+    run_ready_tasks()
+    license.refresh_from_db()
+    status = documents.sm2_status(license)
+    assert status["valid"] and len(license.sm2_signature) == 128 and len(status["sm3"]) == 64
+    assert sm.verify(license.seal.sm2_public_key, documents.signed_data(license), license.sm2_signature)
+    license.data["经营场所"] = "别处"  # the data changed behind the signature's back
+    assert not documents.sm2_status(license)["valid"]

@@ -1,6 +1,6 @@
 """Working-day arithmetic: time per call of add() and count(), and the time to build the calendar.
 
-python bench/calendar.py
+python bench/workcalendar.py
 """
 
 import datetime
