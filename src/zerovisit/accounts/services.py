@@ -6,6 +6,7 @@ import hashlib
 import secrets
 
 from django.db import IntegrityError, transaction
+from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -97,8 +98,10 @@ def applicant_for(*, kind: str, name: str, id_number: str = "", credit_code: str
 
 
 def own_applicants(account) -> list[Applicant]:
-    """The applicants an account acts for itself, newest first: what an application form offers to fill in."""
-    return list(Applicant.objects.filter(user=account).order_by("-created_at"))
+    """The applicants an account acts for itself, the one it applied for most recently first: what an application
+    form offers to fill in."""
+    used = Applicant.objects.filter(user=account).annotate(last_applied=Max("cases__submitted_at"))
+    return list(used.order_by(F("last_applied").desc(nulls_last=True), "-created_at"))
 
 
 def _save_new(applicant: Applicant, **identity_fields) -> Applicant:
