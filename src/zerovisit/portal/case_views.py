@@ -98,6 +98,7 @@ def case_detail(request, number):
         "events": case.events.select_related("actor").order_by("seq"),
         "materials": case.materials.select_related("spec", "license__license_type"),
         "notices": case.notices.all(),
+        "licenses": case.licenses.select_related("license_type"),
         "correction": case.events.filter(action="request_correction").order_by("-seq").first(),
         "correction_form": CorrectionAnswerForm(case.item) if case.status == CaseStatus.CORRECTION else None,
         "withdraw_form": WithdrawForm() if case.is_open else None,
@@ -151,6 +152,16 @@ def notice_file(request, number, notice_id):
     if notice is None:
         raise Http404
     return FileResponse(notice.file.open("rb"), as_attachment=True, filename=f"{notice.kind}-{case.number}.pdf")
+
+
+@login_required
+def case_license_file(request, number, license_id):
+    """The licence a case issued, for whoever may see the case."""
+    case = selectors.case_for_actor(request.user, number)
+    license = case.licenses.filter(pk=license_id).exclude(file="").first()
+    if license is None:
+        raise Http404
+    return FileResponse(license.file.open("rb"), as_attachment=True, filename=f"{license.number}.pdf")
 
 
 def verify_notice(request, code):

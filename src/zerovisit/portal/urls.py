@@ -16,6 +16,7 @@ urlpatterns = [
     path("my/cases/<str:number>/withdraw/", case_views.withdraw, name="withdraw"),
     path("my/cases/<str:number>/materials/<int:material_id>/", case_views.material_file, name="material_file"),
     path("my/cases/<str:number>/notices/<int:notice_id>/", case_views.notice_file, name="notice_file"),
+    path("my/cases/<str:number>/licenses/<int:license_id>/", case_views.case_license_file, name="case_license_file"),
     path("verify/<str:code>/", case_views.verify_notice, name="verify_notice"),
     path("licenses/verify/", license_views.find_license, name="find_license"),
     path("licenses/verify/<str:identifier>/", license_views.verify_license, name="verify_license"),

@@ -77,6 +77,7 @@ def case_detail(request, number):
         "events": case.events.select_related("actor").order_by("seq"),
         "materials": case.materials.select_related("spec", "license__license_type"),
         "notices": case.notices.all(),
+        "licenses": case.licenses.select_related("license_type"),
         "step_forms": [(name, STEPS[name][0]()) for name in steps],
     })  # fmt: skip
 

@@ -122,3 +122,13 @@ def test_the_holder_sees_and_downloads_their_licences_and_nobody_else_can(client
     client.force_login(UserFactory())
     assert licensed.number not in client.get("/my/licenses/").content.decode()
     assert client.get(f"/my/licenses/{licensed.pk}/pdf/").status_code == 404
+
+
+def test_the_case_pages_show_the_licence_the_case_issued(client, licensed, company, staff):
+    client.force_login(company.user)
+    page = client.get(f"/my/cases/{licensed.case.number}/").content.decode()
+    assert licensed.number in page and f"/licenses/verify/{licensed.identifier}/" in page
+    download = client.get(f"/my/cases/{licensed.case.number}/licenses/{licensed.pk}/")
+    assert download.status_code == 200 and b"".join(download.streaming_content).startswith(b"%PDF")
+    client.force_login(staff["acceptor"])
+    assert licensed.number in client.get(f"/workbench/cases/{licensed.case.number}/").content.decode()
