@@ -114,6 +114,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "zerovisit.portal.context_processors.display_preferences",
+                "zerovisit.portal.context_processors.unread_messages",
             ],
         },
     },
@@ -269,7 +270,16 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # Messages to applicants: console backends by default, an adapter for the SMS gateway in production.
 SMS_BACKEND = env.str("SMS_BACKEND", default="zerovisit.notify.backends.ConsoleSmsBackend")
+SMS_ENDPOINT = env.str("SMS_ENDPOINT", default="")  # for zerovisit.notify.backends.HttpSmsBackend
+SMS_SECRET = env.str("SMS_SECRET", default="")
+SMS_TIMEOUT = env.float("SMS_TIMEOUT", default=5.0)
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="noreply@zerovisit.invalid")
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -11,6 +11,7 @@ import hashlib
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
@@ -34,10 +35,11 @@ from zerovisit.core.files import check_upload
 from zerovisit.licenses import selectors as license_selectors
 from zerovisit.licenses import services as licenses
 from zerovisit.licenses.models import License
-from zerovisit.notify.services import notify
+from zerovisit.notify.services import mark_told_of_work, notify
+from zerovisit.notify.services import preference as notify_preference
 from zerovisit.workcalendar.selectors import work_calendar
 
-from . import events
+from . import events, selectors
 from .messages import applicant_message
 from .models import ORIGINALS_CHECKER, Case, CaseMaterial, CaseStatus, Channel, CreditRecord, PostVerification
 from .notices import TITLES
@@ -84,9 +86,9 @@ def _record(case: Case, *, actor, role: str, action: str, before: str, opinion: 
 
         render_notice.enqueue(event.pk)  # a row of this transaction: the notice exists if and only if the step does
     if said := applicant_message(case, action, event.data, opinion):
-        title, text = said
-        notify(user_id=case.applicant.user_id or case.submitted_by_id, event=f"case.{action}", title=title,
-               body=text, case_number=case.number, phone_encrypted=case.applicant.phone_encrypted,
+        event_name, values = said
+        notify(user_id=case.applicant.user_id or case.submitted_by_id, event=event_name, values=values,
+               case_number=case.number, agency_id=case.agency_id, phone_encrypted=case.applicant.phone_encrypted,
                email_encrypted=case.applicant.email_encrypted)  # fmt: skip
 
 
@@ -811,3 +813,26 @@ def conclude_correction(*, actor, number: str, corrected: bool, note: str) -> Ca
     _record(case, actor=actor, role=role, action="revoke", before=before, opinion=note)
     licenses.revoke_for_case(case, reason=_("False commitment: %(note)s") % {"note": note}, actor=actor)
     return case
+
+
+# -- staff ----------------------------------------------------------------------------------------------------
+
+
+def tell_staff_of_new_work(now: datetime.datetime | None = None) -> int:
+    """The periodic digest: each member of staff whose unclaimed queue received cases since they were last told
+    gets one in-app message with the count (not one per case). Returns how many were told."""
+    now = now or timezone.now()
+    told = 0
+    staff = get_user_model().objects.filter(is_active=True, agency__isnull=False, roles__role__in=selectors.STAFF_ROLES)
+    for user in staff.distinct().select_related("agency"):
+        wants = notify_preference(user.pk)
+        since = wants.work_notified_at or now - datetime.timedelta(minutes=10)
+        count = selectors.inbox(user, "unclaimed").filter(updated_at__gt=since, updated_at__lte=now).count()
+        with transaction.atomic():
+            if count:
+                notify(user_id=user.pk, event="staff.new_work", agency_id=user.agency_id, values={
+                    "count": count, "agency": user.agency.name, "since": timezone.localtime(since).strftime("%H:%M"),
+                })  # fmt: skip
+                told += 1
+            mark_told_of_work(user.pk, now)
+    return told

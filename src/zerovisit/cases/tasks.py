@@ -12,6 +12,11 @@ def deem_overdue_acceptances() -> list[str]:
     return services.deem_overdue_acceptances()
 
 
+@task()
+def tell_staff_of_new_work() -> int:
+    return services.tell_staff_of_new_work()
+
+
 @retrying_task(max_attempts=5, first_delay=10)
 def render_notice(event_id: int) -> None:
     notices.render(event_id)

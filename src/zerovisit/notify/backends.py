@@ -1,28 +1,80 @@
-"""Where SMS and e-mail go. Console and log backends by default; a production deployment points
-ZV_SMS_BACKEND at an adapter for its SMS gateway (same two-method interface)."""
+"""Where SMS and e-mail go: one small interface per channel, chosen by settings.
 
+SMS: `send(phone, text, key)`. The console and log backends are the defaults; `HttpSmsBackend` posts to a
+gateway at ZV_SMS_ENDPOINT, signed with ZV_SMS_SECRET, with the message's idempotency key so that a retried send
+is delivered once. E-mail: `send(address, subject, text, key)` over Django's mail backends (console by default,
+SMTP with ZV_EMAIL_* settings); the key becomes the Message-ID, which mail systems use to drop duplicates.
+"""
+
+import hashlib
+import hmac
+import json
 import logging
+import time
+import urllib.error
+import urllib.request
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.utils.module_loading import import_string
 
 log = logging.getLogger("zerovisit.notify")
 
 
 class ConsoleSmsBackend:
-    def send(self, phone: str, text: str) -> None:
+    def send(self, phone: str, text: str, key: str = "") -> None:
         print(f"[SMS to {phone}] {text}", flush=True)
 
 
 class LogSmsBackend:
-    def send(self, phone: str, text: str) -> None:
-        log.info("SMS to %s: %s", phone, text)
+    def send(self, phone: str, text: str, key: str = "") -> None:
+        log.info("SMS %s to %s: %s", key, phone, text)
+
+
+class GatewayError(Exception):
+    """The gateway refused the message or could not be reached; the task retries."""
+
+
+def signature(secret: str, timestamp: str, body: bytes) -> str:
+    return hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
+
+
+class HttpSmsBackend:
+    """An SMS gateway over HTTP: POST {"to", "text", "id"} as JSON, with `Idempotency-Key`, `X-Timestamp` and
+    `X-Signature` (HMAC-SHA256 of timestamp + "." + body). Any 2xx is success; anything else raises."""
+
+    def __init__(self, endpoint: str | None = None, secret: str | None = None, timeout: float | None = None):
+        self.endpoint = endpoint or settings.SMS_ENDPOINT
+        self.secret = secret if secret is not None else settings.SMS_SECRET
+        self.timeout = timeout or settings.SMS_TIMEOUT
+
+    def send(self, phone: str, text: str, key: str = "") -> None:
+        body = json.dumps({"to": phone, "text": text, "id": key}, ensure_ascii=False).encode()
+        timestamp = str(int(time.time()))
+        request = urllib.request.Request(self.endpoint, data=body, method="POST", headers={
+            "Content-Type": "application/json", "Idempotency-Key": key, "X-Timestamp": timestamp,
+            "X-Signature": signature(self.secret, timestamp, body),
+        })  # fmt: skip
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                response.read()
+        except urllib.error.HTTPError as exc:
+            raise GatewayError(f"SMS gateway answered {exc.code}") from exc
+        except (urllib.error.URLError, TimeoutError, OSError) as exc:
+            raise GatewayError(f"SMS gateway unreachable: {exc}") from exc
+
+
+class DjangoEmailBackend:
+    def send(self, address: str, subject: str, text: str, key: str = "") -> None:
+        domain = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1]
+        email = EmailMessage(subject, text, settings.DEFAULT_FROM_EMAIL, [address],
+                             headers={"Message-ID": f"<{key}@{domain}>"} if key else None)  # fmt: skip
+        email.send()
 
 
 def sms_backend():
     return import_string(settings.SMS_BACKEND)()
 
 
-def send_email(address: str, subject: str, text: str) -> None:
-    send_mail(subject, text, settings.DEFAULT_FROM_EMAIL, [address])
+def email_backend():
+    return DjangoEmailBackend()

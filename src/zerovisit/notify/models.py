@@ -26,6 +26,8 @@ class Message(models.Model):
     address = models.TextField(blank=True, help_text=_("Phone or e-mail address, encrypted."))
     event = models.CharField(_("event"), max_length=64)
     case_number = models.CharField(_("case number"), max_length=32, blank=True, db_index=True)
+    agency = models.ForeignKey("org.Agency", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                               verbose_name=_("agency"), db_index=False)  # fmt: skip
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("text"))
     status = models.CharField(_("status"), max_length=10, choices=MessageStatus.choices,
@@ -44,3 +46,26 @@ class Message(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class Preference(models.Model):
+    """How a person wants to be told: SMS and e-mail on or off (in-app messages always arrive), and in which
+    language. Staff also keep here when they were last told of new work."""
+
+    class Language(models.TextChoices):
+        CHINESE = "zh-hans", "中文"
+        ENGLISH = "en", "English"
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True,
+                                related_name="notification_preference")  # fmt: skip
+    sms = models.BooleanField(_("SMS"), default=True)
+    email = models.BooleanField(_("e-mail"), default=True)
+    language = models.CharField(_("language"), max_length=8, choices=Language.choices, default=Language.CHINESE)
+    work_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+
+    def __str__(self):
+        return str(self.user)

@@ -4,7 +4,7 @@ from . import services
 
 
 def _failed_for_good(message_id: int, *, error: Exception) -> None:
-    services.mark_failed(message_id, str(error))
+    services.give_up(message_id, str(error))
 
 
 @retrying_task(max_attempts=6, first_delay=30, on_give_up=_failed_for_good)

@@ -1,3 +1,12 @@
 def display_preferences(request):
     """The reader's large-text choice, kept in a cookie so it works without an account."""
     return {"large_text": request.COOKIES.get("zv_large_text") == "1"}
+
+
+def unread_messages(request):
+    """The unread count beside “Messages” in the header: one indexed count, only for someone signed in."""
+    if not getattr(request, "user", None) or not request.user.is_authenticated:
+        return {}
+    from zerovisit.notify.services import unread_count
+
+    return {"unread_messages": unread_count(request.user)}

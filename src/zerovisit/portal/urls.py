@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import case_views, license_views, views
+from . import case_views, license_views, message_views, views
 
 app_name = "portal"
 urlpatterns = [
@@ -21,5 +21,8 @@ urlpatterns = [
     path("licenses/verify/", license_views.find_license, name="find_license"),
     path("licenses/verify/<str:identifier>/", license_views.verify_license, name="verify_license"),
     path("my/licenses/", license_views.wallet, name="wallet"),
+    path("my/messages/", message_views.inbox, name="messages"),
+    path("my/messages/read/", message_views.mark_read, name="mark_read"),
+    path("my/messages/settings/", message_views.preferences, name="message_preferences"),
     path("my/licenses/<int:license_id>/pdf/", license_views.license_file, name="license_file"),
 ]

@@ -358,3 +358,19 @@ def test_an_item_without_originals_to_check_concludes_at_the_decision(clock, ite
     services.review_case(actor=staff["reviewer"], number=case.number, opinion="齐全")
     case = services.decide_case(actor=staff["decider"], number=case.number, approve=True, reasons="符合条件")
     assert not case.originals_pending and case.acting_role == ""
+
+
+def test_staff_get_one_digest_of_new_work_in_their_queue_not_one_message_per_case(clock, item, citizen, staff):
+    from zerovisit.notify.models import Message
+
+    clock.set(2026, 12, 1, 9, 0)
+    services.tell_staff_of_new_work(clock.now)  # nothing yet: nobody is told
+    assert not Message.objects.filter(event="staff.new_work").exists()
+    clock.set(2026, 12, 1, 9, 5)
+    apply(item, citizen)
+    apply(item, citizen, idempotency_key="second")
+    clock.set(2026, 12, 1, 9, 10)
+    assert services.tell_staff_of_new_work(clock.now) == 1
+    digest = Message.objects.get(event="staff.new_work")
+    assert digest.recipient == staff["acceptor"] and "2" in digest.body
+    assert services.tell_staff_of_new_work(clock.now) == 0  # told already

@@ -1,0 +1,53 @@
+"""The text of every message the platform sends, one template per event: a title and a body, written in English
+and translated like the rest of the platform, so each recipient reads them in the language they chose.
+
+Bodies name their values (`%(n)s`, the case number; `%(item)s`, the item…); the caller passes them. An event
+without a template sends nothing.
+"""
+
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+TEMPLATES = {
+    "case.submit": (_("Application received"), _(
+        "Your application %(n)s for %(item)s was received. It will be accepted, or you will be told what to "
+        "correct, by %(due)s.")),
+    "case.resubmit": (_("Corrected materials received"), _(
+        "The corrected materials of %(n)s (%(item)s) were received. Acceptance is due by %(due)s.")),
+    "case.request_correction": (_("Please correct your application"), _(
+        "Application %(n)s (%(item)s) needs correcting: %(corrections)s.")),
+    "case.refuse": (_("Application not accepted"), _("Application %(n)s (%(item)s) was not accepted: %(opinion)s")),
+    "case.accept": (_("Application accepted"), _(
+        "Application %(n)s (%(item)s) was accepted. The decision is due by %(decision_due)s.")),
+    "case.deemed_accepted": (_("Application accepted"), _(
+        "Application %(n)s (%(item)s) counts as accepted. The decision is due by %(decision_due)s.")),
+    "case.extend": (_("Time limit extended"), _(
+        "The decision on %(n)s (%(item)s) is extended to %(decision_due)s: %(opinion)s")),
+    "case.suspend": (_("Special procedure"), _(
+        "%(n)s (%(item)s) waits for %(procedure)s, expected to take %(expected_days)s working days; this time is "
+        "not counted.")),
+    "case.resume": (_("Handling resumed"), _("%(n)s (%(item)s) is handled again. The decision is due by "
+                                             "%(decision_due)s.")),
+    "case.decide.approved": (_("Decision made"), _("%(n)s (%(item)s): approved. %(opinion)s")),
+    "case.decide.denied": (_("Decision made"), _("%(n)s (%(item)s): not approved. %(opinion)s")),
+    "case.file": (_("Filing complete"), _("%(n)s (%(item)s) is filed.")),
+    "case.withdraw": (_("Application withdrawn"), _("%(n)s (%(item)s) was withdrawn.")),
+    "case.check_originals.matched": (_("Originals checked"), _(
+        "The originals for %(n)s (%(item)s) match the copies: the approval stands.")),
+    "case.check_originals.differ": (_("Originals checked"), _(
+        "The originals for %(n)s (%(item)s) do not match the copies, so the approval is revoked: %(opinion)s")),
+    "staff.new_work": (_("New work in your queue"), _(
+        "%(count)s case(s) arrived in your unclaimed queue at %(agency)s since %(since)s.")),
+    "staff.message_failed": (_("A message could not be delivered"), _(
+        "The %(channel)s message “%(title)s” about %(n)s could not be delivered after %(attempts)s attempts: "
+        "%(error)s. Contact the applicant another way.")),
+}  # fmt: skip
+
+
+def render(event: str, values: dict, language: str) -> tuple[str, str] | None:
+    """(title, body) of an event's message in `language`, or None if the event has no template."""
+    if event not in TEMPLATES:
+        return None
+    title, body = TEMPLATES[event]
+    with translation.override(language):
+        return str(title), str(body) % values
