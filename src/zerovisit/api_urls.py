@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("zerovisit.workcalendar.api_urls")),
     path("", include("zerovisit.cases.api_urls")),
     path("", include("zerovisit.licenses.api_urls")),
+    path("", include("zerovisit.delivery.api_urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="swagger-ui"),
 ]

@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "zerovisit.catalog",
     "zerovisit.cases",
     "zerovisit.licenses",
+    "zerovisit.delivery",
     "zerovisit.notify",
     "zerovisit.portal",
     "zerovisit.workbench",
@@ -270,6 +271,12 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # Messages to applicants: console backends by default, an adapter for the SMS gateway in production.
 SMS_BACKEND = env.str("SMS_BACKEND", default="zerovisit.notify.backends.ConsoleSmsBackend")
+# 政务专递: the carrier adapter for new shipments (the simulator moves them along by itself, a step a minute).
+CARRIER_BACKEND = env.str("CARRIER_BACKEND", default="zerovisit.delivery.carriers.SimulatorCarrier")
+CARRIER_ENDPOINT = env.str("CARRIER_ENDPOINT", default="")
+CARRIER_SECRET = env.str("CARRIER_SECRET", default="")
+CARRIER_TIMEOUT = env.float("CARRIER_TIMEOUT", default=10.0)
+SIMULATOR_STEP_SECONDS = env.int("SIMULATOR_STEP_SECONDS", default=60)
 SMS_ENDPOINT = env.str("SMS_ENDPOINT", default="")  # for zerovisit.notify.backends.HttpSmsBackend
 SMS_SECRET = env.str("SMS_SECRET", default="")
 SMS_TIMEOUT = env.float("SMS_TIMEOUT", default=5.0)

@@ -17,7 +17,7 @@ from zerovisit.catalog.models import ServiceItem
 from zerovisit.core.errors import DomainError, NotFound
 
 from . import selectors, services
-from .models import Case, CaseEvent, CaseMaterial, Channel
+from .models import Case, CaseEvent, CaseMaterial, Channel, DeliveryMethod
 
 # -- output --------------------------------------------------------------------------------------------------
 
@@ -59,7 +59,7 @@ class CaseDetailSerializer(CaseSummarySerializer):
     class Meta(CaseSummarySerializer.Meta):
         fields = [*CaseSummarySerializer.Meta.fields, "process", "received_at", "accepted_at", "deemed_accepted",
                   "limit_days", "extension_days", "paused_days", "decided_at", "concluded_at", "commitment_signed",
-                  "originals_pending",
+                  "originals_pending", "delivery_method", "delivered_at",
                   "form_data", "materials", "events"]  # fmt: skip
 
 
@@ -81,6 +81,11 @@ class SubmitSerializer(serializers.Serializer):
     form_data = serializers.JSONField(required=False, default=dict, binary=True)
     commitment_signed = serializers.BooleanField(default=False)
     normal_procedure = serializers.BooleanField(default=False)
+    delivery_method = serializers.ChoiceField(choices=DeliveryMethod.choices, default=DeliveryMethod.HALL)
+    delivery_address = serializers.JSONField(
+        required=False, default=dict, binary=True,
+        help_text='for the courier: {"name", "phone", "region" (12-digit code), "address"}',
+    )  # fmt: skip
 
 
 def material_inputs(request, item: ServiceItem) -> list[services.MaterialInput]:
@@ -207,6 +212,7 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             actor=request.user, item=item, applicant=applicant, channel=values["channel"],
             materials=material_inputs(request, item), form_data=values["form_data"], idempotency_key=key,
             commitment_signed=values["commitment_signed"], normal_procedure=values["normal_procedure"],
+            delivery_method=values["delivery_method"], delivery_address=values["delivery_address"],
         )  # fmt: skip
         return self._detail(case.number, status.HTTP_200_OK if existed else status.HTTP_201_CREATED)
 

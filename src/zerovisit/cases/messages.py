@@ -20,4 +20,5 @@ def applicant_message(case: Case, action: str, data: dict, opinion: str) -> tupl
         "n": case.number, "item": case.item.name, "opinion": opinion, "due": case.acceptance_due or "",
         "decision_due": case.decision_due or "", "corrections": "；".join(data.get("corrections", [])),
         "procedure": data.get("procedure", ""), "expected_days": data.get("expected_days", ""),
+        "waybill": data.get("waybill", ""),
     }  # fmt: skip

@@ -31,6 +31,15 @@ class Channel(models.TextChoices):
     PROXY = "proxy", _("Proxy agent")
 
 
+class DeliveryMethod(models.TextChoices):
+    """How the result reaches the applicant (the items declare which they support: ServiceItem.delivery_methods)."""
+
+    E_LICENSE = "e_license", _("Electronic licence only")
+    COURIER = "courier", _("Courier to my address (paid by the government)")
+    HALL = "hall", _("Pick up at a service hall")
+    CABINET = "cabinet", _("Pick up at a self-service cabinet (自助取证)")
+
+
 class Case(models.Model):
     """办件: one application for one version of an item, and every fact a supervisor will measure about it."""
 
@@ -53,6 +62,11 @@ class Case(models.Model):
     idempotency_key = models.CharField(max_length=100, blank=True)
     form_data = models.JSONField(_("form"), default=dict, blank=True)
     commitment_signed = models.BooleanField(_("commitment signed"), default=False)
+    delivery_method = models.CharField(_("result delivered by"), max_length=10, choices=DeliveryMethod.choices,
+                                       default=DeliveryMethod.HALL)  # fmt: skip
+    # Where a courier takes the result: name, phone (encrypted) and its mask, region code, address.
+    delivery_address = models.JSONField(_("delivery address"), default=dict, blank=True)
+    delivered_at = models.DateTimeField(_("result delivered"), null=True, blank=True)
     # 先审后验: approved on the uploaded copies; the originals are still to be checked when the result is handed over.
     originals_pending = models.BooleanField(_("originals to check"), default=False)
 
@@ -176,6 +190,8 @@ EVENT_LABELS = {
     "correction_verified": _("Correction verified"),
     "revoke": _("Approval revoked"),
     "check_originals": _("Originals checked"),
+    "delivered": _("Result delivered"),
+    "delivery_failed": _("Delivery failed"),
 }
 
 

@@ -8,6 +8,7 @@ then finds the case moved on and gets a conflict.
 
 import datetime
 import hashlib
+import re
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -30,6 +31,7 @@ from zerovisit.catalog.models import (
     ServiceItem,
     StageAction,
 )
+from zerovisit.core import crypto, identity
 from zerovisit.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from zerovisit.core.files import check_upload
 from zerovisit.licenses import selectors as license_selectors
@@ -41,10 +43,21 @@ from zerovisit.workcalendar.selectors import work_calendar
 
 from . import events, selectors
 from .messages import applicant_message
-from .models import ORIGINALS_CHECKER, Case, CaseMaterial, CaseStatus, Channel, CreditRecord, PostVerification
+from .models import (
+    ORIGINALS_CHECKER,
+    Case,
+    CaseMaterial,
+    CaseStatus,
+    Channel,
+    CreditRecord,
+    DeliveryMethod,
+    PostVerification,
+)
 from .notices import TITLES
 from .numbering import new_case_number
 
+PHONE = re.compile(r"^1\d{10}$")
+REGION = re.compile(r"^\d{12}$")
 ACCEPTANCE_DAYS = 5  # Art. 32: accept, refuse or ask for every correction within 5 working days
 EXTENSION_DAYS = 10  # Art. 42: the head of the office may extend the decision limit by 10 working days
 SPECIAL_PROCEDURES = ("听证", "检验检测", "鉴定", "专家评审", "现场勘验", "招标", "拍卖", "检疫")
@@ -333,6 +346,34 @@ def _check_application(actor, item, applicant, channel, *, commitment_signed, no
     return template, authorisation, commitment_signed
 
 
+def _checked_delivery(item: ServiceItem, method: str, address: dict | None) -> dict:
+    """How the result will reach the applicant: a method the item supports, and for the courier a complete address
+    (the phone kept encrypted, as everywhere)."""
+    if method not in item.delivery_methods():
+        raise DomainError(_("This item's result cannot be delivered that way."), code="delivery_not_supported")
+    if method != DeliveryMethod.COURIER:
+        return {}
+    address = {k: str(v).strip() for k, v in (address or {}).items()}
+    problems = []
+    if not address.get("name"):
+        problems.append(("name", _("Name the person who receives the result.")))
+    if not PHONE.match(address.get("phone", "")):
+        problems.append(("phone", _("Enter an 11-digit mobile number for the courier.")))
+    if not REGION.match(address.get("region", "")):
+        problems.append(("region", _("Choose the region (a 12-digit division code).")))
+    if len(address.get("address", "")) < 5:
+        problems.append(("address", _("Enter the street address.")))
+    if problems:
+        raise DomainError(problems[0][1], code="invalid_delivery_address", errors=[
+            {"field": f"delivery.{field}", "code": "invalid", "message": message} for field, message in problems
+        ])  # fmt: skip
+    return {
+        "name": address["name"][:100], "phone_encrypted": crypto.encrypt(address["phone"]),
+        "phone_masked": identity.mask_phone(address["phone"]), "region": address["region"],
+        "address": address["address"][:200],
+    }  # fmt: skip
+
+
 def _filed_already(actor, idempotency_key: str) -> Case | None:
     if not idempotency_key:
         return None
@@ -350,6 +391,8 @@ def submit_case(
     idempotency_key: str = "",
     commitment_signed: bool = False,
     normal_procedure: bool = False,
+    delivery_method: str = DeliveryMethod.HALL,
+    delivery_address: dict | None = None,
 ) -> Case:
     """File an application. A retry with the same idempotency key returns the case the first call made.
 
@@ -362,6 +405,7 @@ def submit_case(
         materials = _from_license_library(item, applicant, materials)
         _check_materials(item, materials)
         form_data = _checked_form_data(item, form_data)
+        delivery_address = _checked_delivery(item, delivery_method, delivery_address)
     except DomainError:
         if done := _filed_already(actor, idempotency_key):
             return done
@@ -376,7 +420,7 @@ def submit_case(
             agency=item.agency, applicant=applicant, submitted_by=actor, channel=channel,
             proxy_authorisation=authorisation, idempotency_key=idempotency_key, form_data=form_data,
             commitment_signed=commitment_signed, submitted_at=now, received_at=now, limit_days=item.promised_days,
-            stage_roles=stage_roles,
+            stage_roles=stage_roles, delivery_method=delivery_method, delivery_address=delivery_address,
         )  # fmt: skip
         _set_acceptance_clock(case)
         try:
@@ -720,6 +764,29 @@ def claim_case(*, actor, number: str) -> Case:
     case.claimed_by = actor
     case.save(update_fields=["claimed_by", "updated_at"])
     _record(case, actor=actor, role=stage.role, action="claim", before=case.status)
+    return case
+
+
+# -- the result's delivery ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def record_delivery(*, number: str, delivered: bool, waybill: str, note: str = "") -> Case:
+    """The courier reports the result delivered (the case is concluded as delivered) or the delivery failed (the
+    applicant and the agency's acceptors are told, so someone arranges another way)."""
+    case = _locked(number)
+    if case.delivered_at is not None:
+        return case  # the carrier repeated itself
+    if delivered:
+        case.delivered_at = timezone.now()
+        case.save(update_fields=["delivered_at", "updated_at"])
+    _record(case, actor=None, role="courier", action="delivered" if delivered else "delivery_failed",
+            before=case.status, opinion=note, waybill=waybill)  # fmt: skip
+    if not delivered:
+        staff = get_user_model().objects.filter(is_active=True, agency_id=case.agency_id, roles__role=Role.ACCEPTOR)
+        for user_id in staff.values_list("pk", flat=True):
+            notify(user_id=user_id, event="staff.delivery_failed", case_number=case.number, agency_id=case.agency_id,
+                   values={"n": case.number, "item": case.item.name, "waybill": waybill, "note": note})  # fmt: skip
     return case
 
 

@@ -208,9 +208,13 @@ def load_cases() -> list[str]:
     numbers = []
     for key, item_name in (("demo-1", "食品经营许可"), ("demo-2", "公共场所卫生许可")):
         item = ServiceItem.objects.published().get(name=item_name, agency__name="徐州市行政审批局")
+        by_courier = "courier" in item.delivery_methods() and key == "demo-1"
         case = cases.submit_case(
             actor=zhangsan, item=item, applicant=company, channel="web", materials=materials(item),
             form_data=answers[item_name], idempotency_key=key,
+            delivery_method="courier" if by_courier else "hall",
+            delivery_address={"name": "张三", "phone": "13812341234", "region": "320303000000",
+                              "address": "徐州市云龙区和平路88号"} if by_courier else None,
         )  # fmt: skip
         numbers.append(case.number)
     second = Case.objects.get(number=numbers[1])

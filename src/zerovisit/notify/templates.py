@@ -36,6 +36,14 @@ TEMPLATES = {
         "The originals for %(n)s (%(item)s) match the copies: the approval stands.")),
     "case.check_originals.differ": (_("Originals checked"), _(
         "The originals for %(n)s (%(item)s) do not match the copies, so the approval is revoked: %(opinion)s")),
+    "case.delivered": (_("Result delivered"), _(
+        "The result of %(n)s (%(item)s) was delivered by the government-paid courier (waybill %(waybill)s).")),
+    "case.delivery_failed": (_("Delivery failed"), _(
+        "The courier could not deliver the result of %(n)s (%(item)s), waybill %(waybill)s: %(opinion)s. The office "
+        "will contact you.")),
+    "staff.delivery_failed": (_("A delivery failed"), _(
+        "The result of %(n)s (%(item)s), waybill %(waybill)s, could not be delivered: %(note)s. Arrange another "
+        "delivery with the applicant.")),
     "staff.new_work": (_("New work in your queue"), _(
         "%(count)s case(s) arrived in your unclaimed queue at %(agency)s since %(since)s.")),
     "staff.message_failed": (_("A message could not be delivered"), _(

@@ -6,9 +6,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from zerovisit.accounts.models import ApplicantKind
+from zerovisit.cases.models import DeliveryMethod
 from zerovisit.cases.services import MaterialInput
 from zerovisit.catalog.formfields import form_fields, to_json
 from zerovisit.catalog.models import Necessity, ProcessKind, ServiceItem
+from zerovisit.org.models import Region
 
 
 class ApplicationForm(forms.Form):
@@ -37,6 +39,22 @@ class ApplicationForm(forms.Form):
             if spec.necessity == Necessity.DEFERRABLE:
                 self.fields[f"later_{spec.pk}"] = forms.BooleanField(label=_("I will provide it later (容缺后补)"),
                                                                      required=False)  # fmt: skip
+        methods = item.delivery_methods()
+        self.fields["delivery_method"] = forms.ChoiceField(
+            label=_("How the result reaches you"), widget=forms.RadioSelect, initial=methods[0],
+            choices=[(m, DeliveryMethod(m).label) for m in methods],
+        )  # fmt: skip
+        if DeliveryMethod.COURIER in methods:
+            self.fields["delivery_name"] = forms.CharField(label=_("Recipient"), max_length=100, required=False)
+            self.fields["delivery_phone"] = forms.RegexField(
+                label=_("Recipient's mobile phone"), regex=r"^1\d{10}$", required=False,
+                error_messages={"invalid": _("Enter an 11-digit mobile number.")},
+            )  # fmt: skip
+            self.fields["delivery_region"] = forms.ModelChoiceField(
+                label=_("District"), queryset=Region.objects.order_by("code"), to_field_name="code", required=False,
+            )  # fmt: skip
+            self.fields["delivery_address"] = forms.CharField(label=_("Street address"), max_length=200,
+                                                              required=False)  # fmt: skip
         if item.process_template.kind == ProcessKind.COMMITMENT:
             self.fields["commitment"] = forms.ChoiceField(
                 label=_("Notification and commitment"), widget=forms.RadioSelect,
@@ -66,6 +84,19 @@ class ApplicationForm(forms.Form):
              self.from_library.get(spec.pk))
             for spec in self.specs
         ]  # fmt: skip
+
+    def delivery_fields(self):
+        return [self[name] for name in ("delivery_name", "delivery_phone", "delivery_region", "delivery_address")
+                if name in self.fields]  # fmt: skip
+
+    def delivery_address(self) -> dict:
+        """The courier's address as the case service takes it (it checks it is complete)."""
+        data = self.cleaned_data
+        if data.get("delivery_method") != DeliveryMethod.COURIER:
+            return {}
+        region = data.get("delivery_region")
+        return {"name": data.get("delivery_name", ""), "phone": data.get("delivery_phone", ""),
+                "region": region.code if region else "", "address": data.get("delivery_address", "")}  # fmt: skip
 
     def clean(self):
         data = super().clean()

@@ -28,7 +28,7 @@ from .case_forms import ApplicationForm, CorrectionAnswerForm, WithdrawForm
 def _show_error(form, error: DomainError) -> None:
     """A refused application keeps what was typed and says what to fix, field by field where known."""
     for problem in error.errors or [{"field": None, "message": str(error.message)}]:
-        field = (problem.get("field") or "").replace("materials.", "material_")
+        field = (problem.get("field") or "").replace("materials.", "material_").replace("delivery.", "delivery_")
         form.add_error(field if field in form.fields else None, problem["message"])
 
 
@@ -70,6 +70,7 @@ def apply(request, impl_code):
                 actor=request.user, item=item, applicant=applicant, channel=Channel.WEB,
                 materials=form.materials(), form_data=form.form_data(), idempotency_key=data["idempotency_key"],
                 commitment_signed=data.get("commitment") == "sign", normal_procedure=data.get("commitment") == "normal",
+                delivery_method=data["delivery_method"], delivery_address=form.delivery_address(),
             )  # fmt: skip
         except DomainError as error:
             _show_error(form, error)

@@ -5,16 +5,20 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from zerovisit.accounts.models import Role
 from zerovisit.cases import selectors, services
 from zerovisit.core.errors import DomainError
+from zerovisit.delivery import selectors as delivery
 
 from . import forms
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 # step name → (form, service); the names are those of the API (`POST /api/v1/cases/{number}/{action}/`).
 STEPS = {
@@ -100,3 +104,24 @@ def act(request, number, step):
     except DomainError as error:
         messages.error(request, str(error.message))
     return redirect("workbench:case_detail", number=number)
+
+
+@login_required
+def ledger(request):
+    """政务专递台账: a supervisor sees their agency's shipments and postage by month; an administrator every
+    agency's. `?format=xlsx` downloads it."""
+    if not (request.user.is_superuser or (request.user.agency_id and request.user.has_role(Role.SUPERVISOR))):
+        raise PermissionDenied
+    try:
+        year = int(request.GET.get("year") or timezone.localdate().year)
+    except ValueError:
+        raise Http404 from None
+    rows = delivery.ledger(year=year, agency_id=None if request.user.is_superuser else request.user.agency_id)
+    if request.GET.get("format") == "xlsx":
+        response = HttpResponse(delivery.ledger_xlsx(rows), content_type=XLSX)
+        response["Content-Disposition"] = f'attachment; filename="ledger-{year}.xlsx"'
+        return response
+    return render(request, "workbench/ledger.html", {
+        "rows": rows, "year": year, "total_postage": sum(r.postage for r in rows),
+        "total_saving": sum(r.saving for r in rows), "total_shipments": sum(r.shipments for r in rows),
+    })  # fmt: skip

@@ -365,6 +365,15 @@ class ServiceItem(models.Model):
             raise ValidationError(errors)
 
     # Display helpers for the multi-select fields (stored as lists of codes).
+    def delivery_methods(self) -> list[str]:
+        """How the result may reach the applicant, as the item's guide declares it: as an electronic licence when
+        the result is one, by courier when 支持结果快递, at a self-service cabinet when 支持自助终端, and always at
+        the hall. (Codes of cases.models.DeliveryMethod.)"""
+        methods = ["e_license"] if self.result_type == ResultType.LICENSE else []
+        methods += ["courier"] if self.mail_results else []
+        methods += ["cabinet"] if self.kiosk else []
+        return [*methods, "hall"]
+
     def handling_form_labels(self) -> list[str]:
         return [str(HandlingForm(v).label) for v in self.handling_forms]
 

@@ -15,9 +15,12 @@ from zerovisit.core.jobs import reap_stuck_tasks
 def test_each_periodic_job_is_enqueued_once_per_interval():
     now = timezone.now()
     assert set(scheduler.enqueue_due_jobs(now)) == {job.name for job in scheduler.JOBS}
-    assert scheduler.enqueue_due_jobs(now + datetime.timedelta(minutes=1)) == []
-    assert scheduler.enqueue_due_jobs(now + datetime.timedelta(minutes=6)) == ["reap-stuck-tasks"]
-    assert DBTaskResult.objects.count() == len(scheduler.JOBS) + 1
+    assert scheduler.enqueue_due_jobs(now + datetime.timedelta(seconds=30)) == []
+    later = now + datetime.timedelta(minutes=6)
+    due = [job.name for job in scheduler.JOBS if job.every <= datetime.timedelta(minutes=6)]
+    assert "reap-stuck-tasks" in due and "expire-licenses" not in due
+    assert scheduler.enqueue_due_jobs(later) == due
+    assert DBTaskResult.objects.count() == len(scheduler.JOBS) + len(due)
 
 
 @pytest.mark.django_db

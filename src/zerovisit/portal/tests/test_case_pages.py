@@ -20,7 +20,7 @@ def form_data(item, **extra):
     page_key = "k-page-1"
     return {"applicant_kind": "person", "applicant_name": "王五", "id_number": "32030219900307123X",
             "phone": "13912345678", "idempotency_key": page_key, f"material_{specs[0].pk}": pdf(),
-            f"later_{specs[1].pk}": "on", "confirm": "on", **extra}  # fmt: skip
+            f"later_{specs[1].pk}": "on", "confirm": "on", "delivery_method": "hall", **extra}  # fmt: skip
 
 
 def test_applying_online_needs_an_account(client, item):

@@ -87,8 +87,16 @@
       show(--current, true);
     }
   });
+  // The courier's address is asked only when the courier is chosen.
+  function showCourier() {
+    const box = form.querySelector("[data-courier]");
+    const chosen = form.querySelector("input[name=delivery_method]:checked");
+    if (box) box.hidden = !chosen || chosen.value !== "courier";
+  }
+
   form.addEventListener("change", function (event) {
     if (event.target.name === "applicant_kind") showKind();
+    if (event.target.name === "delivery_method") showCourier();
   });
   // A link in the error summary opens the step that holds the field.
   document.querySelectorAll(".error-summary a[href^='#']").forEach(function (link) {
@@ -101,6 +109,7 @@
   form.querySelectorAll(".wizard-nav, [data-back][hidden]").forEach(function (el) { el.hidden = false; });
   review.hidden = false;
   showKind();
+  showCourier();
   // After the server refused an answer, open the first step with an error; else start at the beginning.
   const firstError = form.querySelector(".has-error");
   current = firstError ? steps.indexOf(firstError.closest("[data-step]")) : (form.querySelector(".error-summary") ? steps.length - 1 : 0);

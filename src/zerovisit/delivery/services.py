@@ -1,0 +1,119 @@
+"""Shipments: ordering the courier for approved results, applying the carrier's status reports (from tracking or
+signed callbacks) exactly once and only forward, and telling the case when its result arrived or did not.
+
+The carrier is called outside any database transaction (it may be slow or down); the shipment row is written
+first, so a failed call is retried by the next run of the job and never orders twice (the carrier makes one order
+per reference, `zv-shipment-<id>`).
+"""
+
+import logging
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from zerovisit.cases import services as cases
+from zerovisit.cases.models import Case, CaseStatus, DeliveryMethod
+from zerovisit.core import crypto, identity
+
+from . import carriers
+from .models import FINAL, PROGRESS, Direction, Shipment, ShipmentEvent, ShipmentStatus
+
+log = logging.getLogger(__name__)
+
+
+def _outbound_for(case: Case) -> Shipment:
+    hall = case.agency
+    address = case.delivery_address
+    return Shipment(
+        case=case, agency=hall, direction=Direction.OUTBOUND, carrier=carriers.carrier().code,
+        sender_name=hall.name, sender_phone_encrypted=crypto.encrypt(hall.phone or "12345"),
+        sender_phone_masked=identity.mask_phone(hall.phone or "12345"), sender_region=hall.region.code,
+        sender_address=hall.address or hall.region.name, recipient_name=address["name"],
+        recipient_phone_encrypted=address["phone_encrypted"], recipient_phone_masked=address["phone_masked"],
+        recipient_region=address["region"], recipient_address=address["address"],
+        contents=case.item.result_name or case.item.name,
+    )  # fmt: skip
+
+
+def ship_approved_results() -> int:
+    """The periodic job: every approved case whose result goes by courier gets its outbound shipment, and every
+    shipment still without a waybill is ordered from the carrier. Returns how many were ordered."""
+    waiting = Case.objects.filter(status=CaseStatus.APPROVED, delivery_method=DeliveryMethod.COURIER,
+                                  originals_pending=False, delivered_at__isnull=True)  # fmt: skip
+    for case in waiting.exclude(shipments__direction=Direction.OUTBOUND).select_related("agency__region", "item"):
+        try:
+            with transaction.atomic():
+                _outbound_for(case).save()
+        except IntegrityError:  # made at the same moment by another run
+            continue
+    ordered = 0
+    for shipment in Shipment.objects.filter(waybill="").exclude(status=ShipmentStatus.CANCELLED):
+        try:
+            order = carriers.carrier(shipment.carrier).order(shipment)
+        except carriers.CarrierError as exc:
+            log.warning("ordering shipment %s failed, retried next run: %s", shipment.pk, exc)
+            continue
+        Shipment.objects.filter(pk=shipment.pk, waybill="").update(waybill=order.waybill, cost=order.cost,
+                                                                   status_changed_at=timezone.now())  # fmt: skip
+        ordered += 1
+    return ordered
+
+
+def apply_reports(shipment: Shipment, reports: list[carriers.Report]) -> Shipment:
+    """Record each report once (a repeated one is dropped by its id) and move the shipment forward only: a report
+    that arrives after a later one stays in the history and changes nothing. Delivery or its failure is told to
+    the case."""
+    with transaction.atomic():
+        shipment = Shipment.objects.select_for_update().get(pk=shipment.pk)
+        before = shipment.status
+        for report in sorted(reports, key=lambda r: r.at):
+            if report.status not in PROGRESS:
+                log.warning("shipment %s: unknown status %r ignored", shipment.pk, report.status)
+                continue
+            _, created = ShipmentEvent.objects.get_or_create(
+                shipment=shipment, carrier_event_id=report.event_id,
+                defaults={"status": report.status, "at": report.at, "location": report.location[:100],
+                          "note": report.note[:200]},
+            )  # fmt: skip
+            if created and shipment.status not in FINAL and PROGRESS[report.status] > PROGRESS[shipment.status]:
+                shipment.status, shipment.status_changed_at = report.status, timezone.now()
+            elif created and shipment.status == ShipmentStatus.FAILED and report.status == ShipmentStatus.IN_TRANSIT:
+                shipment.status, shipment.status_changed_at = report.status, timezone.now()  # a second attempt
+        shipment.save(update_fields=["status", "status_changed_at"])
+        if shipment.direction == Direction.OUTBOUND and shipment.status != before:
+            if shipment.status == ShipmentStatus.DELIVERED:
+                cases.record_delivery(number=shipment.case.number, delivered=True, waybill=shipment.waybill)
+            elif shipment.status in (ShipmentStatus.FAILED, ShipmentStatus.RETURNED):
+                note = next((r.note for r in reports if r.status == shipment.status and r.note), "")
+                cases.record_delivery(number=shipment.case.number, delivered=False, waybill=shipment.waybill,
+                                      note=note or shipment.get_status_display())  # fmt: skip
+    return shipment
+
+
+def track_in_flight() -> int:
+    """The periodic job: ask the carrier how each shipment on its way is doing. Returns how many changed."""
+    changed = 0
+    on_the_way = Shipment.objects.exclude(waybill="").exclude(status__in=FINAL).select_related("case")
+    for shipment in on_the_way:
+        try:
+            reports = carriers.carrier(shipment.carrier).track(shipment)
+        except carriers.CarrierError as exc:
+            log.warning("tracking shipment %s failed, retried next run: %s", shipment.pk, exc)
+            continue
+        before = shipment.status
+        changed += apply_reports(shipment, reports).status != before
+    return changed
+
+
+def receive_callback(carrier_code: str, body: bytes, headers) -> int:
+    """A carrier's signed status callback: the reports for waybills we know are applied; returns how many."""
+    reports = carriers.carrier(carrier_code).callback(body, headers)  # raises BadSignature
+    applied = 0
+    for waybill in {r.waybill for r in reports}:
+        shipment = Shipment.objects.filter(carrier=carrier_code, waybill=waybill).first()
+        if shipment is None:
+            log.warning("callback for unknown waybill %s ignored", waybill)
+            continue
+        apply_reports(shipment, [r for r in reports if r.waybill == waybill])
+        applied += 1
+    return applied

@@ -1,0 +1,204 @@
+"""Government-paid courier: results shipped after approval, concluded as delivered, failures told; the HTTP carrier
+adapter against a local fake courier, with its failure modes."""
+
+import datetime
+
+import pytest
+from django.test import Client
+
+from zerovisit.cases import services as cases
+from zerovisit.cases.models import CaseStatus
+from zerovisit.cases.tests.factories import apply, publish
+from zerovisit.core import crypto
+from zerovisit.delivery import carriers, services
+from zerovisit.delivery.models import Shipment, ShipmentStatus
+from zerovisit.notify.models import Message
+
+from .fake_courier import FakeCourier
+
+ADDRESS = {"name": "张三", "phone": "13812341234", "region": "320303000000", "address": "徐州市云龙区和平路88号"}
+
+
+@pytest.fixture
+def courier_item(agency):
+    return publish(agency, name="食品经营许可", mail_results=True, result_type="license", result_name="食品经营许可证")
+
+
+def approved_by_courier(item, citizen, staff, address=ADDRESS):
+    case = apply(item, citizen, delivery_method="courier", delivery_address=address)
+    cases.accept_case(actor=staff["acceptor"], number=case.number)
+    cases.review_case(actor=staff["reviewer"], number=case.number, opinion="符合")
+    return cases.decide_case(actor=staff["decider"], number=case.number, approve=True, reasons="准予")
+
+
+def test_an_applicant_chooses_a_supported_delivery_and_gives_a_complete_address(clock, item, courier_item, citizen):
+    with pytest.raises(cases.DomainError) as caught:
+        apply(item, citizen, delivery_method="courier", delivery_address=ADDRESS)  # this item mails nothing
+    assert caught.value.code == "delivery_not_supported"
+    with pytest.raises(cases.DomainError) as caught:
+        apply(
+            courier_item, citizen, delivery_method="courier", delivery_address={**ADDRESS, "phone": "12", "region": ""}
+        )
+    assert {e["field"] for e in caught.value.errors} == {"delivery.phone", "delivery.region"}
+    case = apply(courier_item, citizen, delivery_method="courier", delivery_address=ADDRESS)
+    assert case.delivery_address["phone_masked"] == "138****1234"
+    assert crypto.decrypt(case.delivery_address["phone_encrypted"]) == "13812341234"
+
+
+def test_the_simulator_carries_an_approved_result_to_the_door_and_the_case_concludes_delivered(
+    clock, courier_item, citizen, staff, settings
+):
+    settings.SIMULATOR_STEP_SECONDS = 60
+    case = approved_by_courier(courier_item, citizen, staff)
+    assert services.ship_approved_results() == 1
+    shipment = Shipment.objects.get(case=case)
+    assert shipment.waybill.startswith("SIM") and shipment.cost == 12 and shipment.payer == "government"
+    assert shipment.recipient_phone_masked == "138****1234" and shipment.status == ShipmentStatus.CREATED
+    assert services.ship_approved_results() == 0  # ordered once
+    clock.now += datetime.timedelta(minutes=2)
+    services.track_in_flight()
+    shipment.refresh_from_db()
+    assert shipment.status == ShipmentStatus.IN_TRANSIT and case.shipments.count() == 1
+    clock.now += datetime.timedelta(minutes=5)
+    services.track_in_flight()
+    shipment.refresh_from_db()
+    case.refresh_from_db()
+    assert shipment.status == ShipmentStatus.DELIVERED and case.delivered_at is not None
+    assert case.status == CaseStatus.APPROVED and case.events.last().action == "delivered"
+    told = Message.objects.filter(event="case.delivered", recipient=citizen.user, channel="in_app")
+    assert told.count() == 1 and shipment.waybill in told.get().body
+    assert [e.status for e in shipment.events.all()] == ["picked_up", "in_transit", "delivered"]
+
+
+def test_a_failed_delivery_alerts_the_acceptors_and_the_applicant(clock, courier_item, citizen, staff):
+    case = approved_by_courier(courier_item, citizen, staff, address={**ADDRESS, "address": "徐州市 fail 无此地址"})
+    services.ship_approved_results()
+    clock.now += datetime.timedelta(hours=1)
+    services.track_in_flight()
+    shipment = Shipment.objects.get(case=case)
+    assert shipment.status == ShipmentStatus.FAILED
+    assert Message.objects.filter(event="staff.delivery_failed", recipient=staff["acceptor"]).exists()
+    assert Message.objects.filter(event="case.delivery_failed", recipient=citizen.user).exists()
+
+
+@pytest.fixture
+def courier(settings):
+    fake = FakeCourier()
+    settings.CARRIER_BACKEND = "zerovisit.delivery.carriers.HttpCarrier"
+    settings.CARRIER_ENDPOINT, settings.CARRIER_SECRET, settings.CARRIER_TIMEOUT = fake.url, fake.secret, 1
+    yield fake
+    fake.close()
+
+
+def event(waybill, n, status, minute):
+    return {"event_id": f"{waybill}-{n}", "waybill": waybill, "status": status,
+            "at": f"2026-12-01T10:{minute:02d}:00+08:00", "location": "徐州"}  # fmt: skip
+
+
+def test_the_http_carrier_is_retried_after_5xx_and_timeouts_and_orders_once(
+    clock, courier_item, citizen, staff, courier
+):
+    case = approved_by_courier(courier_item, citizen, staff)
+    courier.fail_with = 503
+    assert services.ship_approved_results() == 0
+    shipment = Shipment.objects.get(case=case)
+    assert shipment.waybill == "" and shipment.carrier == "http"
+    courier.fail_with, courier.stall_seconds = None, 2  # slower than the 1 s timeout
+    assert services.ship_approved_results() == 0
+    courier.stall_seconds = 0
+    assert services.ship_approved_results() == 1
+    shipment.refresh_from_db()
+    assert shipment.waybill == "SF0000000001" and shipment.cost == 15
+    assert len(courier.orders) == 1  # the timed-out request was the same order, by its reference
+
+
+def test_tracking_and_callbacks_apply_each_report_once_and_only_forward(clock, courier_item, citizen, staff, courier):
+    case = approved_by_courier(courier_item, citizen, staff)
+    services.ship_approved_results()
+    waybill = Shipment.objects.get(case=case).waybill
+    courier.tracking[waybill] = [event(waybill, 1, "picked_up", 0)]
+    services.track_in_flight()
+    api = Client()
+    body, headers = courier.callback([event(waybill, 3, "delivered", 30)])
+    for _ in range(2):  # the carrier repeats itself
+        answer = api.post("/api/v1/delivery/callback/http/", body, content_type="application/json",
+                          headers=headers)  # fmt: skip
+        assert answer.status_code == 200
+    late, late_headers = courier.callback([event(waybill, 2, "in_transit", 10)])  # arrives after "delivered"
+    api.post("/api/v1/delivery/callback/http/", late, content_type="application/json", headers=late_headers)
+    shipment = Shipment.objects.get(case=case)
+    case.refresh_from_db()
+    assert shipment.status == ShipmentStatus.DELIVERED and case.delivered_at is not None
+    assert [e.status for e in shipment.events.all()] == ["picked_up", "in_transit", "delivered"]
+    assert case.events.filter(action="delivered").count() == 1
+
+
+def test_a_callback_with_a_bad_or_old_signature_changes_nothing(clock, courier_item, citizen, staff, courier):
+    case = approved_by_courier(courier_item, citizen, staff)
+    services.ship_approved_results()
+    waybill = Shipment.objects.get(case=case).waybill
+    api = Client()
+    forged, forged_headers = courier.callback([event(waybill, 1, "delivered", 0)], secret="guessed")
+    refused = api.post("/api/v1/delivery/callback/http/", forged, content_type="application/json",
+                       headers=forged_headers)  # fmt: skip
+    assert refused.status_code == 401 and refused.json()["code"] == "bad_signature"
+    old, old_headers = courier.callback([event(waybill, 1, "delivered", 0)], timestamp=1_000_000_000)
+    assert api.post("/api/v1/delivery/callback/http/", old, content_type="application/json",
+                    headers=old_headers).status_code == 401  # fmt: skip
+    assert Shipment.objects.get(case=case).status == ShipmentStatus.CREATED
+
+
+def test_the_carrier_s_unreadable_answers_are_errors_not_crashes(courier):
+    http = carriers.HttpCarrier()
+    courier.fail_with = 500
+    with pytest.raises(carriers.CarrierError):
+        http.track(Shipment(waybill="SF1"))
+    with pytest.raises(carriers.CarrierError):
+        carriers.HttpCarrier(endpoint="http://127.0.0.1:9", secret="x", timeout=1).track(Shipment(waybill="SF1"))
+
+
+def test_the_ledger_counts_shipments_and_postage_per_agency_and_month_and_exports_xlsx(
+    clock, client, courier_item, citizen, staff, agency
+):
+    import io
+
+    from openpyxl import load_workbook
+
+    from zerovisit.accounts.models import Role
+    from zerovisit.accounts.tests.factories import editor
+
+    approved_by_courier(courier_item, citizen, staff)
+    services.ship_approved_results()
+    supervisor = editor(agency, role=Role.SUPERVISOR)
+    client.force_login(staff["acceptor"])
+    assert client.get("/workbench/ledger/").status_code == 403  # finance is for supervisors
+    client.force_login(supervisor)
+    page = client.get(f"/workbench/ledger/?year={clock.now.year}").content.decode()
+    assert agency.name in page and "12.00" in page
+    book = load_workbook(io.BytesIO(client.get(f"/workbench/ledger/?year={clock.now.year}&format=xlsx").content))
+    rows = list(book.active.values)
+    assert rows[0][0] == "部门" and rows[1][0] == agency.name and rows[1][2] == 1 and rows[1][5] == 12.0
+    assert rows[-1][0] == "合计" and rows[-1][6] == 12.0
+
+
+def test_the_apply_page_asks_for_the_courier_s_address_and_files_it(clock, client, courier_item, citizen):
+    from zerovisit.cases.tests.factories import pdf
+    from zerovisit.catalog.models import MaterialSpec
+    from zerovisit.org.tests.factories import RegionFactory
+
+    RegionFactory(code="320303000000", name="云龙区", level=3)
+    client.force_login(citizen.user)
+    page = client.get(f"/items/{courier_item.impl_code}/apply/").content.decode()
+    assert 'value="courier"' in page and "data-courier" in page
+    specs = list(MaterialSpec.objects.filter(item=courier_item).order_by("order"))
+    data = {"applicant_kind": "person", "applicant_name": "张三", "id_number": "32030219900307123X",
+            "idempotency_key": "k-courier", f"material_{specs[0].pk}": pdf(), f"later_{specs[1].pk}": "on",
+            "confirm": "on", "delivery_method": "courier", "delivery_name": "张三", "delivery_phone": "13812341234",
+            "delivery_region": "320303000000", "delivery_address": ""}  # fmt: skip
+    refused = client.post(f"/items/{courier_item.impl_code}/apply/", data)
+    assert refused.status_code == 200 and "请填写街道地址" in refused.content.decode()
+    again = {**data, f"material_{specs[0].pk}": pdf(), "delivery_address": "和平路88号3单元"}
+    accepted = client.post(f"/items/{courier_item.impl_code}/apply/", again)
+    assert accepted.status_code == 302
+    case = citizen.cases.get()
+    assert case.delivery_method == "courier" and case.delivery_address["region"] == "320303000000"
