@@ -147,6 +147,10 @@ class OriginalsSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
+class HandOverSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
 class ConcludeCorrectionSerializer(serializers.Serializer):
     corrected = serializers.BooleanField()
     note = serializers.CharField()
@@ -289,6 +293,11 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @action(detail=True, methods=["post"], url_path="check-originals")
     def check_originals(self, request, number=None):
         return self._act(request, number, OriginalsSerializer, services.check_originals)
+
+    @extend_schema(request=HandOverSerializer, responses=CaseDetailSerializer)
+    @action(detail=True, methods=["post"], url_path="hand-over")
+    def hand_over(self, request, number=None):
+        return self._act(request, number, HandOverSerializer, services.hand_over_result)
 
     @extend_schema(request=ConcludeCorrectionSerializer, responses=CaseDetailSerializer)
     @action(detail=True, methods=["post"], url_path="conclude-correction")

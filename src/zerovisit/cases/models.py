@@ -191,6 +191,7 @@ EVENT_LABELS = {
     "revoke": _("Approval revoked"),
     "check_originals": _("Originals checked"),
     "delivered": _("Result delivered"),
+    "handed_over": _("Result handed over"),
     "delivery_failed": _("Delivery failed"),
 }
 

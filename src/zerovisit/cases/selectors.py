@@ -37,8 +37,11 @@ def possible_steps(user, case) -> list[str]:
             user.has_role(Role.REVIEWER) or user.has_role(Role.DECIDER)
         ):
             return ["conclude-correction"]
+    at_window = user.has_role(ORIGINALS_CHECKER) and user.agency_id == case.agency_id
     if case.status == CaseStatus.APPROVED and case.originals_pending:
-        return ["check-originals"] if user.has_role(ORIGINALS_CHECKER) and user.agency_id == case.agency_id else []
+        return ["check-originals"] if at_window else []
+    if case.status == CaseStatus.APPROVED and not case.delivered_at and case.delivery_method in ("hall", "cabinet"):
+        return ["hand-over"] if at_window else []
     stage = case.process_template.stages.filter(order=case.stage_order).first()
     if not case.is_open or stage is None:
         return []

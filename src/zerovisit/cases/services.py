@@ -790,6 +790,23 @@ def record_delivery(*, number: str, delivered: bool, waybill: str, note: str = "
     return case
 
 
+@transaction.atomic
+def hand_over_result(*, actor, number: str, note: str = "") -> Case:
+    """窗口领取 / 自助取证: the window hands the result over (or the cabinet reports it collected); the case is
+    concluded as delivered. Originals still to be checked (先审后验) are checked first."""
+    case = _locked(number)
+    pickup = (DeliveryMethod.HALL, DeliveryMethod.CABINET)
+    if case.status != CaseStatus.APPROVED or case.delivery_method not in pickup or case.delivered_at:
+        raise InvalidTransition(_("This case has no result waiting to be handed over."), code="nothing_to_hand_over")
+    if case.originals_pending:
+        raise InvalidTransition(_("Check the originals first (先审后验)."), code="originals_pending")
+    _check_staff(actor, case, Role.ACCEPTOR)
+    case.delivered_at = timezone.now()
+    case.save(update_fields=["delivered_at", "updated_at"])
+    _record(case, actor=actor, role=Role.ACCEPTOR, action="handed_over", before=case.status, opinion=note)
+    return case
+
+
 # -- 先审后验 ----------------------------------------------------------------------------------------------
 
 

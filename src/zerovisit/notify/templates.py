@@ -38,6 +38,7 @@ TEMPLATES = {
         "The originals for %(n)s (%(item)s) do not match the copies, so the approval is revoked: %(opinion)s")),
     "case.delivered": (_("Result delivered"), _(
         "The result of %(n)s (%(item)s) was delivered by the government-paid courier (waybill %(waybill)s).")),
+    "case.handed_over": (_("Result handed over"), _("The result of %(n)s (%(item)s) was handed over. %(opinion)s")),
     "case.delivery_failed": (_("Delivery failed"), _(
         "The courier could not deliver the result of %(n)s (%(item)s), waybill %(waybill)s: %(opinion)s. The office "
         "will contact you.")),

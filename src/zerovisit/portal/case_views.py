@@ -100,6 +100,7 @@ def case_detail(request, number):
         "materials": case.materials.select_related("spec", "license__license_type"),
         "notices": case.notices.all(),
         "licenses": case.licenses.select_related("license_type"),
+        "shipments": case.shipments.prefetch_related("events"),
         "correction": case.events.filter(action="request_correction").order_by("-seq").first(),
         "correction_form": CorrectionAnswerForm(case.item) if case.status == CaseStatus.CORRECTION else None,
         "withdraw_form": WithdrawForm() if case.is_open else None,

@@ -57,6 +57,11 @@ class OriginalsForm(forms.Form):
     note = forms.CharField(label=_("What was found"), required=False, **TEXT)
 
 
+class HandOverForm(forms.Form):
+    title = _("Hand over the result")
+    note = forms.CharField(label=_("Note (who collected it)"), required=False, **TEXT)
+
+
 class ExtendForm(forms.Form):
     title = _("Extend the time limit")
     reason = forms.CharField(label=_("Reason (told to the applicant)"), **TEXT)

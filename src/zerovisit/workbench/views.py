@@ -30,6 +30,7 @@ STEPS = {
     "decide": (forms.DecideForm, services.decide_case),
     "file": (forms.FileForm, services.file_case),
     "check-originals": (forms.OriginalsForm, services.check_originals),
+    "hand-over": (forms.HandOverForm, services.hand_over_result),
     "extend": (forms.ExtendForm, services.extend_case),
     "suspend": (forms.SuspendForm, services.suspend_case),
     "resume": (forms.ResumeForm, services.resume_case),
@@ -61,6 +62,7 @@ def inbox(request):
     queues = [(q, _(QUEUE_LABELS[q])) for q in selectors.QUEUES]
     return render(request, "workbench/inbox.html", {
         "page": page, "queue": queue, "queues": queues, "today": timezone.localdate(),
+        "is_supervisor": request.user.has_role(Role.SUPERVISOR),
     })  # fmt: skip
 
 
@@ -82,6 +84,7 @@ def case_detail(request, number):
         "materials": case.materials.select_related("spec", "license__license_type"),
         "notices": case.notices.all(),
         "licenses": case.licenses.select_related("license_type"),
+        "shipments": case.shipments.prefetch_related("events"),
         "step_forms": [(name, STEPS[name][0]()) for name in steps],
     })  # fmt: skip
 

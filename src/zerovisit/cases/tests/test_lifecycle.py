@@ -374,3 +374,22 @@ def test_staff_get_one_digest_of_new_work_in_their_queue_not_one_message_per_cas
     digest = Message.objects.get(event="staff.new_work")
     assert digest.recipient == staff["acceptor"] and "2" in digest.body
     assert services.tell_staff_of_new_work(clock.now) == 0  # told already
+
+
+def test_a_result_collected_at_the_window_concludes_the_case_after_the_originals(clock, agency, citizen, staff):
+    from zerovisit.cases import selectors
+
+    item = publish(agency, verify_originals=True)
+    case = apply(item, citizen)  # the hall by default
+    services.accept_case(actor=staff["acceptor"], number=case.number)
+    services.review_case(actor=staff["reviewer"], number=case.number, opinion="复印件齐全")
+    case = services.decide_case(actor=staff["decider"], number=case.number, approve=True, reasons="准予")
+    with pytest.raises(services.InvalidTransition) as caught:
+        services.hand_over_result(actor=staff["acceptor"], number=case.number)
+    assert caught.value.code == "originals_pending"
+    case = services.check_originals(actor=staff["acceptor"], number=case.number, matched=True)
+    assert selectors.possible_steps(staff["acceptor"], case) == ["hand-over"]
+    case = services.hand_over_result(actor=staff["acceptor"], number=case.number, note="本人领取")
+    assert case.delivered_at and case.events.last().action == "handed_over"
+    with pytest.raises(services.InvalidTransition):
+        services.hand_over_result(actor=staff["acceptor"], number=case.number)

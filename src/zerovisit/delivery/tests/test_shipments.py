@@ -202,3 +202,16 @@ def test_the_apply_page_asks_for_the_courier_s_address_and_files_it(clock, clien
     assert accepted.status_code == 302
     case = citizen.cases.get()
     assert case.delivery_method == "courier" and case.delivery_address["region"] == "320303000000"
+
+
+def test_the_case_pages_show_the_shipment_and_its_tracking(clock, client, courier_item, citizen, staff):
+    case = approved_by_courier(courier_item, citizen, staff)
+    services.ship_approved_results()
+    clock.now += datetime.timedelta(minutes=10)
+    services.track_in_flight()
+    waybill = Shipment.objects.get(case=case).waybill
+    client.force_login(citizen.user)
+    page = client.get(f"/my/cases/{case.number}/").content.decode()
+    assert waybill in page and "已签收" in page and "政府买单" in page and "138****1234" in page
+    client.force_login(staff["acceptor"])
+    assert waybill in client.get(f"/workbench/cases/{case.number}/").content.decode()
