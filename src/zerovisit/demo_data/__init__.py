@@ -177,7 +177,7 @@ def load_cases() -> list[str]:
     applicant_for(kind="person", name="张三", id_number="32030219900307123X", phone="13812341234", account=zhangsan)
     name, code = DEMO_COMPANY
     company = applicant_for(kind="organisation", name=name, credit_code=code + credit_code_check_char(code),
-                            account=zhangsan)  # fmt: skip
+                            phone="13812341234", account=zhangsan)  # fmt: skip
 
     def materials(item):
         """Uploads of the required materials, except what the licence library holds: that is taken from there."""
