@@ -192,6 +192,7 @@ EVENT_LABELS = {
     "check_originals": _("Originals checked"),
     "delivered": _("Result delivered"),
     "handed_over": _("Result handed over"),
+    "originals_arrived": _("Originals arrived by courier"),
     "delivery_failed": _("Delivery failed"),
 }
 

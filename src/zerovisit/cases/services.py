@@ -791,6 +791,21 @@ def record_delivery(*, number: str, delivered: bool, waybill: str, note: str = "
 
 
 @transaction.atomic
+def record_originals_arrived(*, number: str, waybill: str) -> Case:
+    """先审后验 by courier: the originals the courier collected reached the window, which now checks them (the
+    case waits in the acceptors' queue; they are told)."""
+    case = _locked(number)
+    if not case.originals_pending:
+        return case
+    _record(case, actor=None, role="courier", action="originals_arrived", before=case.status, waybill=waybill)
+    staff = get_user_model().objects.filter(is_active=True, agency_id=case.agency_id, roles__role=Role.ACCEPTOR)
+    for user_id in staff.values_list("pk", flat=True):
+        notify(user_id=user_id, event="staff.originals_arrived", case_number=case.number, agency_id=case.agency_id,
+               values={"n": case.number, "item": case.item.name, "waybill": waybill})  # fmt: skip
+    return case
+
+
+@transaction.atomic
 def hand_over_result(*, actor, number: str, note: str = "") -> Case:
     """窗口领取 / 自助取证: the window hands the result over (or the cabinet reports it collected); the case is
     concluded as delivered. Originals still to be checked (先审后验) are checked first."""

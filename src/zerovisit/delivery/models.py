@@ -67,6 +67,8 @@ class Shipment(models.Model):
                                     name="shipment_unique_waybill"),
             models.UniqueConstraint(fields=["case"], condition=models.Q(direction="outbound"),
                                     name="shipment_one_outbound"),
+            models.UniqueConstraint(fields=["case"], condition=models.Q(direction="inbound"),
+                                    name="shipment_one_inbound"),
         ]  # fmt: skip
         indexes = [
             models.Index(fields=["agency", "created_at"], name="shipment_ledger"),

@@ -35,15 +35,33 @@ def _outbound_for(case: Case) -> Shipment:
     )  # fmt: skip
 
 
+def _inbound_for(case: Case) -> Shipment:
+    """先审后验 by courier: the courier collects the originals from the applicant's address for the window."""
+    outbound = _outbound_for(case)
+    return Shipment(
+        case=case, agency=case.agency, direction=Direction.INBOUND, carrier=outbound.carrier,
+        sender_name=outbound.recipient_name, sender_phone_encrypted=outbound.recipient_phone_encrypted,
+        sender_phone_masked=outbound.recipient_phone_masked, sender_region=outbound.recipient_region,
+        sender_address=outbound.recipient_address, recipient_name=outbound.sender_name,
+        recipient_phone_encrypted=outbound.sender_phone_encrypted, recipient_phone_masked=outbound.sender_phone_masked,
+        recipient_region=outbound.sender_region, recipient_address=outbound.sender_address,
+        contents=f"原件（先审后验）：{case.item.name}",
+    )  # fmt: skip
+
+
 def ship_approved_results() -> int:
-    """The periodic job: every approved case whose result goes by courier gets its outbound shipment, and every
-    shipment still without a waybill is ordered from the carrier. Returns how many were ordered."""
-    waiting = Case.objects.filter(status=CaseStatus.APPROVED, delivery_method=DeliveryMethod.COURIER,
-                                  originals_pending=False, delivered_at__isnull=True)  # fmt: skip
-    for case in waiting.exclude(shipments__direction=Direction.OUTBOUND).select_related("agency__region", "item"):
+    """The periodic job. Every approved case whose result goes by courier gets its shipments: first, for 先审后验,
+    the courier collects the originals (inbound); once the window has checked them, the result goes out
+    (outbound). Then every shipment still without a waybill is ordered from the carrier. Returns how many were
+    ordered."""
+    by_courier = Case.objects.filter(status=CaseStatus.APPROVED, delivery_method=DeliveryMethod.COURIER,
+                                     delivered_at__isnull=True).select_related("agency__region", "item")  # fmt: skip
+    originals = by_courier.filter(originals_pending=True).exclude(shipments__direction=Direction.INBOUND)
+    results = by_courier.filter(originals_pending=False).exclude(shipments__direction=Direction.OUTBOUND)
+    for case, make in [*((c, _inbound_for) for c in originals), *((c, _outbound_for) for c in results)]:
         try:
             with transaction.atomic():
-                _outbound_for(case).save()
+                make(case).save()
         except IntegrityError:  # made at the same moment by another run
             continue
     ordered = 0
@@ -80,6 +98,9 @@ def apply_reports(shipment: Shipment, reports: list[carriers.Report]) -> Shipmen
             elif created and shipment.status == ShipmentStatus.FAILED and report.status == ShipmentStatus.IN_TRANSIT:
                 shipment.status, shipment.status_changed_at = report.status, timezone.now()  # a second attempt
         shipment.save(update_fields=["status", "status_changed_at"])
+        arrived = shipment.status != before and shipment.status == ShipmentStatus.DELIVERED
+        if shipment.direction == Direction.INBOUND and arrived:
+            cases.record_originals_arrived(number=shipment.case.number, waybill=shipment.waybill)
         if shipment.direction == Direction.OUTBOUND and shipment.status != before:
             if shipment.status == ShipmentStatus.DELIVERED:
                 cases.record_delivery(number=shipment.case.number, delivered=True, waybill=shipment.waybill)

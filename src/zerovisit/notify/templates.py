@@ -45,6 +45,9 @@ TEMPLATES = {
     "staff.delivery_failed": (_("A delivery failed"), _(
         "The result of %(n)s (%(item)s), waybill %(waybill)s, could not be delivered: %(note)s. Arrange another "
         "delivery with the applicant.")),
+    "staff.originals_arrived": (_("Originals arrived"), _(
+        "The originals for %(n)s (%(item)s) arrived by courier (waybill %(waybill)s): check them against the "
+        "copies.")),
     "staff.new_work": (_("New work in your queue"), _(
         "%(count)s case(s) arrived in your unclaimed queue at %(agency)s since %(since)s.")),
     "staff.message_failed": (_("A message could not be delivered"), _(

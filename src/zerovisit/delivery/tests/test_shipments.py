@@ -215,3 +215,23 @@ def test_the_case_pages_show_the_shipment_and_its_tracking(clock, client, courie
     assert waybill in page and "已签收" in page and "政府买单" in page and "138****1234" in page
     client.force_login(staff["acceptor"])
     assert waybill in client.get(f"/workbench/cases/{case.number}/").content.decode()
+
+
+def test_for_a_case_approved_on_copies_the_courier_collects_the_originals_before_the_result_goes_out(
+    clock, agency, citizen, staff
+):
+    item = publish(agency, mail_results=True, verify_originals=True, base_code="010001000400")
+    case = approved_by_courier(item, citizen, staff)
+    services.ship_approved_results()
+    inbound = Shipment.objects.get(case=case)
+    assert inbound.direction == "inbound" and inbound.sender_address == ADDRESS["address"]
+    assert inbound.recipient_name == agency.name and "原件" in inbound.contents
+    clock.now += datetime.timedelta(minutes=10)
+    services.track_in_flight()  # collected, carried, delivered to the window
+    assert Message.objects.filter(event="staff.originals_arrived", recipient=staff["acceptor"]).exists()
+    assert case.events.filter(action="originals_arrived").exists()
+    assert services.ship_approved_results() == 0 and case.shipments.count() == 1  # the result waits for the check
+    cases.check_originals(actor=staff["acceptor"], number=case.number, matched=True)
+    services.ship_approved_results()
+    outbound = case.shipments.get(direction="outbound")
+    assert outbound.recipient_address == ADDRESS["address"]
