@@ -59,7 +59,7 @@ class CaseDetailSerializer(CaseSummarySerializer):
     class Meta(CaseSummarySerializer.Meta):
         fields = [*CaseSummarySerializer.Meta.fields, "process", "received_at", "accepted_at", "deemed_accepted",
                   "limit_days", "extension_days", "paused_days", "decided_at", "concluded_at", "commitment_signed",
-                  "originals_pending", "delivery_method", "delivered_at",
+                  "originals_pending", "delivery_method", "delivered_at", "paper_pickup",
                   "form_data", "materials", "events"]  # fmt: skip
 
 
@@ -82,6 +82,7 @@ class SubmitSerializer(serializers.Serializer):
     commitment_signed = serializers.BooleanField(default=False)
     normal_procedure = serializers.BooleanField(default=False)
     delivery_method = serializers.ChoiceField(choices=DeliveryMethod.choices, default=DeliveryMethod.HALL)
+    paper_pickup = serializers.BooleanField(default=False, help_text="the courier collects the paper materials")
     delivery_address = serializers.JSONField(
         required=False, default=dict, binary=True,
         help_text='for the courier: {"name", "phone", "region" (12-digit code), "address"}',
@@ -217,6 +218,7 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             materials=material_inputs(request, item), form_data=values["form_data"], idempotency_key=key,
             commitment_signed=values["commitment_signed"], normal_procedure=values["normal_procedure"],
             delivery_method=values["delivery_method"], delivery_address=values["delivery_address"],
+            paper_pickup=values["paper_pickup"],
         )  # fmt: skip
         return self._detail(case.number, status.HTTP_200_OK if existed else status.HTTP_201_CREATED)
 

@@ -67,6 +67,7 @@ class Case(models.Model):
     # Where a courier takes the result: name, phone (encrypted) and its mask, region code, address.
     delivery_address = models.JSONField(_("delivery address"), default=dict, blank=True)
     delivered_at = models.DateTimeField(_("result delivered"), null=True, blank=True)
+    paper_pickup = models.BooleanField(_("courier collects the paper materials"), default=False)
     # 先审后验: approved on the uploaded copies; the originals are still to be checked when the result is handed over.
     originals_pending = models.BooleanField(_("originals to check"), default=False)
 
@@ -149,6 +150,7 @@ class CaseMaterial(models.Model):
         UPLOAD = "upload", _("Uploaded")
         HELD_DATA = "held_data", _("Data the platform holds")
         LICENSE = "license", _("From the licence library")
+        POST = "post", _("Collected by the courier (paper)")
         LATER = "later", _("To follow (容缺后补)")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="materials")
@@ -193,6 +195,7 @@ EVENT_LABELS = {
     "delivered": _("Result delivered"),
     "handed_over": _("Result handed over"),
     "originals_arrived": _("Originals arrived by courier"),
+    "materials_arrived": _("Paper materials arrived by courier"),
     "delivery_failed": _("Delivery failed"),
 }
 

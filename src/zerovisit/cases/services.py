@@ -23,6 +23,7 @@ from zerovisit.accounts.models import Applicant, ProxyAuthorisation, Role
 from zerovisit.catalog.formfields import FormDataError, clean_form_data
 from zerovisit.catalog.models import (
     ItemStatus,
+    MaterialForm,
     MaterialSource,
     MaterialSpec,
     Necessity,
@@ -85,6 +86,7 @@ class MaterialInput:
     reference: str = ""
     later: bool = False
     license: License | None = None
+    by_post: bool = False  # a paper material the courier collects (网上申报、快递收送)
 
 
 # -- history and messages ------------------------------------------------------------------------------------
@@ -273,7 +275,7 @@ def _check_materials(item: ServiceItem, inputs: list[MaterialInput]) -> None:
                 check_upload(material.file, max_bytes=settings.MAX_MATERIAL_FILE_BYTES)
             except ValidationError as exc:
                 problem(spec, exc.code, "%(name)s：" + exc.messages[0].replace("%", "%%"))
-        elif not material.reference and not material.later:
+        elif not material.reference and not material.later and not material.by_post:
             problem(spec, "empty", _("“%(name)s” has neither a file nor a reference."))
     for spec in specs.values():
         if spec.necessity != Necessity.OPTIONAL and spec.pk not in given:
@@ -304,6 +306,8 @@ def _store_materials(case: Case, inputs: list[MaterialInput], stored: list) -> N
             stored.append(row.file.name)
         elif material.license is not None:
             row.source, row.license = CaseMaterial.Source.LICENSE, material.license
+        elif material.by_post:
+            row.source = CaseMaterial.Source.POST
         else:
             row.source = CaseMaterial.Source.LATER if material.later else CaseMaterial.Source.HELD_DATA
         rows.append(row)
@@ -346,12 +350,23 @@ def _check_application(actor, item, applicant, channel, *, commitment_signed, no
     return template, authorisation, commitment_signed
 
 
-def _checked_delivery(item: ServiceItem, method: str, address: dict | None) -> dict:
-    """How the result will reach the applicant: a method the item supports, and for the courier a complete address
-    (the phone kept encrypted, as everywhere)."""
+def _by_courier(item: ServiceItem, inputs: list[MaterialInput]) -> list[MaterialInput]:
+    """网上申报、快递收送: the paper materials not uploaded are to be collected by the courier."""
+    if not item.mail_materials:
+        raise DomainError(_("This item does not take materials by post."), code="paper_pickup_not_supported")
+    given = {material.spec.pk for material in inputs}
+    paper = [spec for spec in item.materials.all() if spec.form == MaterialForm.PAPER and spec.pk not in given]
+    if not paper:
+        raise DomainError(_("This application has no paper materials to collect."), code="nothing_to_collect")
+    return [*inputs, *(MaterialInput(spec=spec, by_post=True) for spec in paper)]
+
+
+def _checked_delivery(item: ServiceItem, method: str, address: dict | None, paper_pickup: bool = False) -> dict:
+    """How the result will reach the applicant: a method the item supports; and where the courier comes, for the
+    result or to collect paper materials, a complete address (the phone kept encrypted, as everywhere)."""
     if method not in item.delivery_methods():
         raise DomainError(_("This item's result cannot be delivered that way."), code="delivery_not_supported")
-    if method != DeliveryMethod.COURIER:
+    if method != DeliveryMethod.COURIER and not paper_pickup:
         return {}
     address = {k: str(v).strip() for k, v in (address or {}).items()}
     problems = []
@@ -393,6 +408,7 @@ def submit_case(
     normal_procedure: bool = False,
     delivery_method: str = DeliveryMethod.HALL,
     delivery_address: dict | None = None,
+    paper_pickup: bool = False,
 ) -> Case:
     """File an application. A retry with the same idempotency key returns the case the first call made.
 
@@ -403,9 +419,10 @@ def submit_case(
             actor, item, applicant, channel, commitment_signed=commitment_signed, normal_procedure=normal_procedure
         )
         materials = _from_license_library(item, applicant, materials)
+        materials = _by_courier(item, materials) if paper_pickup else materials
         _check_materials(item, materials)
         form_data = _checked_form_data(item, form_data)
-        delivery_address = _checked_delivery(item, delivery_method, delivery_address)
+        delivery_address = _checked_delivery(item, delivery_method, delivery_address, paper_pickup)
     except DomainError:
         if done := _filed_already(actor, idempotency_key):
             return done
@@ -421,6 +438,7 @@ def submit_case(
             proxy_authorisation=authorisation, idempotency_key=idempotency_key, form_data=form_data,
             commitment_signed=commitment_signed, submitted_at=now, received_at=now, limit_days=item.promised_days,
             stage_roles=stage_roles, delivery_method=delivery_method, delivery_address=delivery_address,
+            paper_pickup=paper_pickup,
         )  # fmt: skip
         _set_acceptance_clock(case)
         try:
@@ -791,16 +809,17 @@ def record_delivery(*, number: str, delivered: bool, waybill: str, note: str = "
 
 
 @transaction.atomic
-def record_originals_arrived(*, number: str, waybill: str) -> Case:
-    """先审后验 by courier: the originals the courier collected reached the window, which now checks them (the
-    case waits in the acceptors' queue; they are told)."""
+def record_arrival(*, number: str, waybill: str, originals: bool) -> Case:
+    """What the courier collected from the applicant reached the window: the paper materials (to accept the
+    application with) or, for 先审后验, the originals (to check against the copies). The acceptors are told."""
     case = _locked(number)
-    if not case.originals_pending:
+    action = "originals_arrived" if originals else "materials_arrived"
+    if case.events.filter(action=action).exists():
         return case
-    _record(case, actor=None, role="courier", action="originals_arrived", before=case.status, waybill=waybill)
+    _record(case, actor=None, role="courier", action=action, before=case.status, waybill=waybill)
     staff = get_user_model().objects.filter(is_active=True, agency_id=case.agency_id, roles__role=Role.ACCEPTOR)
     for user_id in staff.values_list("pk", flat=True):
-        notify(user_id=user_id, event="staff.originals_arrived", case_number=case.number, agency_id=case.agency_id,
+        notify(user_id=user_id, event=f"staff.{action}", case_number=case.number, agency_id=case.agency_id,
                values={"n": case.number, "item": case.item.name, "waybill": waybill})  # fmt: skip
     return case
 

@@ -10,6 +10,12 @@ class Direction(models.TextChoices):
     OUTBOUND = "outbound", _("To the applicant (results)")
 
 
+class Purpose(models.TextChoices):
+    MATERIALS = "materials", _("Paper materials from the applicant")
+    ORIGINALS = "originals", _("Originals from the applicant (先审后验)")
+    RESULT = "result", _("The result to the applicant")
+
+
 class ShipmentStatus(models.TextChoices):
     CREATED = "created", _("Ordered")
     PICKED_UP = "picked_up", _("Picked up")
@@ -38,6 +44,7 @@ class Shipment(models.Model):
     agency = models.ForeignKey("org.Agency", on_delete=models.PROTECT, related_name="shipments",
                                verbose_name=_("agency"), db_index=False)  # fmt: skip
     direction = models.CharField(_("direction"), max_length=10, choices=Direction.choices)
+    purpose = models.CharField(_("purpose"), max_length=10, choices=Purpose.choices)
     carrier = models.CharField(_("carrier"), max_length=20)
     waybill = models.CharField(_("waybill number"), max_length=40, blank=True)
     sender_name = models.CharField(_("sender"), max_length=100)
@@ -65,10 +72,7 @@ class Shipment(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["carrier", "waybill"], condition=~models.Q(waybill=""),
                                     name="shipment_unique_waybill"),
-            models.UniqueConstraint(fields=["case"], condition=models.Q(direction="outbound"),
-                                    name="shipment_one_outbound"),
-            models.UniqueConstraint(fields=["case"], condition=models.Q(direction="inbound"),
-                                    name="shipment_one_inbound"),
+            models.UniqueConstraint(fields=["case", "purpose"], name="shipment_one_per_purpose"),
         ]  # fmt: skip
         indexes = [
             models.Index(fields=["agency", "created_at"], name="shipment_ledger"),

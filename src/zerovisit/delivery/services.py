@@ -16,7 +16,7 @@ from zerovisit.cases.models import Case, CaseStatus, DeliveryMethod
 from zerovisit.core import crypto, identity
 
 from . import carriers
-from .models import FINAL, PROGRESS, Direction, Shipment, ShipmentEvent, ShipmentStatus
+from .models import FINAL, PROGRESS, Direction, Purpose, Shipment, ShipmentEvent, ShipmentStatus
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +25,7 @@ def _outbound_for(case: Case) -> Shipment:
     hall = case.agency
     address = case.delivery_address
     return Shipment(
-        case=case, agency=hall, direction=Direction.OUTBOUND, carrier=carriers.carrier().code,
+        case=case, agency=hall, direction=Direction.OUTBOUND, purpose=Purpose.RESULT, carrier=carriers.carrier().code,
         sender_name=hall.name, sender_phone_encrypted=crypto.encrypt(hall.phone or "12345"),
         sender_phone_masked=identity.mask_phone(hall.phone or "12345"), sender_region=hall.region.code,
         sender_address=hall.address or hall.region.name, recipient_name=address["name"],
@@ -35,33 +35,43 @@ def _outbound_for(case: Case) -> Shipment:
     )  # fmt: skip
 
 
-def _inbound_for(case: Case) -> Shipment:
-    """先审后验 by courier: the courier collects the originals from the applicant's address for the window."""
+def _inbound_for(case: Case, purpose: str) -> Shipment:
+    """The courier collects paper materials (at application) or originals (先审后验, after approval) from the
+    applicant's address for the window."""
     outbound = _outbound_for(case)
+    what = "纸质申请材料" if purpose == Purpose.MATERIALS else "原件（先审后验）"
     return Shipment(
-        case=case, agency=case.agency, direction=Direction.INBOUND, carrier=outbound.carrier,
+        case=case, agency=case.agency, direction=Direction.INBOUND, purpose=purpose, carrier=outbound.carrier,
         sender_name=outbound.recipient_name, sender_phone_encrypted=outbound.recipient_phone_encrypted,
         sender_phone_masked=outbound.recipient_phone_masked, sender_region=outbound.recipient_region,
         sender_address=outbound.recipient_address, recipient_name=outbound.sender_name,
         recipient_phone_encrypted=outbound.sender_phone_encrypted, recipient_phone_masked=outbound.sender_phone_masked,
         recipient_region=outbound.sender_region, recipient_address=outbound.sender_address,
-        contents=f"原件（先审后验）：{case.item.name}",
+        contents=f"{what}：{case.item.name}",
     )  # fmt: skip
 
 
 def ship_approved_results() -> int:
-    """The periodic job. Every approved case whose result goes by courier gets its shipments: first, for 先审后验,
-    the courier collects the originals (inbound); once the window has checked them, the result goes out
-    (outbound). Then every shipment still without a waybill is ordered from the carrier. Returns how many were
+    """The periodic job. Cases get their shipments: the paper materials of an application that asked for the
+    courier to collect them; for 先审后验 the originals, after approval; and once the window has checked them,
+    the result. Then every shipment still without a waybill is ordered from the carrier. Returns how many were
     ordered."""
-    by_courier = Case.objects.filter(status=CaseStatus.APPROVED, delivery_method=DeliveryMethod.COURIER,
-                                     delivered_at__isnull=True).select_related("agency__region", "item")  # fmt: skip
-    originals = by_courier.filter(originals_pending=True).exclude(shipments__direction=Direction.INBOUND)
-    results = by_courier.filter(originals_pending=False).exclude(shipments__direction=Direction.OUTBOUND)
-    for case, make in [*((c, _inbound_for) for c in originals), *((c, _outbound_for) for c in results)]:
+    cases_ = Case.objects.select_related("agency__region", "item")
+    paper = cases_.filter(paper_pickup=True, status__in=[CaseStatus.SUBMITTED, CaseStatus.CORRECTION])
+    by_courier = cases_.filter(status=CaseStatus.APPROVED, delivery_method=DeliveryMethod.COURIER,
+                               delivered_at__isnull=True)  # fmt: skip
+    wanted = [
+        *((c, Purpose.MATERIALS) for c in paper.exclude(shipments__purpose=Purpose.MATERIALS)),
+        *((c, Purpose.ORIGINALS) for c in by_courier.filter(originals_pending=True)
+          .exclude(shipments__purpose=Purpose.ORIGINALS)),
+        *((c, Purpose.RESULT) for c in by_courier.filter(originals_pending=False)
+          .exclude(shipments__purpose=Purpose.RESULT)),
+    ]  # fmt: skip
+    for case, purpose in wanted:
+        shipment = _outbound_for(case) if purpose == Purpose.RESULT else _inbound_for(case, purpose)
         try:
             with transaction.atomic():
-                make(case).save()
+                shipment.save()
         except IntegrityError:  # made at the same moment by another run
             continue
     ordered = 0
@@ -100,7 +110,8 @@ def apply_reports(shipment: Shipment, reports: list[carriers.Report]) -> Shipmen
         shipment.save(update_fields=["status", "status_changed_at"])
         arrived = shipment.status != before and shipment.status == ShipmentStatus.DELIVERED
         if shipment.direction == Direction.INBOUND and arrived:
-            cases.record_originals_arrived(number=shipment.case.number, waybill=shipment.waybill)
+            cases.record_arrival(number=shipment.case.number, waybill=shipment.waybill,
+                                 originals=shipment.purpose == Purpose.ORIGINALS)  # fmt: skip
         if shipment.direction == Direction.OUTBOUND and shipment.status != before:
             if shipment.status == ShipmentStatus.DELIVERED:
                 cases.record_delivery(number=shipment.case.number, delivered=True, waybill=shipment.waybill)

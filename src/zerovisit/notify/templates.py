@@ -48,6 +48,8 @@ TEMPLATES = {
     "staff.originals_arrived": (_("Originals arrived"), _(
         "The originals for %(n)s (%(item)s) arrived by courier (waybill %(waybill)s): check them against the "
         "copies.")),
+    "staff.materials_arrived": (_("Paper materials arrived"), _(
+        "The paper materials for %(n)s (%(item)s) arrived by courier (waybill %(waybill)s).")),
     "staff.new_work": (_("New work in your queue"), _(
         "%(count)s case(s) arrived in your unclaimed queue at %(agency)s since %(since)s.")),
     "staff.message_failed": (_("A message could not be delivered"), _(

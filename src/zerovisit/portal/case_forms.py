@@ -9,7 +9,7 @@ from zerovisit.accounts.models import ApplicantKind
 from zerovisit.cases.models import DeliveryMethod
 from zerovisit.cases.services import MaterialInput
 from zerovisit.catalog.formfields import form_fields, to_json
-from zerovisit.catalog.models import Necessity, ProcessKind, ServiceItem
+from zerovisit.catalog.models import MaterialForm, Necessity, ProcessKind, ServiceItem
 from zerovisit.org.models import Region
 
 
@@ -44,7 +44,13 @@ class ApplicationForm(forms.Form):
             label=_("How the result reaches you"), widget=forms.RadioSelect, initial=methods[0],
             choices=[(m, DeliveryMethod(m).label) for m in methods],
         )  # fmt: skip
-        if DeliveryMethod.COURIER in methods:
+        paper = [spec for spec in self.specs if spec.form == MaterialForm.PAPER]
+        if item.mail_materials and paper:
+            self.fields["paper_pickup"] = forms.BooleanField(
+                label=_("Have the courier collect my paper materials (postage paid by the government)"),
+                required=False, help_text="、".join(spec.name for spec in paper),
+            )  # fmt: skip
+        if DeliveryMethod.COURIER in methods or "paper_pickup" in self.fields:
             self.fields["delivery_name"] = forms.CharField(label=_("Recipient"), max_length=100, required=False)
             self.fields["delivery_phone"] = forms.RegexField(
                 label=_("Recipient's mobile phone"), regex=r"^1\d{10}$", required=False,
@@ -92,7 +98,7 @@ class ApplicationForm(forms.Form):
     def delivery_address(self) -> dict:
         """The courier's address as the case service takes it (it checks it is complete)."""
         data = self.cleaned_data
-        if data.get("delivery_method") != DeliveryMethod.COURIER:
+        if data.get("delivery_method") != DeliveryMethod.COURIER and not data.get("paper_pickup"):
             return {}
         region = data.get("delivery_region")
         return {"name": data.get("delivery_name", ""), "phone": data.get("delivery_phone", ""),

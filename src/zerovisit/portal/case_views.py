@@ -71,6 +71,7 @@ def apply(request, impl_code):
                 materials=form.materials(), form_data=form.form_data(), idempotency_key=data["idempotency_key"],
                 commitment_signed=data.get("commitment") == "sign", normal_procedure=data.get("commitment") == "normal",
                 delivery_method=data["delivery_method"], delivery_address=form.delivery_address(),
+                paper_pickup=data.get("paper_pickup", False),
             )  # fmt: skip
         except DomainError as error:
             _show_error(form, error)

@@ -44,6 +44,7 @@ def materials_for(item):
 
 def apply(item, applicant, **kwargs):
     """Submit through the real service, as the applicant unless `actor` says otherwise."""
-    kwargs.setdefault("materials", materials_for(item))
+    if "materials" not in kwargs:
+        kwargs["materials"] = materials_for(item)
     kwargs.setdefault("channel", "web")
     return submit_case(actor=kwargs.pop("actor", applicant.user), item=item, applicant=applicant, **kwargs)

@@ -235,3 +235,31 @@ def test_for_a_case_approved_on_copies_the_courier_collects_the_originals_before
     services.ship_approved_results()
     outbound = case.shipments.get(direction="outbound")
     assert outbound.recipient_address == ADDRESS["address"]
+
+
+def test_paper_materials_are_collected_by_the_courier_and_the_window_is_told_when_they_arrive(
+    clock, agency, citizen, staff
+):
+    from zerovisit.catalog import services as catalog_services
+    from zerovisit.catalog.models import ProcessTemplate
+    from zerovisit.catalog.tests.factories import MaterialSpecFactory, ServiceItemFactory
+
+    item = ServiceItemFactory.build(
+        agency=agency, name="道路运输经营许可", base_code="010001000500", mail_materials=True,
+        process_template=ProcessTemplate.objects.get(code="promised-1"),
+    )  # fmt: skip
+    paper = MaterialSpecFactory.build(item=None, name="车辆技术等级评定表", necessity="required", order=1, form="paper")
+    catalog_services.item_save_draft(actor=None, item=item, materials=[paper])
+    item = catalog_services.item_publish(actor=None, item=item)
+    with pytest.raises(cases.DomainError) as caught:
+        apply(item, citizen, materials=[], paper_pickup=True)  # without an address the courier cannot come
+    assert caught.value.code == "invalid_delivery_address"
+    case = apply(item, citizen, materials=[], paper_pickup=True, delivery_address=ADDRESS)
+    assert case.materials.get().source == "post" and case.delivery_method == "hall"
+    services.ship_approved_results()
+    inbound = Shipment.objects.get(case=case)
+    assert inbound.purpose == "materials" and inbound.direction == "inbound" and "纸质" in inbound.contents
+    clock.now += datetime.timedelta(minutes=10)
+    services.track_in_flight()
+    assert case.events.filter(action="materials_arrived").exists()
+    assert Message.objects.filter(event="staff.materials_arrived", recipient=staff["acceptor"]).exists()

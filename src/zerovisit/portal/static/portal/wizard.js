@@ -87,16 +87,17 @@
       show(--current, true);
     }
   });
-  // The courier's address is asked only when the courier is chosen.
+  // The courier's address is asked only when a courier comes: to deliver the result or to collect paper.
   function showCourier() {
     const box = form.querySelector("[data-courier]");
     const chosen = form.querySelector("input[name=delivery_method]:checked");
-    if (box) box.hidden = !chosen || chosen.value !== "courier";
+    const paper = form.querySelector("input[name=paper_pickup]");
+    if (box) box.hidden = !((chosen && chosen.value === "courier") || (paper && paper.checked));
   }
 
   form.addEventListener("change", function (event) {
     if (event.target.name === "applicant_kind") showKind();
-    if (event.target.name === "delivery_method") showCourier();
+    if (event.target.name === "delivery_method" || event.target.name === "paper_pickup") showCourier();
   });
   // A link in the error summary opens the step that holds the field.
   document.querySelectorAll(".error-summary a[href^='#']").forEach(function (link) {
