@@ -59,8 +59,11 @@ def for_materials(applicant, material_names) -> dict[str, License]:
     held = License.objects.filter(status=LicenseStatus.VALID).filter(
         Q(holder=applicant) | Q(holder_code_hash=_code_hash(applicant))
     )
+    held = held.select_related("license_type").only(
+        "identifier", "number", "issue_date", "valid_until", "license_type__name", "license_type__material_names"
+    )
     found = {}
-    for license in _with_details(held).order_by("-issue_date", "-id"):
+    for license in held.order_by("-issue_date", "-id"):
         for name in license.license_type.material_names:
             if name in material_names:
                 found.setdefault(name, license)

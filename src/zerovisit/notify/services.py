@@ -7,6 +7,7 @@ again, does not make the gateway send it twice. A message that fails for good al
 """
 
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -16,17 +17,29 @@ from zerovisit.core import crypto
 from . import templates
 from .models import Channel, Message, MessageStatus, Preference
 
+PREFERENCE_CACHE_SECONDS = 60
+
 
 def preference(user_id: int | None) -> Preference:
-    """A person's preference, or the defaults (SMS and e-mail on, Chinese) for someone who never set one."""
-    found = Preference.objects.filter(user_id=user_id).first() if user_id else None
-    return found or Preference(user_id=user_id)
+    """A person's preference, or the defaults (SMS and e-mail on, Chinese) for someone who never set one.
+
+    Every step of a case reads it, so it is cached; a change reaches other worker processes within
+    PREFERENCE_CACHE_SECONDS (the process that saved it sees it at once)."""
+    if not user_id:
+        return Preference()
+    key = f"notify:preference:{user_id}"
+    found = cache.get(key)
+    if found is None:
+        found = Preference.objects.filter(user_id=user_id).first() or Preference(user_id=user_id)
+        cache.set(key, found, PREFERENCE_CACHE_SECONDS)
+    return found
 
 
 @transaction.atomic
 def set_preference(*, user, sms: bool, email: bool, language: str) -> Preference:
     chosen, _ = Preference.objects.update_or_create(user=user, defaults={"sms": sms, "email": email,
                                                                          "language": language})  # fmt: skip
+    cache.delete(f"notify:preference:{user.pk}")
     return chosen
 
 
@@ -126,3 +139,4 @@ def mark_read(*, user, message_ids=None) -> int:
 def mark_told_of_work(user_id: int, when) -> None:
     """Remember when a member of staff was last told of new work (cases.services.tell_staff_of_new_work)."""
     Preference.objects.update_or_create(user_id=user_id, defaults={"work_notified_at": when})
+    cache.delete(f"notify:preference:{user_id}")
