@@ -74,6 +74,7 @@ def ship_approved_results() -> int:
                 shipment.save()
         except IntegrityError:  # made at the same moment by another run
             continue
+    cancel_unneeded_pickups()
     ordered = 0
     for shipment in Shipment.objects.filter(waybill="").exclude(status=ShipmentStatus.CANCELLED):
         try:
@@ -120,6 +121,26 @@ def apply_reports(shipment: Shipment, reports: list[carriers.Report]) -> Shipmen
                 cases.record_delivery(number=shipment.case.number, delivered=False, waybill=shipment.waybill,
                                       note=note or shipment.get_status_display())  # fmt: skip
     return shipment
+
+
+def cancel_unneeded_pickups() -> int:
+    """A paper-materials pickup for an application that was withdrawn or refused before the courier came is
+    cancelled with the carrier (and so costs nothing). Returns how many were cancelled."""
+    ended = [CaseStatus.WITHDRAWN, CaseStatus.REFUSED]
+    unneeded = Shipment.objects.filter(purpose=Purpose.MATERIALS, case__status__in=ended,
+                                       status=ShipmentStatus.CREATED)  # fmt: skip
+    cancelled = 0
+    for shipment in unneeded:
+        if shipment.waybill:
+            try:
+                carriers.carrier(shipment.carrier).cancel(shipment)
+            except carriers.CarrierError as exc:
+                log.warning("cancelling shipment %s failed, retried next run: %s", shipment.pk, exc)
+                continue
+        cancelled += Shipment.objects.filter(pk=shipment.pk, status=ShipmentStatus.CREATED).update(
+            status=ShipmentStatus.CANCELLED, status_changed_at=timezone.now()
+        )
+    return cancelled
 
 
 def track_in_flight() -> int:

@@ -263,3 +263,28 @@ def test_paper_materials_are_collected_by_the_courier_and_the_window_is_told_whe
     services.track_in_flight()
     assert case.events.filter(action="materials_arrived").exists()
     assert Message.objects.filter(event="staff.materials_arrived", recipient=staff["acceptor"]).exists()
+
+
+def test_a_pickup_for_an_application_withdrawn_before_the_courier_came_is_cancelled(
+    clock, agency, citizen, staff, courier
+):
+    from zerovisit.catalog import services as catalog_services
+    from zerovisit.catalog.models import ProcessTemplate
+    from zerovisit.catalog.tests.factories import MaterialSpecFactory, ServiceItemFactory
+
+    item = ServiceItemFactory.build(
+        agency=agency, name="道路运输经营许可", base_code="010001000500", mail_materials=True,
+        process_template=ProcessTemplate.objects.get(code="promised-1"),
+    )  # fmt: skip
+    paper = MaterialSpecFactory.build(item=None, name="车辆技术等级评定表", necessity="required", order=1, form="paper")
+    catalog_services.item_save_draft(actor=None, item=item, materials=[paper])
+    item = catalog_services.item_publish(actor=None, item=item)
+    case = apply(item, citizen, materials=[], paper_pickup=True, delivery_address=ADDRESS)
+    services.ship_approved_results()
+    shipment = Shipment.objects.get(case=case)
+    assert shipment.waybill
+    cases.withdraw_case(actor=citizen.user, number=case.number, reason="不办了")
+    services.ship_approved_results()
+    shipment.refresh_from_db()
+    assert shipment.status == ShipmentStatus.CANCELLED and f"POST /orders/{shipment.waybill}/cancel" in courier.requests
+    assert services.ship_approved_results() == 0  # not ordered again
