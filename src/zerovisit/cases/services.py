@@ -801,10 +801,7 @@ def record_delivery(*, number: str, delivered: bool, waybill: str, note: str = "
     _record(case, actor=None, role="courier", action="delivered" if delivered else "delivery_failed",
             before=case.status, opinion=note, waybill=waybill)  # fmt: skip
     if not delivered:
-        staff = get_user_model().objects.filter(is_active=True, agency_id=case.agency_id, roles__role=Role.ACCEPTOR)
-        for user_id in staff.values_list("pk", flat=True):
-            notify(user_id=user_id, event="staff.delivery_failed", case_number=case.number, agency_id=case.agency_id,
-                   values={"n": case.number, "item": case.item.name, "waybill": waybill, "note": note})  # fmt: skip
+        _tell_acceptors(case, "staff.delivery_failed", waybill=waybill, note=note)
     return case
 
 
@@ -817,11 +814,16 @@ def record_arrival(*, number: str, waybill: str, originals: bool) -> Case:
     if case.events.filter(action=action).exists():
         return case
     _record(case, actor=None, role="courier", action=action, before=case.status, waybill=waybill)
+    _tell_acceptors(case, f"staff.{action}", waybill=waybill)
+    return case
+
+
+def _tell_acceptors(case: Case, event: str, **values) -> None:
+    """An in-app message to the acceptors of the case's agency, who handle what comes and goes at the window."""
     staff = get_user_model().objects.filter(is_active=True, agency_id=case.agency_id, roles__role=Role.ACCEPTOR)
     for user_id in staff.values_list("pk", flat=True):
-        notify(user_id=user_id, event=f"staff.{action}", case_number=case.number, agency_id=case.agency_id,
-               values={"n": case.number, "item": case.item.name, "waybill": waybill})  # fmt: skip
-    return case
+        notify(user_id=user_id, event=event, case_number=case.number, agency_id=case.agency_id,
+               values={"n": case.number, "item": case.item.name, **values})  # fmt: skip
 
 
 @transaction.atomic

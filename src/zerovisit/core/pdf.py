@@ -10,11 +10,12 @@ from pathlib import Path
 from reportlab.graphics import renderPDF
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
-from reportlab.lib.pagesizes import A4
+from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer
 
 FONT_FILE = Path(__file__).resolve().parent / "fonts" / "wqy-microhei.ttc"
@@ -122,9 +123,6 @@ def license_document(*, title: str, number: str, rows: list[tuple[str, str]], is
             verify_url: str, verify_label: str) -> Rendered:  # fmt: skip
     """An electronic licence: A4 landscape, a double frame, the licence's name and number, its data as a table, the
     issuer and date (where the seal goes), the QR code of its verification page and its identifier."""
-    from reportlab.lib.pagesizes import landscape
-    from reportlab.pdfgen.canvas import Canvas
-
     font = _register_font()
     width, height = landscape(A4)
     out = io.BytesIO()

@@ -7,19 +7,18 @@ a real courier's API at a configurable endpoint.
 """
 
 import datetime
-import hashlib
 import hmac
 import json
 import secrets
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
 from django.utils import timezone
 from django.utils.module_loading import import_string
+
+from zerovisit.core import outbound
 
 
 @dataclass(frozen=True)
@@ -84,10 +83,6 @@ class SimulatorCarrier:
         raise BadSignature("the simulator sends no callbacks")
 
 
-def sign(secret: str, timestamp: str, body: bytes) -> str:
-    return hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
-
-
 def _report(item: dict) -> Report:
     return Report(event_id=str(item["event_id"]), waybill=str(item["waybill"]), status=str(item["status"]),
                   at=datetime.datetime.fromisoformat(item["at"]), location=str(item.get("location", "")),
@@ -108,20 +103,11 @@ class HttpCarrier:
         self.timeout = timeout or settings.CARRIER_TIMEOUT
 
     def _call(self, method: str, path: str, payload: dict | None = None) -> dict:
-        body = json.dumps(payload or {}, ensure_ascii=False).encode()
-        timestamp = str(int(time.time()))
-        request = urllib.request.Request(
-            self.endpoint + path, data=body if method == "POST" else None, method=method,
-            headers={"Content-Type": "application/json", "X-Timestamp": timestamp,
-                     "X-Signature": sign(self.secret, timestamp, body if method == "POST" else b"")},
-        )  # fmt: skip
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                return json.loads(response.read() or b"{}")
-        except urllib.error.HTTPError as exc:
-            raise CarrierError(f"carrier answered {exc.code} to {method} {path}") from exc
-        except (urllib.error.URLError, TimeoutError, OSError, ValueError) as exc:
-            raise CarrierError(f"carrier unreachable or unreadable: {exc}") from exc
+            return outbound.call(method, self.endpoint + path, secret=self.secret, timeout=self.timeout,
+                                 payload=payload or {})  # fmt: skip
+        except outbound.OutboundError as exc:
+            raise CarrierError(f"carrier {exc}") from exc
 
     def order(self, shipment) -> Order:
         answer = self._call("POST", "/orders", {
@@ -149,7 +135,7 @@ class HttpCarrier:
 
     def callback(self, body: bytes, headers) -> list[Report]:
         timestamp = headers.get("X-Timestamp", "")
-        if not hmac.compare_digest(headers.get("X-Signature", ""), sign(self.secret, timestamp, body)):
+        if not hmac.compare_digest(headers.get("X-Signature", ""), outbound.signature(self.secret, timestamp, body)):
             raise BadSignature("the signature does not match")
         if not timestamp.isdigit() or abs(time.time() - int(timestamp)) > self.MAX_AGE:
             raise BadSignature("the callback is too old")

@@ -6,17 +6,13 @@ is delivered once. E-mail: `send(address, subject, text, key)` over Django's mai
 SMTP with ZV_EMAIL_* settings); the key becomes the Message-ID, which mail systems use to drop duplicates.
 """
 
-import hashlib
-import hmac
-import json
 import logging
-import time
-import urllib.error
-import urllib.request
 
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.utils.module_loading import import_string
+
+from zerovisit.core import outbound
 
 log = logging.getLogger("zerovisit.notify")
 
@@ -35,10 +31,6 @@ class GatewayError(Exception):
     """The gateway refused the message or could not be reached; the task retries."""
 
 
-def signature(secret: str, timestamp: str, body: bytes) -> str:
-    return hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
-
-
 class HttpSmsBackend:
     """An SMS gateway over HTTP: POST {"to", "text", "id"} as JSON, with `Idempotency-Key`, `X-Timestamp` and
     `X-Signature` (HMAC-SHA256 of timestamp + "." + body). Any 2xx is success; anything else raises."""
@@ -49,19 +41,11 @@ class HttpSmsBackend:
         self.timeout = timeout or settings.SMS_TIMEOUT
 
     def send(self, phone: str, text: str, key: str = "") -> None:
-        body = json.dumps({"to": phone, "text": text, "id": key}, ensure_ascii=False).encode()
-        timestamp = str(int(time.time()))
-        request = urllib.request.Request(self.endpoint, data=body, method="POST", headers={
-            "Content-Type": "application/json", "Idempotency-Key": key, "X-Timestamp": timestamp,
-            "X-Signature": signature(self.secret, timestamp, body),
-        })  # fmt: skip
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                response.read()
-        except urllib.error.HTTPError as exc:
-            raise GatewayError(f"SMS gateway answered {exc.code}") from exc
-        except (urllib.error.URLError, TimeoutError, OSError) as exc:
-            raise GatewayError(f"SMS gateway unreachable: {exc}") from exc
+            outbound.call("POST", self.endpoint, secret=self.secret, timeout=self.timeout,
+                          payload={"to": phone, "text": text, "id": key}, headers={"Idempotency-Key": key})  # fmt: skip
+        except outbound.OutboundError as exc:
+            raise GatewayError(f"SMS gateway {exc}") from exc
 
 
 class DjangoEmailBackend:

@@ -6,7 +6,7 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from zerovisit.delivery.carriers import sign
+from zerovisit.core.outbound import signature
 
 
 class FakeCourier:
@@ -30,7 +30,9 @@ class FakeCourier:
             def _check(self, body: bytes) -> bool:
                 if courier.stall_seconds:
                     time.sleep(courier.stall_seconds)
-                if self.headers.get("X-Signature") != sign(courier.secret, self.headers.get("X-Timestamp", ""), body):
+                if self.headers.get("X-Signature") != signature(
+                    courier.secret, self.headers.get("X-Timestamp", ""), body
+                ):
                     self._reply(401)
                     return False
                 if courier.fail_with:
@@ -69,7 +71,7 @@ class FakeCourier:
         """(body, headers) of a callback as the carrier would sign it."""
         body = json.dumps({"events": events}).encode()
         stamp = str(timestamp if timestamp is not None else int(time.time()))
-        return body, {"X-Timestamp": stamp, "X-Signature": sign(secret or self.secret, stamp, body)}
+        return body, {"X-Timestamp": stamp, "X-Signature": signature(secret or self.secret, stamp, body)}
 
     def close(self):
         self.server.shutdown()

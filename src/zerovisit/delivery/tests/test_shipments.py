@@ -237,9 +237,9 @@ def test_for_a_case_approved_on_copies_the_courier_collects_the_originals_before
     assert outbound.recipient_address == ADDRESS["address"]
 
 
-def test_paper_materials_are_collected_by_the_courier_and_the_window_is_told_when_they_arrive(
-    clock, agency, citizen, staff
-):
+@pytest.fixture
+def paper_item(agency):
+    """An item that takes a paper material by post (支持材料邮寄)."""
     from zerovisit.catalog import services as catalog_services
     from zerovisit.catalog.models import ProcessTemplate
     from zerovisit.catalog.tests.factories import MaterialSpecFactory, ServiceItemFactory
@@ -250,7 +250,13 @@ def test_paper_materials_are_collected_by_the_courier_and_the_window_is_told_whe
     )  # fmt: skip
     paper = MaterialSpecFactory.build(item=None, name="车辆技术等级评定表", necessity="required", order=1, form="paper")
     catalog_services.item_save_draft(actor=None, item=item, materials=[paper])
-    item = catalog_services.item_publish(actor=None, item=item)
+    return catalog_services.item_publish(actor=None, item=item)
+
+
+def test_paper_materials_are_collected_by_the_courier_and_the_window_is_told_when_they_arrive(
+    clock, paper_item, citizen, staff
+):
+    item = paper_item
     with pytest.raises(cases.DomainError) as caught:
         apply(item, citizen, materials=[], paper_pickup=True)  # without an address the courier cannot come
     assert caught.value.code == "invalid_delivery_address"
@@ -266,19 +272,9 @@ def test_paper_materials_are_collected_by_the_courier_and_the_window_is_told_whe
 
 
 def test_a_pickup_for_an_application_withdrawn_before_the_courier_came_is_cancelled(
-    clock, agency, citizen, staff, courier
+    clock, paper_item, citizen, staff, courier
 ):
-    from zerovisit.catalog import services as catalog_services
-    from zerovisit.catalog.models import ProcessTemplate
-    from zerovisit.catalog.tests.factories import MaterialSpecFactory, ServiceItemFactory
-
-    item = ServiceItemFactory.build(
-        agency=agency, name="道路运输经营许可", base_code="010001000500", mail_materials=True,
-        process_template=ProcessTemplate.objects.get(code="promised-1"),
-    )  # fmt: skip
-    paper = MaterialSpecFactory.build(item=None, name="车辆技术等级评定表", necessity="required", order=1, form="paper")
-    catalog_services.item_save_draft(actor=None, item=item, materials=[paper])
-    item = catalog_services.item_publish(actor=None, item=item)
+    item = paper_item
     case = apply(item, citizen, materials=[], paper_pickup=True, delivery_address=ADDRESS)
     services.ship_approved_results()
     shipment = Shipment.objects.get(case=case)

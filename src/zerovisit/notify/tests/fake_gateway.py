@@ -6,7 +6,7 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from zerovisit.notify.backends import signature
+from zerovisit.core.outbound import signature
 
 
 class FakeGateway:

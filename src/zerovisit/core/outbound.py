@@ -1,0 +1,44 @@
+"""Calls to outside systems (SMS gateway, courier): JSON over HTTP, signed with a shared secret.
+
+The signature is HMAC-SHA256 over `timestamp + "." + body` in the headers `X-Timestamp` and `X-Signature`; the
+same scheme checks what those systems send back (callbacks).
+"""
+
+import hashlib
+import hmac
+import json
+import time
+import urllib.error
+import urllib.request
+
+
+class OutboundError(Exception):
+    """The other system answered with an error status, or could not be reached or read. `status` is the HTTP
+    status when there was one."""
+
+    def __init__(self, message: str, status: int | None = None):
+        super().__init__(message)
+        self.status = status
+
+
+def signature(secret: str, timestamp: str, body: bytes) -> str:
+    return hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
+
+
+def call(method: str, url: str, *, secret: str, timeout: float, payload: dict | None = None,
+         headers: dict | None = None) -> dict:  # fmt: skip
+    """Send `payload` (POST) or nothing (GET), signed; the JSON answer, or {} for an empty one. Raises
+    OutboundError for anything but a readable 2xx answer."""
+    body = json.dumps(payload, ensure_ascii=False).encode() if method == "POST" else b""
+    timestamp = str(int(time.time()))
+    request = urllib.request.Request(url, data=body if method == "POST" else None, method=method, headers={
+        "Content-Type": "application/json", "X-Timestamp": timestamp,
+        "X-Signature": signature(secret, timestamp, body), **(headers or {}),
+    })  # fmt: skip
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return json.loads(response.read() or b"{}")
+    except urllib.error.HTTPError as exc:
+        raise OutboundError(f"answered {exc.code} to {method} {url}", status=exc.code) from exc
+    except (urllib.error.URLError, TimeoutError, OSError, ValueError) as exc:
+        raise OutboundError(f"unreachable or unreadable ({method} {url}): {exc}") from exc
