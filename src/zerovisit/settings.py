@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -54,8 +55,28 @@ def _data_keys() -> list[str]:
 
 DATA_KEYS = _data_keys()
 
+
+def _audit_key() -> str:
+    """ZV_AUDIT_KEY, or a random key made once and kept in the data directory: the key of the audit MACs
+    (core.audit). It must not be in the database, nor in the database's backups."""
+    if key := env.str("AUDIT_KEY", default=""):
+        return key
+    path = DATA_DIR / "audit_key"
+    if not path.exists():
+        import secrets
+
+        DATA_DIR.mkdir(parents=True, exist_ok=True)
+        path.touch(mode=0o600)
+        path.write_text(secrets.token_urlsafe(32))
+    return path.read_text().strip()
+
+
+AUDIT_KEY = _audit_key()
+# Where the newest signed audit checkpoint is also kept, outside the database (core.audit.write_checkpoint).
+AUDIT_CHECKPOINT_FILE = Path(env.str("AUDIT_CHECKPOINT_FILE", default=str(DATA_DIR / "audit_checkpoint")))
+
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "zerovisit.core.admin_site.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -88,6 +109,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "zerovisit.core.middleware.ContentSecurityPolicyMiddleware",
     "zerovisit.core.middleware.AdminNetworkMiddleware",
+    "zerovisit.core.middleware.InputCharactersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "zerovisit.core.middleware.ChosenLanguageMiddleware",
@@ -209,15 +231,39 @@ STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(DATA_DIR / "media")))
+# Files of cases and licences are private: a storage of their own (never under MEDIA_ROOT, which /media/ serves),
+# served only by views that check who asks (core.serving). For an object store set the backend and its options,
+# e.g. ZV_PRIVATE_STORAGE_BACKEND=storages.backends.s3.S3Storage and
+# ZV_PRIVATE_STORAGE_OPTIONS='{"bucket_name": "zv-private", "querystring_auth": true}'.
+PRIVATE_ROOT = Path(env.str("PRIVATE_ROOT", default=str(DATA_DIR / "private")))
 STORAGES = {
     "default": {"BACKEND": env.str("STORAGE_BACKEND", default="django.core.files.storage.FileSystemStorage")},
+    "private": {
+        "BACKEND": env.str("PRIVATE_STORAGE_BACKEND", default="zerovisit.core.storage.PrivateFileSystemStorage"),
+        "OPTIONS": env.json("PRIVATE_STORAGE_OPTIONS", default={}),
+    },
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+_media, _private = MEDIA_ROOT.resolve(), PRIVATE_ROOT.resolve()
+if _media == _private or _media in _private.parents or _private in _media.parents:
+    raise ImproperlyConfigured("ZV_PRIVATE_ROOT and ZV_MEDIA_ROOT must be separate folders: /media/ is public.")
+FILE_SERVING = env.str("FILE_SERVING", default="django")  # django, x-accel (nginx) or x-sendfile
+X_ACCEL_PREFIX = env.str("X_ACCEL_PREFIX", default="")  # the internal nginx location mapped to PRIVATE_ROOT
+if FILE_SERVING not in ("django", "x-accel", "x-sendfile"):
+    raise ImproperlyConfigured("ZV_FILE_SERVING must be django, x-accel or x-sendfile.")
+if FILE_SERVING == "x-accel" and not (X_ACCEL_PREFIX.startswith("/") and X_ACCEL_PREFIX.endswith("/")):
+    raise ImproperlyConfigured("ZV_FILE_SERVING=x-accel needs ZV_X_ACCEL_PREFIX, e.g. /protected/.")
+PRIVATE_URL_EXPIRY_SECONDS = env.int("PRIVATE_URL_EXPIRY_SECONDS", default=60)  # signed URLs of an object store
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 MAX_TEMPLATE_FILE_BYTES = env.int("MAX_TEMPLATE_FILE_BYTES", default=10 * 1024 * 1024)
 MAX_IMPORT_FILE_BYTES = env.int("MAX_IMPORT_FILE_BYTES", default=20 * 1024 * 1024)
 MAX_MATERIAL_FILE_BYTES = env.int("MAX_MATERIAL_FILE_BYTES", default=20 * 1024 * 1024)
+# Office documents are zip containers: what they unpack to is bounded too (zip bombs).
+MAX_UNPACKED_FILE_BYTES = env.int("MAX_UNPACKED_FILE_BYTES", default=100 * 1024 * 1024)
+MAX_UNPACKED_MEMBERS = env.int("MAX_UNPACKED_MEMBERS", default=10_000)
+# An import spreadsheet of a province's catalogue or a licence library unpacks to far more than a material.
+MAX_UNPACKED_IMPORT_BYTES = env.int("MAX_UNPACKED_IMPORT_BYTES", default=1024 * 1024 * 1024)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -228,8 +274,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_PAGINATION_CLASS": "zerovisit.core.api.Pagination",
     "PAGE_SIZE": 20,
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_FILTER_BACKENDS": ["zerovisit.core.filters.FilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "zerovisit.core.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "zerovisit.core.api.exception_handler",
     "URL_FORMAT_OVERRIDE": None,  # ?format= names the export file format, not a renderer
     "DEFAULT_THROTTLE_RATES": {"anon": "600/minute", "user": "1200/minute"},
@@ -243,6 +289,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    # Request bodies have components of their own (`…Request`), without the read-only fields of the answers.
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "zerovisit.core.openapi.refuse_control_characters",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "ItemStatusEnum": "zerovisit.catalog.models.ItemStatus",
         "CaseStatusEnum": "zerovisit.cases.models.CaseStatus",
@@ -268,6 +320,14 @@ SM2_SIGNATURES = env.bool("SM2_SIGNATURES", default=False)
 VERIFY_RATE_PER_MINUTE = env.int("VERIFY_RATE_PER_MINUTE", default=30)  # per client, on the public verification page
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Workers and schedulers record a heartbeat this often; the tasks of a worker silent for longer than the second
+# value are re-queued by the reaper (core.tasks.reap_stuck_tasks).
+WORKER_HEARTBEAT_SECONDS = env.float("WORKER_HEARTBEAT_SECONDS", default=10.0)
+WORKER_LOST_AFTER_SECONDS = env.float("WORKER_LOST_AFTER_SECONDS", default=45.0)
+if not 0 < 2 * WORKER_HEARTBEAT_SECONDS < WORKER_LOST_AFTER_SECONDS:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("ZV_WORKER_LOST_AFTER_SECONDS must be more than twice ZV_WORKER_HEARTBEAT_SECONDS")
 
 # Messages to applicants: console backends by default, an adapter for the SMS gateway in production.
 SMS_BACKEND = env.str("SMS_BACKEND", default="zerovisit.notify.backends.ConsoleSmsBackend")
@@ -289,17 +349,25 @@ EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="noreply@zerovisit.invalid")
 
+# The cache every host shares (rate limits count there too); without it, rate limits are counted in the database.
+REDIS_URL = env.str("REDIS_URL", default="")
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-if env.str("REDIS_URL", default=""):
-    CACHES["default"] = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env.str("REDIS_URL")}
+if REDIS_URL:
+    CACHES["default"] = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+# Load balancers and reverse proxies whose X-Forwarded-For is believed (addresses or networks), e.g. 10.0.0.0/8.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+AXES_CLIENT_IP_CALLABLE = "zerovisit.core.clients.client_address"
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Every line goes through one handler that masks ID numbers and phone numbers (core.logs).
+    "filters": {"mask_personal_data": {"()": "zerovisit.core.logs.MaskPersonalData"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["mask_personal_data"]}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
-        "zerovisit": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-        "django": {"handlers": ["console"], "level": "WARNING"},
+        "zerovisit": {"level": env.str("LOG_LEVEL", default="INFO")},
+        "django": {"level": "WARNING"},
         "jieba": {"level": "WARNING"},
         # A signature that fails to verify is a result the verification page reports, not an error to log.
         "pyhanko": {"level": "CRITICAL"},

@@ -3,9 +3,6 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.static import serve
 
-admin.site.site_header = "zerovisit 管理后台"
-admin.site.site_title = "zerovisit"
-
 urlpatterns = [
     path(settings.ADMIN_PATH, admin.site.urls),
     path("api/v1/", include("zerovisit.api_urls")),

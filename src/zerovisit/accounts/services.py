@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from zerovisit.core import audit, crypto, identity
 from zerovisit.core.errors import DomainError
 
+from . import audit as account_audit
 from .models import ApiClient, Applicant, ApplicantKind
 
 USE_RESOLUTION = datetime.timedelta(minutes=1)  # last_used_at is written at most once a minute per client
@@ -22,46 +23,37 @@ class InvalidIdentity(DomainError):
     code = "invalid_identity"
 
 
-def _set_contact(applicant: Applicant, phone: str, email: str) -> list[str]:
-    """Where messages about the applicant's cases go; the changed fields."""
+def _contact_changes(applicant: Applicant, phone: str, email: str) -> list[str]:
+    """Set the contact details given that differ from the stored ones (where messages about the applicant's cases
+    go); the changed fields."""
+
+    def stored(value: str) -> str:
+        return crypto.decrypt(value) if value else ""
+
     changed = []
-    if phone:
+    if phone and phone != stored(applicant.phone_encrypted):
         applicant.phone_encrypted, applicant.phone_masked = crypto.encrypt(phone), identity.mask_phone(phone)
         changed += ["phone_encrypted", "phone_masked"]
-    if email:
+    if email and email != stored(applicant.email_encrypted):
         applicant.email_encrypted, applicant.email_masked = crypto.encrypt(email), identity.mask_email(email)
         changed += ["email_encrypted", "email_masked"]
     return changed
 
 
-def applicant_for_person(*, name: str, id_number: str, phone: str = "", email: str = "") -> Applicant:
-    """The natural person with this ID number, created on first use. The number is checked (GB 11643) and stored
-    only encrypted."""
+def _masked_contact(applicant: Applicant) -> dict:
+    return {"phone": applicant.phone_masked, "email": applicant.email_masked}
+
+
+def _checked_person(name: str, id_number: str) -> tuple[str, str]:
     id_number = id_number.strip().upper()
     if not identity.id_number_is_valid(id_number):
         raise InvalidIdentity(_("This is not a valid citizen ID number."), code="invalid_id_number")
     if not name.strip():
         raise InvalidIdentity(_("Enter the applicant's name."), code="name_required")
-    lookup = crypto.lookup_hash(id_number)
-    existing = Applicant.objects.filter(kind=ApplicantKind.PERSON, id_number_hash=lookup).first()
-    if existing:
-        return existing
-    applicant = Applicant(
-        kind=ApplicantKind.PERSON,
-        name=name.strip(),
-        id_number_encrypted=crypto.encrypt(id_number),
-        id_number_hash=lookup,
-        id_number_masked=identity.mask_id_number(id_number),
-    )
-    _set_contact(applicant, phone, email)
-    return _save_new(applicant, kind=ApplicantKind.PERSON, id_number_hash=lookup)
+    return name.strip(), id_number
 
 
-def applicant_for_organisation(
-    *, name: str, credit_code: str, check_confirmed: bool = False, phone: str = "", email: str = ""
-) -> Applicant:
-    """The legal entity with this credit code. A code that fails its check character is refused unless staff
-    confirm it (some early codes are legal yet fail, DESIGN.md §4)."""
+def _checked_organisation(name: str, credit_code: str, check_confirmed: bool) -> tuple[str, str]:
     code = credit_code.strip().upper()
     if not identity.credit_code_is_well_formed(code):
         raise InvalidIdentity(_("A unified social credit code has 18 characters."), code="invalid_credit_code")
@@ -70,31 +62,68 @@ def applicant_for_organisation(
             _("The credit code's check character does not match; staff may confirm the code if it is genuine."),
             code="credit_code_check_failed",
         )
-    existing = Applicant.objects.filter(kind=ApplicantKind.ORGANISATION, credit_code=code).first()
-    if existing:
-        return existing
-    applicant = Applicant(kind=ApplicantKind.ORGANISATION, name=name.strip(), credit_code=code)
-    _set_contact(applicant, phone, email)
-    return _save_new(applicant, kind=ApplicantKind.ORGANISATION, credit_code=code)
+    if not name.strip():
+        raise InvalidIdentity(_("Enter the applicant's name."), code="name_required")
+    return name.strip(), code
 
 
 def applicant_for(*, kind: str, name: str, id_number: str = "", credit_code: str = "", phone: str = "",
-                  email: str = "", account=None) -> Applicant:  # fmt: skip
-    """The applicant an application names, found or created by kind. `account`, when given, becomes the account
-    that acts for an applicant nobody acts for yet (a citizen's first application links them to their login).
-    The contact details given replace the stored ones only when that account is the applicant's own: an agent
-    or a stranger who knows an ID number cannot redirect someone's messages."""
-    contact = {"phone": phone, "email": email}
+                  email: str = "", account=None, check_confirmed: bool = False) -> Applicant:  # fmt: skip
+    """The applicant an application names: found by identity (an ID number, checked against GB 11643 and kept
+    only encrypted, or a unified social credit code), or created.
+
+    `account` is who applies. A new applicant becomes that account's own. An existing applicant is never linked to
+    another account here, and its contact details change only when `account` already is its own: whoever knows
+    someone's ID number can neither take over their cases nor redirect their messages. Call this inside the
+    transaction of the application, so that a refused application leaves nothing behind."""
     if kind == ApplicantKind.PERSON:
-        applicant = applicant_for_person(name=name, id_number=id_number, **contact)
+        name, id_number = _checked_person(name, id_number)
+        lookup = crypto.lookup_hash(id_number)
+        found = {"kind": ApplicantKind.PERSON, "id_number_hash": lookup}
+        new = Applicant(kind=ApplicantKind.PERSON, name=name, id_number_encrypted=crypto.encrypt(id_number),
+                        id_number_hash=lookup, id_number_masked=identity.mask_id_number(id_number))  # fmt: skip
+    elif kind == ApplicantKind.ORGANISATION:
+        name, code = _checked_organisation(name, credit_code, check_confirmed)
+        found = {"kind": ApplicantKind.ORGANISATION, "credit_code": code}
+        new = Applicant(kind=ApplicantKind.ORGANISATION, name=name, credit_code=code)
     else:
-        applicant = applicant_for_organisation(name=name, credit_code=credit_code, **contact)
-    if account is not None and applicant.user_id is None:
-        Applicant.objects.filter(pk=applicant.pk, user__isnull=True).update(user=account)
-        applicant.refresh_from_db(fields=["user"])
-    if account is not None and applicant.user_id == account.pk and (changed := _set_contact(applicant, **contact)):
-        applicant.save(update_fields=changed)
-    return applicant
+        raise InvalidIdentity(_("Say whether the applicant is a person or an organisation."), code="invalid_kind")
+    existing = Applicant.objects.filter(**found).first()
+    if existing is None:
+        new.user = account
+        _contact_changes(new, phone, email)
+        applicant, created = _save_new(new, **found)
+        if created:
+            audit.record(actor=account, action="applicant.create", obj=applicant, detail={
+                "kind": kind, "name": name, "identity": applicant.id_number_masked or applicant.credit_code,
+                "account": getattr(account, "username", ""), **_masked_contact(applicant),
+            })  # fmt: skip
+            return applicant
+        existing = applicant
+    if account is not None and existing.user_id == account.pk:
+        before = _masked_contact(existing)
+        if changed := _contact_changes(existing, phone, email):
+            existing.save(update_fields=changed)
+            account_audit.record_contact_changed(
+                actor=account, applicant=existing, changed_fields=changed, before_masked=before,
+                after_masked=_masked_contact(existing),
+            )  # fmt: skip
+    return existing
+
+
+def link_applicant(*, actor, applicant: Applicant, account) -> Applicant:
+    """Make `account` the applicant's own (it then applies for them, sees their cases and licences and keeps their
+    contact details). A deliberate act of an administrator after checking who the account is, never a side
+    effect of an application; recorded in the audit log with the account it replaced."""
+    with transaction.atomic():
+        locked = Applicant.objects.select_for_update().get(pk=applicant.pk)
+        if locked.user_id == getattr(account, "pk", None):
+            return locked
+        before = locked.user.username if locked.user_id else ""
+        locked.user = account
+        locked.save(update_fields=["user"])
+        account_audit.record_applicant_linked(actor=actor, applicant=locked, before_account=before)
+    return locked
 
 
 def own_applicants(account) -> list[Applicant]:
@@ -104,13 +133,13 @@ def own_applicants(account) -> list[Applicant]:
     return list(used.order_by(F("last_applied").desc(nulls_last=True), "-created_at"))
 
 
-def _save_new(applicant: Applicant, **identity_fields) -> Applicant:
+def _save_new(applicant: Applicant, **identity_fields) -> tuple[Applicant, bool]:
     try:
         with transaction.atomic():
             applicant.save()
     except IntegrityError:  # created at the same moment by another request
-        return Applicant.objects.get(**identity_fields)
-    return applicant
+        return Applicant.objects.get(**identity_fields), False
+    return applicant, True
 
 
 def _token_hash(token: str) -> str:

@@ -1,6 +1,7 @@
 """Cases in the admin are for looking only: every change goes through the workbench and the API (services)."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from .models import Case, CaseEvent, CaseMaterial
 
@@ -18,8 +19,14 @@ class ReadOnly:
 
 class CaseMaterialInline(ReadOnly, admin.TabularInline):
     model = CaseMaterial
-    fields = ["spec", "source", "file", "sha256", "reference"]
+    fields = ["spec", "source", "stored_file", "sha256", "reference"]
+    readonly_fields = ["stored_file"]
     extra = 0
+
+    @admin.display(description=_("stored file"))
+    def stored_file(self, material):
+        # Private files have no URL: they are downloaded from the workbench, which checks who asks.
+        return material.file.name
 
 
 class CaseEventInline(ReadOnly, admin.TabularInline):

@@ -3,18 +3,22 @@
 Thin: serializers check the shape of the input, selectors decide what the caller may see, services do the rest.
 """
 
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from zerovisit.accounts import services as accounts
 from zerovisit.accounts.models import ApplicantKind
 from zerovisit.catalog import selectors as catalog
 from zerovisit.catalog.models import ServiceItem
+from zerovisit.core.api import CleanJSONField
 from zerovisit.core.errors import DomainError, NotFound
+from zerovisit.core.openapi import ErrorSerializer
+from zerovisit.core.serving import private_file_response
 
 from . import selectors, services
 from .models import Case, CaseEvent, CaseMaterial, Channel, DeliveryMethod
@@ -24,14 +28,20 @@ from .models import Case, CaseEvent, CaseMaterial, Channel, DeliveryMethod
 
 class CaseMaterialSerializer(serializers.ModelSerializer):
     name = serializers.CharField(source="spec.name")
+    download_url = serializers.SerializerMethodField(help_text="the uploaded file, for whoever may see the case")
 
     class Meta:
         model = CaseMaterial
-        fields = ["id", "name", "source", "sha256", "size", "reference"]
+        fields = ["id", "name", "source", "sha256", "size", "reference", "download_url"]
+
+    def get_download_url(self, material) -> str | None:
+        if not material.file:
+            return None
+        return reverse("case-material-file", kwargs={"number": material.case.number, "material_id": material.pk})
 
 
 class CaseEventSerializer(serializers.ModelSerializer):
-    actor = serializers.StringRelatedField()
+    actor = serializers.StringRelatedField(allow_null=True)
 
     class Meta:
         model = CaseEvent
@@ -43,7 +53,7 @@ class CaseSummarySerializer(serializers.ModelSerializer):
     item_name = serializers.CharField(source="item.name")
     applicant = serializers.StringRelatedField()
     status_display = serializers.CharField(source="get_status_display")
-    claimed_by = serializers.StringRelatedField()
+    claimed_by = serializers.StringRelatedField(allow_null=True)
 
     class Meta:
         model = Case
@@ -78,12 +88,12 @@ class SubmitSerializer(serializers.Serializer):
     credit_code = serializers.CharField(required=False, allow_blank=True)
     phone = serializers.RegexField(r"^1\d{10}$", required=False, allow_blank=True)
     email = serializers.EmailField(required=False, allow_blank=True)
-    form_data = serializers.JSONField(required=False, default=dict, binary=True)
+    form_data = CleanJSONField(required=False, default=dict, binary=True)
     commitment_signed = serializers.BooleanField(default=False)
     normal_procedure = serializers.BooleanField(default=False)
     delivery_method = serializers.ChoiceField(choices=DeliveryMethod.choices, default=DeliveryMethod.HALL)
     paper_pickup = serializers.BooleanField(default=False, help_text="the courier collects the paper materials")
-    delivery_address = serializers.JSONField(
+    delivery_address = CleanJSONField(
         required=False, default=dict, binary=True,
         help_text='for the courier: {"name", "phone", "region" (12-digit code), "address"}',
     )  # fmt: skip
@@ -124,12 +134,12 @@ class DecideSerializer(serializers.Serializer):
 
 class ExtendSerializer(serializers.Serializer):
     reason = serializers.CharField()
-    days = serializers.IntegerField(default=services.EXTENSION_DAYS)
+    days = serializers.IntegerField(default=services.EXTENSION_DAYS, min_value=1, max_value=services.EXTENSION_DAYS)
 
 
 class SuspendSerializer(serializers.Serializer):
     procedure = serializers.ChoiceField(choices=services.SPECIAL_PROCEDURES)
-    expected_days = serializers.IntegerField()
+    expected_days = serializers.IntegerField(min_value=1, max_value=250)
     reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 
@@ -195,7 +205,7 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     @extend_schema(
         request={"multipart/form-data": SubmitSerializer},
-        responses={201: CaseDetailSerializer},
+        responses={200: CaseDetailSerializer, 201: CaseDetailSerializer, 404: ErrorSerializer},
         parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER)],
     )
     def create(self, request):
@@ -205,22 +215,19 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         item = catalog.item_for_application(values["item"])
         if item is None:
             raise NotFound(_("No published item has the code %(code)s.") % {"code": values["item"]})
-        links_account = values["channel"] != Channel.PROXY and not request.user.agency_id
-        applicant = accounts.applicant_for(
-            kind=values["applicant_kind"], name=values["applicant_name"], id_number=values.get("id_number", ""),
-            credit_code=values.get("credit_code", ""), phone=values.get("phone", ""), email=values.get("email", ""),
-            account=request.user if links_account else None,
-        )  # fmt: skip
         key = request.headers.get("Idempotency-Key", "")[:100]
-        existed = bool(key) and Case.objects.filter(submitted_by=request.user, idempotency_key=key).exists()
-        case = services.submit_case(
-            actor=request.user, item=item, applicant=applicant, channel=values["channel"],
-            materials=material_inputs(request, item), form_data=values["form_data"], idempotency_key=key,
-            commitment_signed=values["commitment_signed"], normal_procedure=values["normal_procedure"],
-            delivery_method=values["delivery_method"], delivery_address=values["delivery_address"],
-            paper_pickup=values["paper_pickup"],
+        for_themselves = values["channel"] != Channel.PROXY and not request.user.agency_id
+        submitted = services.submit_application(
+            actor=request.user, item=item, for_themselves=for_themselves,
+            applicant={"kind": values["applicant_kind"], "name": values["applicant_name"],
+                       "id_number": values.get("id_number", ""), "credit_code": values.get("credit_code", ""),
+                       "phone": values.get("phone", ""), "email": values.get("email", "")},
+            channel=values["channel"], materials=material_inputs(request, item), form_data=values["form_data"],
+            idempotency_key=key, commitment_signed=values["commitment_signed"],
+            normal_procedure=values["normal_procedure"], delivery_method=values["delivery_method"],
+            delivery_address=values["delivery_address"], paper_pickup=values["paper_pickup"],
         )  # fmt: skip
-        return self._detail(case.number, status.HTTP_200_OK if existed else status.HTTP_201_CREATED)
+        return self._detail(submitted.case.number, status.HTTP_201_CREATED if submitted.created else status.HTTP_200_OK)
 
     def _act(self, request, number, serializer_class, service, **fixed):
         selectors.case_for_actor(request.user, number)  # 404 for a case the caller may not see
@@ -312,6 +319,18 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         selectors.case_for_actor(request.user, number)
         services.claim_case(actor=request.user, number=number)
         return self._detail(number)
+
+    @extend_schema(responses={(200, "*/*"): OpenApiTypes.BINARY})  # the material's own type (PDF, JPEG, ...)
+    @action(detail=True, methods=["get"], url_path=r"materials/(?P<material_id>\d+)/file", url_name="material-file",
+            permission_classes=[permissions.AllowAny])  # fmt: skip
+    def material_file(self, request, number=None, material_id=None):
+        """An uploaded material of a case the caller may see, downloaded under the material's name. Anyone else,
+        signed in or not, gets 404, as for a case that does not exist."""
+        case = selectors.case_for_actor(request.user, number)
+        material = case.materials.select_related("spec").filter(pk=material_id).exclude(file="").first()
+        if material is None:
+            raise NotFound(_("This case has no such file."))
+        return private_file_response(material.file, filename=material.download_name)
 
 
 class InboxViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):

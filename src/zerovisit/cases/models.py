@@ -1,7 +1,11 @@
+from pathlib import PurePosixPath
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from zerovisit.core.storage import RandomName, private_storage
 
 
 class CaseStatus(models.TextChoices):
@@ -156,7 +160,7 @@ class CaseMaterial(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="materials")
     spec = models.ForeignKey("catalog.MaterialSpec", on_delete=models.PROTECT, related_name="+")
     source = models.CharField(_("source"), max_length=10, choices=Source.choices)
-    file = models.FileField(_("file"), upload_to="cases/%Y/%m/%d/", blank=True)
+    file = models.FileField(_("file"), upload_to=RandomName("cases"), storage=private_storage, blank=True)
     sha256 = models.CharField(max_length=64, blank=True)
     size = models.PositiveBigIntegerField(default=0)
     license = models.ForeignKey("licenses.License", on_delete=models.PROTECT, null=True, blank=True,
@@ -170,6 +174,11 @@ class CaseMaterial(models.Model):
 
     def __str__(self):
         return f"{self.case} · {self.spec}"
+
+    @property
+    def download_name(self) -> str:
+        """What the file is called when downloaded: the material's name with the extension of the upload."""
+        return self.spec.name + PurePosixPath(self.file.name).suffix
 
 
 EVENT_LABELS = {
@@ -289,7 +298,7 @@ class CaseNotice(models.Model):
     event = models.OneToOneField(CaseEvent, on_delete=models.PROTECT, related_name="notice")
     kind = models.CharField(_("kind"), max_length=32)
     code = models.CharField(_("verification code"), max_length=32, unique=True)
-    file = models.FileField(_("file"), upload_to="notices/%Y/%m/")
+    file = models.FileField(_("file"), upload_to=RandomName("notices"), storage=private_storage)
     sha256 = models.CharField(max_length=64)
     seal = models.ForeignKey("org.Seal", on_delete=models.PROTECT, null=True, related_name="+",
                              verbose_name=_("sealed with"))  # fmt: skip

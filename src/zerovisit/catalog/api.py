@@ -14,7 +14,9 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from zerovisit.core import audit
 from zerovisit.core.errors import DomainError, NotFound
+from zerovisit.core.openapi import required_text
 from zerovisit.org.models import Agency
 
 from . import listfile, selectors, services
@@ -93,9 +95,9 @@ class ProcessTemplateSerializer(serializers.ModelSerializer):
 class ItemDetailSerializer(ItemSummarySerializer):
     materials = MaterialSerializer(many=True)
     themes = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
-    transferred_from = serializers.CharField(source="transferred_from.name", default=None)
-    hall = serializers.CharField(source="hall.name", default=None)
-    window = serializers.CharField(source="window.name", default=None)
+    transferred_from = serializers.CharField(source="transferred_from.name", default=None, allow_null=True)
+    hall = serializers.CharField(source="hall.name", default=None, allow_null=True)
+    window = serializers.CharField(source="window.name", default=None, allow_null=True)
     process_template = ProcessTemplateSerializer()
 
     class Meta(ItemSummarySerializer.Meta):
@@ -119,24 +121,38 @@ class ThemeSerializer(serializers.ModelSerializer):
 
 QUERY_PARAMETERS = [
     OpenApiParameter("q", str, description="Chinese words, full pinyin or pinyin initials (yyzz)"),
-    OpenApiParameter("type", str, description="item type code, e.g. 01"),
-    OpenApiParameter("agency", int, description="agency id"),
-    OpenApiParameter("region", str, description="region division code; includes the regions below it"),
-    OpenApiParameter("level", int, description="exercise level 1–6"),
-    OpenApiParameter("theme", str, description="theme slug"),
+    OpenApiParameter("type", {"type": "string", "minLength": 1}, description="item type code, e.g. 01"),
+    OpenApiParameter("agency", {"type": "integer", "minimum": 1}, description="agency id"),
+    OpenApiParameter(
+        "region", {"type": "string", "minLength": 1}, description="region division code; includes the regions below it"
+    ),
+    OpenApiParameter("level", int, enum=[1, 2, 3, 4, 5, 6], description="exercise level 1–6"),
+    OpenApiParameter("theme", {"type": "string", "minLength": 1}, description="theme slug"),
     OpenApiParameter("zero_visits", bool, description="only items needing no visit"),
     OpenApiParameter("focus", str, enum=["high_frequency", "investment", "convenience"]),
 ]
+# Filters that name a value, unlike the free text `q`: the API refuses them empty (the portal's form reads an
+# empty choice as "all"), and a type, agency, region or theme that does not exist with 400 `invalid_query`.
+_VALUE_FILTERS = ("type", "agency", "region", "level", "theme", "zero_visits", "focus")
 
 
 def _query(request):
-    form = CatalogueQueryForm(request.query_params)
-    if not form.is_valid():
+    params = request.query_params
+    errors = [
+        {"field": name, "code": "empty", "message": _("Give a value or leave the filter out.")}
+        for name in _VALUE_FILTERS
+        if "" in params.getlist(name)
+    ]
+    if params.get("zero_visits", "true").lower() not in ("true", "false", "1", "0"):
+        errors.append({"field": "zero_visits", "code": "invalid", "message": _("Use true or false.")})
+    form = CatalogueQueryForm(params)
+    if not errors and not form.is_valid():
         errors = [
             {"field": f, "code": e.code or "invalid", "message": e.message % (e.params or {})}
             for f, es in form.errors.as_data().items()
             for e in es
         ]
+    if errors:
         raise DomainError(errors[0]["message"], code="invalid_query", errors=errors)
     return form.cleaned_data["q"], form.filters()
 
@@ -164,7 +180,7 @@ class ItemViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(ItemDetailSerializer(item).data)
 
     @extend_schema(responses=MaterialSerializer(many=True))
-    @action(detail=True)
+    @action(detail=True, pagination_class=None)
     def materials(self, request, impl_code=None):
         item = selectors.published_item(impl_code)
         if item is None:
@@ -181,7 +197,7 @@ class SearchView(generics.GenericAPIView):
     queryset = ServiceItem.objects.none()  # results come from selectors.search_items()
 
     @extend_schema(
-        parameters=[*QUERY_PARAMETERS[1:], OpenApiParameter("q", str, required=True)],
+        parameters=[*QUERY_PARAMETERS[1:], OpenApiParameter("q", required_text(maxLength=100), required=True)],
         responses=ItemSummarySerializer(many=True),
     )
     def get(self, request):
@@ -392,7 +408,9 @@ class ExportView(APIView):
 
     @extend_schema(
         parameters=[OpenApiParameter("format", str, enum=["xlsx", "csv"])],
-        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+        responses={
+            (200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "text/csv"): OpenApiTypes.BINARY
+        },
     )
     def get(self, request):
         fmt = request.query_params.get("format", "xlsx")
@@ -403,6 +421,7 @@ class ExportView(APIView):
             for item in selectors.export_items(agencies=services.editable_agencies(request.user))
         ]
         body = listfile.write_xlsx(rows) if fmt == "xlsx" else listfile.write_csv(rows)
+        audit.record_export(actor=request.user, what="catalog.serviceitem", rows=len(rows), format=fmt)
         content_type = (
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
             if fmt == "xlsx"

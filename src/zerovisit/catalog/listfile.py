@@ -10,7 +10,11 @@ import io
 import re
 from dataclasses import dataclass, field
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+
+from zerovisit.core.files import check_zip
 
 from .formfields import FieldType
 from .models import (
@@ -644,6 +648,10 @@ def _read_csv(data: bytes) -> list[tuple[int, dict[str, str]]]:
 def _read_xlsx(data: bytes) -> list[tuple[int, dict[str, str]]]:
     from openpyxl import load_workbook
 
+    try:  # an XLSX is a zip: a zip bomb is refused before the spreadsheet reader unpacks it
+        check_zip(io.BytesIO(data), max_bytes=settings.MAX_UNPACKED_IMPORT_BYTES)
+    except ValidationError as exc:
+        raise FileFormatError(exc.messages[0]) from exc
     try:
         sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
     except Exception as exc:  # openpyxl raises many kinds for a damaged or foreign file

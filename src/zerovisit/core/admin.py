@@ -1,8 +1,13 @@
+import datetime
+
+from django.conf import settings
 from django.contrib import admin
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from zerovisit.accounts.models import Role
 
-from .models import AuditEntry
+from .models import AuditEntry, WorkerHeartbeat
 
 
 @admin.register(AuditEntry)
@@ -25,6 +30,30 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_view_permission(self, request, obj=None):
         return self._may_read(request)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(WorkerHeartbeat)
+class WorkerHeartbeatAdmin(admin.ModelAdmin):
+    """Read-only: which workers and schedulers run, where, and whether they are alive. The rows are written by the
+    processes themselves (core.workers)."""
+
+    list_display = ["worker_id", "kind", "host", "pid", "started_at", "beat_at", "alive"]
+    list_filter = ["kind", "host"]
+    ordering = ["kind", "host", "-beat_at"]
+
+    @admin.display(boolean=True, description=_("alive"))
+    def alive(self, heartbeat):
+        lost_after = datetime.timedelta(seconds=settings.WORKER_LOST_AFTER_SECONDS)
+        return heartbeat.beat_at >= timezone.now() - lost_after
 
     def has_add_permission(self, request):
         return False

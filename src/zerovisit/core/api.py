@@ -4,7 +4,8 @@ Every error body is {"code": "...", "message": "...", "errors": [{"field": ..., 
 """
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework import exceptions, status
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -13,8 +14,32 @@ from .errors import DomainError
 
 
 class Pagination(PageNumberPagination):
+    """Pages of 20 by default; `page_size` from 1 to 100, and any other value refused (rather than quietly
+    replaced by the default or the maximum)."""
+
     page_size_query_param = "page_size"
     max_page_size = 100
+
+    def get_page_size(self, request):
+        value = request.query_params.get(self.page_size_query_param)
+        if value is None:
+            return self.page_size
+        if not (value.isascii() and value.isdigit() and 1 <= int(value) <= self.max_page_size):
+            message = _("page_size must be a whole number from 1 to %(max)s.") % {"max": self.max_page_size}
+            raise DomainError(
+                message,
+                code="invalid_page_size",
+                errors=[{"field": self.page_size_query_param, "code": "invalid", "message": message}],
+            )
+        return int(value)
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            parameter["schema"]["minimum"] = 1
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"]["maximum"] = self.max_page_size
+        return parameters
 
 
 def _flatten(detail, field=None):
@@ -44,3 +69,26 @@ def exception_handler(exc, context):
     if response.status_code == status.HTTP_401_UNAUTHORIZED:
         response.data["code"] = "not_authenticated"
     return response
+
+
+class CleanJSONField(serializers.JSONField):
+    """A JSON value with no control character in any string or key. JSON that arrives inside a form field is
+    parsed only here, after the middleware has seen its text, and PostgreSQL cannot store NUL even in jsonb."""
+
+    default_error_messages = {"invalid_characters": _("Remove the control characters (such as NUL) from %(where)s.")}
+
+    def to_internal_value(self, data):
+        from .middleware import FORBIDDEN_CHARACTERS
+
+        value = super().to_internal_value(data)
+        stack = [value]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, dict):
+                stack.extend(item.keys())
+                stack.extend(item.values())
+            elif isinstance(item, list):
+                stack.extend(item)
+            elif isinstance(item, str) and FORBIDDEN_CHARACTERS.search(item):
+                self.fail("invalid_characters", where=self.field_name)
+        return value

@@ -1,11 +1,23 @@
-"""Security middleware that Django does not ship: CSP for Django 5.2, and the admin kept off public networks."""
+"""Security middleware that Django does not ship: CSP for Django 5.2, the admin kept off public networks, and
+control characters refused in every input."""
 
 import ipaddress
+import json
+import re
+from itertools import islice
 
 from django.conf import settings
-from django.http import Http404
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+from django.http import Http404, HttpResponseBadRequest, JsonResponse, QueryDict
+from django.http.multipartparser import MultiPartParserError
 from django.middleware.locale import LocaleMiddleware
+from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.datastructures import MultiValueDict
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .clients import client_address
 
 
 class ContentSecurityPolicyMiddleware:
@@ -32,7 +44,10 @@ class AdminNetworkMiddleware:
 
     def __call__(self, request):
         if self.networks and request.path.startswith(self.prefix):
-            client = ipaddress.ip_address(request.META.get("REMOTE_ADDR", "0.0.0.0"))
+            try:
+                client = ipaddress.ip_address(client_address(request))
+            except ValueError:
+                raise Http404 from None
             if not any(client in network for network in self.networks):
                 raise Http404
         return self.get_response(request)
@@ -46,13 +61,17 @@ class ChosenLanguageMiddleware(LocaleMiddleware):
     """
 
     def process_request(self, request):
-        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
-        if chosen not in dict(settings.LANGUAGES) and request.path.startswith("/api/"):
-            # API clients say which language they want for error messages in the usual header.
-            chosen = translation.get_language_from_request(request)
-        language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
-        translation.activate(language)
+        translation.activate(chosen_language(request))
         request.LANGUAGE_CODE = translation.get_language()
+
+
+def chosen_language(request) -> str:
+    """The language chosen with the switch (the language cookie); API clients may also ask in Accept-Language."""
+    chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+    if chosen not in dict(settings.LANGUAGES) and request.path.startswith("/api/"):
+        # API clients say which language they want for error messages in the usual header.
+        chosen = translation.get_language_from_request(request)
+    return chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
 
 
 class DomainErrorPageMiddleware:
@@ -75,3 +94,160 @@ class DomainErrorPageMiddleware:
         if isinstance(exception, PermissionDenied):
             return defaults.permission_denied(request, exception)
         return None
+
+
+# C0 controls except tab, line feed and carriage return, and DEL: PostgreSQL cannot store NUL in text at all, and
+# none of the others belongs in a name, an address or an opinion.
+FORBIDDEN_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# In UTF-8 JSON a forbidden character is either the raw byte or an escape (\b, \f, \u…): a body without any
+# needs no parsing here.
+_JSON_MAY_HOLD_FORBIDDEN = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\\[bf]|\\u00[01][0-9a-fA-F]|\\u007[fF]")
+_MAX_REPORTED = 20
+# Bodies that cannot be read at all: the API still answers in its error shape.
+_UNREADABLE = {
+    RequestDataTooBig: ("request_too_large", gettext_lazy("The request body is too large.")),
+    TooManyFieldsSent: ("too_many_fields", gettext_lazy("The request has too many fields.")),
+    TooManyFilesSent: ("too_many_fields", gettext_lazy("The request has too many files.")),
+    MultiPartParserError: ("parse_error", gettext_lazy("The form data cannot be read.")),
+}
+
+
+class InputCharactersMiddleware:
+    """Refuses, with a 400 before anything reads the session or the database, a request that carries a control
+    character (see FORBIDDEN_CHARACTERS) in its path, query, form fields, JSON strings (keys included), headers
+    or cookies. The API answers its error shape with the code `invalid_characters`; pages a short page.
+
+    Form bodies are parsed once here, the way the view would parse them (DATA_UPLOAD_MAX_MEMORY_SIZE applies),
+    and the view reads the parsed fields and uploaded files again; file contents are not inspected. A JSON body
+    is parsed only when its bytes hold a control character or an escape of one.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            problems = list(islice(self._problems(request), _MAX_REPORTED))
+        except (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent, MultiPartParserError) as exc:
+            if not request.path.startswith("/api/"):
+                raise  # Django's own 400 page
+            code, message = _UNREADABLE[type(exc)]
+            return self._api_error(request, code, message, [])
+        if problems:
+            return self._refuse(request, problems)
+        return self.get_response(request)
+
+    def _problems(self, request):
+        """(field, character) for each input that holds a forbidden character."""
+        yield from _check("path", request.path)
+        for key, values in request.GET.lists():
+            yield from _check_pair("query", key, values)
+        for key, value in request.META.items():
+            if (key.startswith("HTTP_") and key != "HTTP_COOKIE") or key in ("CONTENT_TYPE", "CONTENT_LENGTH"):
+                name = key.removeprefix("HTTP_").replace("_", "-").title()
+                yield from _check(f"header.{name}", value)
+        for key, value in request.COOKIES.items():
+            yield from _check_pair("cookie", key, [value])
+        yield from self._body_problems(request)
+
+    def _body_problems(self, request):
+        content_type = request.content_type or ""
+        if content_type in ("multipart/form-data", "application/x-www-form-urlencoded"):
+            if request.method == "POST":
+                fields = request.POST
+            elif content_type == "multipart/form-data":
+                # Django parses multipart bodies of POST only; keep what is parsed here where request.POST and
+                # DRF's request.data look for it, since the stream can be read only once.
+                fields, files = QueryDict(), MultiValueDict()
+                try:
+                    fields, files = request.parse_file_upload(request.META, request)
+                finally:
+                    request._post, request._files = fields, files
+            else:
+                fields = QueryDict(request.body, encoding=request.encoding)
+            # Field names are not checked: only the names the views declare are ever read.
+            for key, values in fields.lists():
+                for value in values:
+                    yield from _check(f"body.{_printable(key)}", value)
+        elif content_type == "application/json" or content_type.endswith("+json"):
+            yield from _json_problems(request)
+
+    def _refuse(self, request, problems):
+        with translation.override(chosen_language(request)):
+            errors = [
+                {
+                    "field": field,
+                    "code": "invalid_characters",
+                    "message": _("“%(field)s” contains a control character (%(character)s) that cannot be accepted.")
+                    % {"field": field, "character": character},
+                }
+                for field, character in problems
+            ]
+            message = _("The request contains control characters (such as NUL) that cannot be accepted.")
+            if request.path.startswith("/api/"):
+                return self._api_error(request, "invalid_characters", message, errors)
+            with translation.override("en"):
+                english = {
+                    "message": str(_("The request contains control characters (such as NUL) that cannot be "
+                                     "accepted.")),
+                    "hint": str(_("Remove them (they are often pasted by accident) and try again.")),
+                }  # fmt: skip
+            html = render_to_string(
+                "core/bad_request.html",
+                {"message": message, "errors": errors, "english": english, "language": translation.get_language()},
+            )
+            return HttpResponseBadRequest(html)
+
+    def _api_error(self, request, code, message, errors):
+        with translation.override(chosen_language(request)):
+            body = {"code": code, "message": str(message), "errors": errors}
+            return JsonResponse(body, status=400, json_dumps_params={"ensure_ascii": False})
+
+
+def _printable(text: str) -> str:
+    """The text with each forbidden character written as an escape, for naming a field in a message."""
+    return FORBIDDEN_CHARACTERS.sub(lambda m: f"\\x{ord(m.group()):02x}", text)[:100]
+
+
+def _check(field: str, value):
+    if isinstance(value, str) and (found := FORBIDDEN_CHARACTERS.search(value)):
+        yield field, f"U+{ord(found.group()):04X}"
+
+
+def _check_pair(prefix: str, key: str, values):
+    field = f"{prefix}.{_printable(key)}"
+    yield from _check(field, key)
+    for value in values:
+        yield from _check(field, value)
+
+
+def _json_problems(request):
+    charset = (request.content_params.get("charset") or "utf-8").lower()
+    body = request.body
+    if charset in ("utf-8", "utf8"):
+        if not _JSON_MAY_HOLD_FORBIDDEN.search(body):
+            return
+        text = body.decode("utf-8", errors="replace")
+    else:
+        try:
+            text = body.decode(charset)
+        except (LookupError, UnicodeDecodeError):
+            return  # the view answers that it cannot read the body
+    try:
+        # strict=False reads raw control characters inside strings too, so that they can be located.
+        document = json.loads(text, strict=False)
+    except (ValueError, RecursionError):
+        # Not JSON: the view refuses it anyway, but not before a raw control character is reported as such.
+        yield from _check("body", text)
+        return
+    stack = [("body", document)]
+    while stack:
+        field, value = stack.pop()
+        if isinstance(value, dict):
+            for key, item in value.items():
+                yield from _check(f"{field}.{_printable(key)}", key)
+                stack.append((f"{field}.{_printable(key)}", item))
+        elif isinstance(value, list):
+            stack.extend((f"{field}.{i}", item) for i, item in enumerate(value))
+        else:
+            yield from _check(field, value)

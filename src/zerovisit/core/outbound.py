@@ -21,14 +21,26 @@ class OutboundError(Exception):
         self.status = status
 
 
+class MissingSecret(OutboundError):
+    """No shared secret is configured: nothing is sent, and nothing received is trusted (an empty key would let
+    anyone sign)."""
+
+
 def signature(secret: str, timestamp: str, body: bytes) -> str:
+    if not secret:
+        raise MissingSecret("no shared secret is configured")
     return hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
+
+
+def signature_matches(secret: str, timestamp: str, body: bytes, given: str) -> bool:
+    """Whether `given` is our signature of the request; never with an empty secret."""
+    return bool(secret) and hmac.compare_digest(given, signature(secret, timestamp, body))
 
 
 def call(method: str, url: str, *, secret: str, timeout: float, payload: dict | None = None,
          headers: dict | None = None) -> dict:  # fmt: skip
     """Send `payload` (POST) or nothing (GET), signed; the JSON answer, or {} for an empty one. Raises
-    OutboundError for anything but a readable 2xx answer."""
+    OutboundError for anything but a readable 2xx answer, and MissingSecret, before sending, without a secret."""
     body = json.dumps(payload, ensure_ascii=False).encode() if method == "POST" else b""
     timestamp = str(int(time.time()))
     request = urllib.request.Request(url, data=body if method == "POST" else None, method=method, headers={

@@ -21,11 +21,14 @@ class Job:
 
 JOBS = [
     Job("deem-overdue-acceptances", "zerovisit.cases.tasks.deem_overdue_acceptances", datetime.timedelta(minutes=10)),
-    Job("reap-stuck-tasks", "zerovisit.core.jobs.reap_stuck_tasks", datetime.timedelta(minutes=5)),
+    # Workers also reap each other as they beat (core.workers); this catches the rest, e.g. a plain db_worker's.
+    Job("reap-stuck-tasks", "zerovisit.core.jobs.reap_stuck_tasks", datetime.timedelta(minutes=1)),
     Job("tell-staff-of-new-work", "zerovisit.cases.tasks.tell_staff_of_new_work", datetime.timedelta(minutes=10)),
     Job("ship-approved-results", "zerovisit.delivery.tasks.ship_approved_results", datetime.timedelta(minutes=1)),
     Job("track-shipments", "zerovisit.delivery.tasks.track_shipments", datetime.timedelta(minutes=1)),
     Job("expire-licenses", "zerovisit.licenses.tasks.expire_licenses", datetime.timedelta(hours=1)),
+    Job("verify-audit", "zerovisit.core.jobs.verify_audit", datetime.timedelta(days=1)),
+    Job("checkpoint-audit", "zerovisit.core.jobs.checkpoint_audit", datetime.timedelta(hours=1)),
 ]
 
 

@@ -142,6 +142,8 @@ def load_joint_template() -> None:
 
 @transaction.atomic
 def load_users() -> list[tuple[str, str]]:
+    from zerovisit.accounts import audit as account_audit
+
     accounts = []
     for username, display_name, agency_name, roles, superuser in USERS:
         user, created = User.objects.get_or_create(
@@ -153,13 +155,33 @@ def load_users() -> list[tuple[str, str]]:
                 "agency": Agency.objects.get(name=agency_name) if agency_name else None,
             },
         )
+        before = {} if created else account_audit.account_state(user)
         if created:
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
         for role in roles:
             StaffRole.objects.get_or_create(user=user, role=role)
+        if created:
+            account_audit.record_account_created(actor=None, user=user, via="demo")
+        else:
+            account_audit.record_account_changed(actor=None, user=user, before=before, via="demo")
         accounts.append((username, display_name))
     return accounts
+
+
+def demo_applicants():
+    """zhangsan and his company, both his own: the demo's stand-in for an identity an administrator checked."""
+    from zerovisit.accounts.services import applicant_for, link_applicant
+
+    zhangsan = User.objects.get(username="zhangsan")
+    name, code = DEMO_COMPANY
+    found = (
+        applicant_for(kind="person", name="张三", id_number="32030219900307123X", phone="13812341234",
+                      account=zhangsan),
+        applicant_for(kind="organisation", name=name, credit_code=code + credit_code_check_char(code),
+                      phone="13812341234", account=zhangsan),
+    )  # fmt: skip
+    return [link_applicant(actor=None, applicant=applicant, account=zhangsan) for applicant in found]
 
 
 def load_cases() -> list[str]:
@@ -167,17 +189,13 @@ def load_cases() -> list[str]:
     has work. Submitted through the real services with fixed idempotency keys: loading again adds nothing."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from zerovisit.accounts.services import applicant_for
     from zerovisit.cases import services as cases
     from zerovisit.cases.models import Case, CaseStatus
     from zerovisit.catalog.models import MaterialSource, Necessity, ServiceItem
     from zerovisit.licenses import selectors as license_selectors
 
     zhangsan = User.objects.get(username="zhangsan")
-    applicant_for(kind="person", name="张三", id_number="32030219900307123X", phone="13812341234", account=zhangsan)
-    name, code = DEMO_COMPANY
-    company = applicant_for(kind="organisation", name=name, credit_code=code + credit_code_check_char(code),
-                            phone="13812341234", account=zhangsan)  # fmt: skip
+    company = demo_applicants()[1]
 
     def materials(item):
         """Uploads of the required materials, except what the licence library holds: that is taken from there."""
@@ -238,7 +256,6 @@ LICENSE_TYPES = [
 def load_licenses() -> int:
     """The bureau's licence catalogue (营业执照, 食品经营许可证, 公共场所卫生许可证), linked to the items that issue
     them and to the materials they stand in for, and the demo company's business licence in the library."""
-    from zerovisit.accounts.services import applicant_for
     from zerovisit.catalog.models import ServiceItem
     from zerovisit.licenses import services as licenses
     from zerovisit.licenses.models import License, LicenseType
@@ -251,9 +268,8 @@ def load_licenses() -> int:
             "printed_fields": printed, "material_names": [name],
             "issuing_items": list(published.filter(name__in=items).values_list("impl_code", flat=True)),
         })  # fmt: skip
-    name, code = DEMO_COMPANY
-    code += credit_code_check_char(code)
-    company = applicant_for(kind="organisation", name=name, credit_code=code)
+    company = demo_applicants()[1]
+    name, code = company.name, company.credit_code
     if License.objects.filter(license_type__code="YYZZ", number=code).exists():
         return 0
     licenses.issue_license(

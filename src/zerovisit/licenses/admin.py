@@ -63,13 +63,19 @@ class LicenseAdmin(admin.ModelAdmin):
     list_select_related = ["license_type"]
     inlines = [LicenseEventInline]
     actions = ["revoke", "cancel"]
-    readonly_fields = [f.name for f in License._meta.fields if f.name != "id"]
+    # Private files have no URL: the stored name is shown, the PDF is downloaded where the holder or case is checked.
+    exclude = ["file"]
+    readonly_fields = [f.name for f in License._meta.fields if f.name not in ("id", "file")] + ["stored_file"]
 
     def has_add_permission(self, request):
         return False
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=_("stored file"))
+    def stored_file(self, license):
+        return license.file.name
 
     @admin.action(description=_("Revoke (撤销)"))
     def revoke(self, request, queryset):

@@ -7,7 +7,9 @@ Thin: selectors find, serializers shape, the checks live in core.signing.
 import hashlib
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import permissions, serializers
 from rest_framework.parsers import MultiPartParser
@@ -17,7 +19,10 @@ from rest_framework.views import APIView
 from zerovisit.accounts import services as accounts
 from zerovisit.accounts.api_auth import has_scope
 from zerovisit.core import crypto, ratelimit, signing
+from zerovisit.core.clients import client_address
 from zerovisit.core.errors import DomainError, NotFound, PermissionDenied
+from zerovisit.core.openapi import ErrorSerializer, required_text
+from zerovisit.core.serving import private_file_response
 from zerovisit.org import selectors as org
 
 from . import documents, identifiers, selectors
@@ -91,6 +96,20 @@ class SharedLicenseSerializer(PublicLicenseSerializer):
         return crypto.decrypt(license.holder_code_encrypted)
 
 
+class WalletLicenseSerializer(PublicLicenseSerializer):
+    """The holder's own licence: the printed data and where to download its sealed PDF. The holder's code stays
+    masked, as on every page: the answer may sit in a browser's cache or a proxy's log."""
+
+    holder = serializers.CharField(source="holder_name")
+    file_url = serializers.SerializerMethodField()
+
+    class Meta(PublicLicenseSerializer.Meta):
+        fields = [*PublicLicenseSerializer.Meta.fields, "data", "file_url"]
+
+    def get_file_url(self, license) -> str | None:
+        return reverse("license-mine-file", args=[license.pk]) if license.file else None
+
+
 CHECK = inline_serializer("SignatureCheck", {
     "issued_here": serializers.BooleanField(), "identifier": serializers.CharField(allow_null=True),
     "signed": serializers.BooleanField(), "intact": serializers.BooleanField(),
@@ -109,7 +128,7 @@ class VerifyView(APIView):
     @extend_schema(
         parameters=[OpenApiParameter("identifier", str), OpenApiParameter("number", str),
                     OpenApiParameter("holder_name", str)],
-        responses=PublicLicenseSerializer,
+        responses={200: PublicLicenseSerializer, 404: ErrorSerializer, 429: ErrorSerializer},
     )  # fmt: skip
     def get(self, request):
         _limit(request)
@@ -127,7 +146,7 @@ class VerifyView(APIView):
         return Response(PublicLicenseSerializer(license).data)
 
     @extend_schema(request={"multipart/form-data": inline_serializer("LicenseFile", {"file": serializers.FileField()})},
-                   responses=CHECK)  # fmt: skip
+                   responses={200: CHECK, 429: ErrorSerializer})  # fmt: skip
     def post(self, request):
         _limit(request)
         upload = request.FILES.get("file")
@@ -148,10 +167,25 @@ class MineView(APIView):
 
     permission_classes = [permissions.IsAuthenticated]
 
-    @extend_schema(responses=PublicLicenseSerializer(many=True))
+    @extend_schema(responses=WalletLicenseSerializer(many=True))
     def get(self, request):
         licenses = selectors.wallet(accounts.own_applicants(request.user))
-        return Response(SharedLicenseSerializer(licenses, many=True).data)
+        return Response(WalletLicenseSerializer(licenses, many=True).data)
+
+
+class MineFileView(APIView):
+    """The sealed PDF of one of the signed-in person's licences; anyone else, signed in or not, gets 404."""
+
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
+    def get(self, request, license_id):
+        if not request.user.is_authenticated or request.user.pk is None:  # nobody, or an API client (no person)
+            raise NotFound(_("No licence of yours has this number."))
+        license = next((x for x in selectors.wallet(accounts.own_applicants(request.user)) if x.pk == license_id), None)
+        if license is None or not license.file:
+            raise NotFound(_("No licence of yours has this number."))
+        return private_file_response(license.file, filename=f"{license.number}.pdf")
 
 
 class ShareView(APIView):
@@ -160,7 +194,8 @@ class ShareView(APIView):
 
     permission_classes = [permissions.IsAuthenticated]
 
-    @extend_schema(parameters=[OpenApiParameter("holder_code", str, required=True), OpenApiParameter("type", str)],
+    @extend_schema(parameters=[OpenApiParameter("holder_code", required_text(), required=True),
+                               OpenApiParameter("type", str)],
                    responses=SharedLicenseSerializer(many=True))  # fmt: skip
     def get(self, request):
         if not has_scope(request, "licenses:read"):
@@ -172,5 +207,5 @@ class ShareView(APIView):
         licenses = list(selectors.by_holder(holder_code, type_code)[:200])
         LicenseAccess.objects.create(client=request.auth, holder_code_hash=crypto.lookup_hash(holder_code),
                                      type_code=type_code, results=len(licenses),
-                                     remote_addr=request.META.get("REMOTE_ADDR"))  # fmt: skip
+                                     remote_addr=client_address(request) or None)  # fmt: skip
         return Response(SharedLicenseSerializer(licenses, many=True).data)

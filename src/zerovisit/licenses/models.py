@@ -5,6 +5,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from zerovisit.core.storage import RandomName, private_storage
+
 
 class HolderKind(models.TextChoices):
     PERSON = "person", _("Citizen")
@@ -125,7 +127,7 @@ class License(models.Model):
         related_name="superseded_by",
         verbose_name=_("replaces"),
     )
-    file = models.FileField(_("PDF"), upload_to="licenses/%Y/%m/", blank=True)
+    file = models.FileField(_("PDF"), upload_to=RandomName("licenses"), storage=private_storage, blank=True)
     sha256 = models.CharField(max_length=64, blank=True)
     seal = models.ForeignKey(
         "org.Seal", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("sealed with")

@@ -13,18 +13,21 @@ from django.core.mail import EmailMessage
 from django.utils.module_loading import import_string
 
 from zerovisit.core import outbound
+from zerovisit.core.identity import mask_phone
 
 log = logging.getLogger("zerovisit.notify")
 
 
 class ConsoleSmsBackend:
+    """For the demo and development: the message on the console, to a masked number like every log line."""
+
     def send(self, phone: str, text: str, key: str = "") -> None:
-        print(f"[SMS to {phone}] {text}", flush=True)
+        log.info("[SMS to %s] %s", mask_phone(phone), text)
 
 
 class LogSmsBackend:
     def send(self, phone: str, text: str, key: str = "") -> None:
-        log.info("SMS %s to %s: %s", key, phone, text)
+        log.info("SMS %s to %s: %s", key, mask_phone(phone), text)
 
 
 class GatewayError(Exception):

@@ -55,6 +55,10 @@ TEMPLATES = {
     "staff.message_failed": (_("A message could not be delivered"), _(
         "The %(channel)s message “%(title)s” about %(n)s could not be delivered after %(attempts)s attempts: "
         "%(error)s. Contact the applicant another way.")),
+    "security.audit_failed": (_("Audit records failed verification"), _(
+        "The check of the audit records at %(when)s found %(count)s broken chain(s), first: %(first)s. The records "
+        "may have been tampered with: keep the database and its backups as they are, and run zerovisit verify_audit "
+        "for the full report.")),
 }  # fmt: skip
 
 

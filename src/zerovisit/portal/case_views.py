@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -19,6 +19,7 @@ from zerovisit.catalog import selectors as catalog
 from zerovisit.catalog.models import MaterialSource
 from zerovisit.core import crypto, ratelimit, signing
 from zerovisit.core.errors import DomainError
+from zerovisit.core.serving import private_file_response
 from zerovisit.licenses import selectors as license_selectors
 from zerovisit.org import selectors as org
 
@@ -61,18 +62,16 @@ def apply(request, impl_code):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            applicant = accounts.applicant_for(
-                kind=data["applicant_kind"], name=data["applicant_name"], id_number=data["id_number"],
-                credit_code=data["credit_code"], phone=data["phone"], email=data["email"],
-                account=None if request.user.agency_id else request.user,
-            )  # fmt: skip
-            case = services.submit_case(
-                actor=request.user, item=item, applicant=applicant, channel=Channel.WEB,
-                materials=form.materials(), form_data=form.form_data(), idempotency_key=data["idempotency_key"],
-                commitment_signed=data.get("commitment") == "sign", normal_procedure=data.get("commitment") == "normal",
-                delivery_method=data["delivery_method"], delivery_address=form.delivery_address(),
-                paper_pickup=data.get("paper_pickup", False),
-            )  # fmt: skip
+            case = services.submit_application(
+                actor=request.user, item=item, for_themselves=not request.user.agency_id,
+                applicant={"kind": data["applicant_kind"], "name": data["applicant_name"],
+                           "id_number": data["id_number"], "credit_code": data["credit_code"],
+                           "phone": data["phone"], "email": data["email"]},
+                channel=Channel.WEB, materials=form.materials(), form_data=form.form_data(),
+                idempotency_key=data["idempotency_key"], commitment_signed=data.get("commitment") == "sign",
+                normal_procedure=data.get("commitment") == "normal", delivery_method=data["delivery_method"],
+                delivery_address=form.delivery_address(), paper_pickup=data.get("paper_pickup", False),
+            ).case  # fmt: skip
         except DomainError as error:
             _show_error(form, error)
         else:
@@ -137,34 +136,34 @@ def withdraw(request, number):
     return redirect("portal:case_detail", number=number)
 
 
-@login_required
+# The files of a case are for whoever may see the case (the applicant, their agent or proxy, the staff of the
+# agencies handling it); anyone else, signed in or not, gets the same 404 as for a case that does not exist.
+
+
 def material_file(request, number, material_id):
-    """A case's uploaded material, for whoever may see the case (the applicant, their agent, the agency's staff)."""
+    """A case's uploaded material, downloaded under the material's name."""
     case = selectors.case_for_actor(request.user, number)
-    material = case.materials.filter(pk=material_id).exclude(file="").first()
+    material = case.materials.select_related("spec").filter(pk=material_id).exclude(file="").first()
     if material is None:
         raise Http404
-    name = material.file.name.rsplit("/", 1)[-1]
-    return FileResponse(material.file.open("rb"), as_attachment=True, filename=name)
+    return private_file_response(material.file, filename=material.download_name)
 
 
-@login_required
 def notice_file(request, number, notice_id):
     case = selectors.case_for_actor(request.user, number)
     notice = case.notices.filter(pk=notice_id).first()
     if notice is None:
         raise Http404
-    return FileResponse(notice.file.open("rb"), as_attachment=True, filename=f"{notice.kind}-{case.number}.pdf")
+    return private_file_response(notice.file, filename=f"{notice.kind}-{case.number}.pdf")
 
 
-@login_required
 def case_license_file(request, number, license_id):
-    """The licence a case issued, for whoever may see the case."""
+    """The licence a case issued."""
     case = selectors.case_for_actor(request.user, number)
     license = case.licenses.filter(pk=license_id).exclude(file="").first()
     if license is None:
         raise Http404
-    return FileResponse(license.file.open("rb"), as_attachment=True, filename=f"{license.number}.pdf")
+    return private_file_response(license.file, filename=f"{license.number}.pdf")
 
 
 def verify_notice(request, code):

@@ -5,11 +5,12 @@ import hashlib
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 
 from zerovisit.accounts import services as accounts
 from zerovisit.core import ratelimit, signing
+from zerovisit.core.serving import private_file_response
 from zerovisit.licenses import documents, identifiers, selectors
 from zerovisit.org import selectors as org
 
@@ -61,9 +62,11 @@ def wallet(request):
     return render(request, "portal/wallet.html", {"licenses": licenses})
 
 
-@login_required
 def license_file(request, license_id):
+    """A licence's sealed PDF, for its holder only: anyone else, signed in or not, gets 404."""
+    if not request.user.is_authenticated:
+        raise Http404
     license = next((x for x in selectors.wallet(accounts.own_applicants(request.user)) if x.pk == license_id), None)
     if license is None or not license.file:
         raise Http404
-    return FileResponse(license.file.open("rb"), as_attachment=True, filename=f"{license.number}.pdf")
+    return private_file_response(license.file, filename=f"{license.number}.pdf")

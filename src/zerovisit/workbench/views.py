@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from zerovisit.accounts.models import Role
 from zerovisit.cases import selectors, services
+from zerovisit.core import audit
 from zerovisit.core.errors import DomainError
 from zerovisit.delivery import selectors as delivery
 
@@ -121,6 +122,8 @@ def ledger(request):
         raise Http404 from None
     rows = delivery.ledger(year=year, agency_id=None if request.user.is_superuser else request.user.agency_id)
     if request.GET.get("format") == "xlsx":
+        audit.record_export(actor=request.user, what="delivery.ledger", rows=len(rows), year=year, format="xlsx",
+                            agency=None if request.user.is_superuser else request.user.agency_id)  # fmt: skip
         response = HttpResponse(delivery.ledger_xlsx(rows), content_type=XLSX)
         response["Content-Disposition"] = f'attachment; filename="ledger-{year}.xlsx"'
         return response

@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from zerovisit.accounts.models import Role
-from zerovisit.accounts.services import applicant_for_person
+from zerovisit.accounts.services import applicant_for
 from zerovisit.accounts.tests.factories import UserFactory, editor
 from zerovisit.org.tests.factories import AgencyFactory
 
@@ -41,7 +41,4 @@ def item(agency):
 @pytest.fixture
 def citizen(db):
     user = UserFactory(username="zhangsan")
-    applicant = applicant_for_person(name="张三", id_number="32030219900307123X", phone="13812341234")
-    applicant.user = user
-    applicant.save()
-    return applicant
+    return applicant_for(kind="person", name="张三", id_number="32030219900307123X", phone="13812341234", account=user)

@@ -10,7 +10,7 @@ from zerovisit.cases.models import CaseStatus
 
 from .factories import apply
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_two_acceptors_at_once_one_wins_and_the_other_is_told(item, citizen, staff, agency):

@@ -5,7 +5,6 @@ import datetime
 import re
 
 import pytest
-from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from zerovisit.accounts.models import ProxyAuthorisation, Role
@@ -14,6 +13,7 @@ from zerovisit.cases import events, services
 from zerovisit.cases.models import Case, CaseEvent, CaseMaterial, CaseStatus
 from zerovisit.catalog.models import MaterialSpec
 from zerovisit.core.errors import PermissionDenied
+from zerovisit.core.storage import private_storage
 from zerovisit.org.tests.factories import AgencyFactory
 
 from .factories import apply, pdf, publish
@@ -28,7 +28,7 @@ def test_an_application_gets_a_number_with_region_and_date_and_five_working_days
     assert case.status == CaseStatus.SUBMITTED
     assert case.acceptance_due == D(2026, 10, 10)  # 9-29, 9-30, (holidays), 10-08, 10-09, 10-10 (调休 Saturday)
     material = case.materials.get(source=CaseMaterial.Source.UPLOAD)
-    assert len(material.sha256) == 64 and default_storage.exists(material.file.name)
+    assert len(material.sha256) == 64 and private_storage().exists(material.file.name)
     assert case.materials.filter(source=CaseMaterial.Source.LATER).count() == 1
 
 

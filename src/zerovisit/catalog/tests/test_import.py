@@ -143,3 +143,12 @@ def test_the_report_is_written_in_the_reader_s_language(agency):
             "Row 3 [是否收费] Enter 是 or 否, not “也许”."
         ]
     assert services.catalogue_import(actor=None, rows=rows).lines() == ["第3行 [是否收费] 应填“是”或“否”，而不是“也许”"]
+
+
+def test_a_spreadsheet_that_is_a_zip_bomb_is_refused_before_it_is_read(settings):
+    from zerovisit.core.tests.test_files import office_document
+
+    settings.MAX_UNPACKED_IMPORT_BYTES = 4 * 1024 * 1024
+    bomb = office_document({"[Content_Types].xml": b"<Types/>", "xl/worksheets/sheet1.xml": bytes(16 * 1024 * 1024)})
+    with pytest.raises(listfile.FileFormatError, match=r"4\.0"):
+        listfile.read_rows(bomb, "items.xlsx")

@@ -55,3 +55,18 @@ def test_state_changing_forms_need_a_csrf_token(client):
     client = type(client)(enforce_csrf_checks=True)
     response = client.post("/display/large-text/", {"on": "1"})
     assert response.status_code == 403
+
+
+@pytest.mark.django_db
+def test_staff_with_nothing_to_administer_are_refused_at_the_admin_index(client):
+    from zerovisit.accounts.models import Role
+    from zerovisit.accounts.tests.factories import editor
+    from zerovisit.org.tests.factories import AgencyFactory
+
+    agency = AgencyFactory()
+    client.force_login(editor(agency, role=Role.ACCEPTOR))
+    assert client.get(f"/{settings.ADMIN_PATH}").status_code == 403
+    assert client.get(f"/{settings.ADMIN_PATH}catalog/").status_code in (403, 404)
+    client.force_login(editor(agency, role=Role.CATALOGUE_EDITOR))
+    index = client.get(f"/{settings.ADMIN_PATH}")
+    assert index.status_code == 200 and "zerovisit 管理后台" in index.content.decode()

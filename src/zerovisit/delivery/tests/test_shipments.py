@@ -2,6 +2,7 @@
 adapter against a local fake courier, with its failure modes."""
 
 import datetime
+import hmac
 
 import pytest
 from django.test import Client
@@ -146,6 +147,25 @@ def test_a_callback_with_a_bad_or_old_signature_changes_nothing(clock, courier_i
     assert api.post("/api/v1/delivery/callback/http/", old, content_type="application/json",
                     headers=old_headers).status_code == 401  # fmt: skip
     assert Shipment.objects.get(case=case).status == ShipmentStatus.CREATED
+
+
+def test_without_a_configured_secret_no_callback_is_trusted_and_nothing_is_sent(
+    settings, clock, courier_item, citizen, staff, courier
+):
+    case = approved_by_courier(courier_item, citizen, staff)
+    services.ship_approved_results()
+    waybill = Shipment.objects.get(case=case).waybill
+    settings.CARRIER_SECRET = ""
+    signed_with_nothing = carriers.HttpCarrier(secret="")
+    body, headers = courier.callback([event(waybill, 1, "delivered", 0)], secret="-")
+    headers["X-Signature"] = hmac.new(b"", headers["X-Timestamp"].encode() + b"." + body, "sha256").hexdigest()
+    refused = Client().post("/api/v1/delivery/callback/http/", body, content_type="application/json", headers=headers)
+    assert refused.status_code == 401 and refused.json()["code"] == "bad_signature"
+    assert Shipment.objects.get(case=case).status == ShipmentStatus.CREATED
+    requests_before = len(courier.requests)
+    with pytest.raises(carriers.CarrierError, match="no shared secret"):
+        signed_with_nothing.track(Shipment(waybill=waybill))
+    assert len(courier.requests) == requests_before
 
 
 def test_the_carrier_s_unreadable_answers_are_errors_not_crashes(courier):

@@ -4,7 +4,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
-from zerovisit.accounts.services import create_api_client
+from zerovisit.accounts.services import applicant_for, create_api_client
+from zerovisit.accounts.tests.factories import UserFactory
 from zerovisit.core.tests.helpers import run_ready_tasks
 from zerovisit.licenses.models import License, LicenseAccess
 
@@ -82,3 +83,19 @@ def test_the_holder_lists_their_own_licences(licensed, company):
     api = APIClient()
     api.force_authenticate(company.user)
     assert [x["number"] for x in api.get("/api/v1/licenses/mine/").json()] == [licensed.number]
+
+
+def test_a_citizen_s_wallet_shows_their_id_number_masked(agency):
+    from zerovisit.licenses.services import issue_license
+
+    from .factories import LicenseTypeFactory
+
+    person = applicant_for(kind="person", name="张三", id_number="32030219900307123X", account=UserFactory())
+    license_type = LicenseTypeFactory(agency=agency, holder_kind="person", name="健康证明", number_prefix="JK")
+    issue_license(license_type=license_type, holder_kind="person", holder_name="张三",
+                  holder_code="32030219900307123X", holder=person, data={})  # fmt: skip
+    api = APIClient()
+    api.force_authenticate(person.user)
+    answer = api.get("/api/v1/licenses/mine/")
+    assert answer.status_code == 200 and answer.json()[0]["holder_code"] == "3203**********123X"
+    assert "32030219900307123X" not in answer.content.decode()

@@ -100,6 +100,9 @@ def test_a_gateway_that_never_answers_times_out_and_counts_as_a_failed_attempt(s
             backends.HttpSmsBackend(endpoint=gateway.url, secret=gateway.secret, timeout=0.5).send("138", "t", "k")
         with pytest.raises(backends.GatewayError):  # a wrong secret is refused by the gateway
             backends.HttpSmsBackend(endpoint=gateway.url, secret="wrong", timeout=1).send("138", "t", "k2")
+        with pytest.raises(backends.GatewayError, match="no shared secret"):  # nothing goes out unsigned
+            backends.HttpSmsBackend(endpoint=gateway.url, secret="", timeout=1).send("138", "t", "k4")
+        assert "k4" not in {request["key"] for request in gateway.received}
         with pytest.raises(backends.GatewayError):  # nobody listening
             backends.HttpSmsBackend(endpoint="http://127.0.0.1:9/sms", secret="x", timeout=1).send("138", "t", "k3")
     finally:

@@ -52,13 +52,11 @@ def test_a_wrong_id_number_is_shown_on_the_form_and_nothing_is_filed(client, ite
 
 def test_an_applicant_answers_a_correction_and_withdraws(client, item):
     from zerovisit.accounts.models import Role
-    from zerovisit.accounts.services import applicant_for_person
+    from zerovisit.accounts.services import applicant_for
     from zerovisit.accounts.tests.factories import editor
 
     user = UserFactory()
-    applicant = applicant_for_person(name="王五", id_number="32030219900307123X")
-    applicant.user = user
-    applicant.save()
+    applicant = applicant_for(kind="person", name="王五", id_number="32030219900307123X", account=user)
     case = apply(item, applicant)
     services.request_correction(actor=editor(item.agency, role=Role.ACCEPTOR), number=case.number,
                                 corrections=["申请书未签字"])  # fmt: skip
@@ -72,12 +70,10 @@ def test_an_applicant_answers_a_correction_and_withdraws(client, item):
 
 
 def test_others_cannot_see_a_case_or_its_files(client, item):
-    from zerovisit.accounts.services import applicant_for_person
+    from zerovisit.accounts.services import applicant_for
 
     owner = UserFactory()
-    applicant = applicant_for_person(name="王五", id_number="32030219900307123X")
-    applicant.user = owner
-    applicant.save()
+    applicant = applicant_for(kind="person", name="王五", id_number="32030219900307123X", account=owner)
     case = apply(item, applicant)
     material = case.materials.exclude(file="").get()
     client.force_login(UserFactory())
@@ -127,3 +123,25 @@ def test_someone_acting_for_themselves_and_their_company_chooses_whose_details_t
     stranger = UserFactory()
     client.force_login(stranger)  # another account cannot fill in someone else's details by guessing an id
     assert "32030219900307123X" not in client.get(f"/items/{item.impl_code}/apply/?as={person.pk}").content.decode()
+
+
+def test_an_application_page_naming_someone_else_takes_over_nothing(client, item):
+    from zerovisit.accounts.models import Role
+    from zerovisit.accounts.services import applicant_for
+    from zerovisit.accounts.tests.factories import editor
+    from zerovisit.core import crypto
+
+    victim = applicant_for(kind="person", name="王五", id_number="32030219900307123X", phone="13812341234")
+    case = apply(item, victim, actor=editor(item.agency, role=Role.ACCEPTOR), channel="window")  # a walk-in
+    client.force_login(UserFactory())
+    specs = list(MaterialSpec.objects.filter(item=item).order_by("order"))
+    incomplete = {k: v for k, v in form_data(item, phone="13700000000").items() if k != f"material_{specs[0].pk}"}
+    for data in (form_data(item, phone="13900000000"), incomplete):
+        page = client.post(f"/items/{item.impl_code}/apply/", data).content.decode()
+        assert 'role="alert"' in page and 'value="王五"' in page  # told what is wrong, with what was typed kept
+        assert "只能为本人或已授权您的申请人申请" in page
+    victim.refresh_from_db()
+    assert victim.user is None and crypto.decrypt(victim.phone_encrypted) == "13812341234"
+    assert Case.objects.count() == 1
+    assert client.get(f"/my/cases/{case.number}/").status_code == 404
+    assert case.number not in client.get("/my/cases/").content.decode()

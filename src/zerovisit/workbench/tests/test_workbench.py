@@ -3,7 +3,7 @@
 import pytest
 
 from zerovisit.accounts.models import Role
-from zerovisit.accounts.services import applicant_for_person
+from zerovisit.accounts.services import applicant_for
 from zerovisit.accounts.tests.factories import UserFactory, editor
 from zerovisit.cases.models import CaseStatus
 from zerovisit.cases.tests.factories import apply, publish
@@ -14,9 +14,7 @@ from zerovisit.org.tests.factories import AgencyFactory
 def setup(db):
     agency = AgencyFactory(name="徐州市行政审批局")
     item = publish(agency)
-    applicant = applicant_for_person(name="王五", id_number="32030219900307123X")
-    applicant.user = UserFactory()
-    applicant.save()
+    applicant = applicant_for(kind="person", name="王五", id_number="32030219900307123X", account=UserFactory())
     staff = {r: editor(agency, role=r, username=r) for r in (Role.ACCEPTOR, Role.REVIEWER, Role.DECIDER)}
     return item, applicant, staff
 

@@ -3,6 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from zerovisit.catalog import listfile, selectors
+from zerovisit.core import audit
 from zerovisit.org.models import Agency, Region
 
 
@@ -37,4 +38,6 @@ class Command(BaseCommand):
         ]
         data = listfile.write_xlsx(rows) if suffix == ".xlsx" else listfile.write_csv(rows)
         file.write_bytes(data)
+        audit.record_export(actor=None, what="catalog.serviceitem", rows=len(rows), format=suffix[1:], via="command",
+                            file=str(file), agency=agency or "", region=region or "")  # fmt: skip
         self.stdout.write(f"{len(rows)} items written to {file}.")

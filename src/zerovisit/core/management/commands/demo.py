@@ -1,11 +1,26 @@
 import os
-import signal
-import subprocess
 import sys
 
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+
+from zerovisit.core.supervisor import Supervisor
+
+
+def processes(port: int) -> dict[str, list[str]]:
+    """What the demo runs, each restarted by the supervisor if it exits (a worker or scheduler outlives a lost
+    database by itself; anything else that ends it, the supervisor catches)."""
+    zerovisit = [sys.executable, "-m", "zerovisit"]
+    web = (
+        f"-m gunicorn zerovisit.wsgi --bind 127.0.0.1:{port} --workers 2 --threads 4 --access-logfile -"
+        " --logger-class zerovisit.core.gunicorn.Logger"
+    ).split()  # its logs mask personal data too
+    return {
+        "web": [sys.executable, *web],
+        "worker": [*zerovisit, "worker"],
+        "scheduler": [*zerovisit, "scheduler"],
+    }
 
 
 class Command(BaseCommand):
@@ -21,38 +36,13 @@ class Command(BaseCommand):
         call_command("load_demo")
         if no_serve:
             return
-        settings_env = {**os.environ, "DJANGO_SETTINGS_MODULE": "zerovisit.settings"}
-        worker = subprocess.Popen([sys.executable, "-m", "zerovisit", "db_worker"], env=settings_env)
-        scheduler = subprocess.Popen([sys.executable, "-m", "zerovisit", "scheduler"], env=settings_env)
-        web = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "zerovisit.wsgi",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                "2",
-                "--threads",
-                "4",
-                "--access-logfile",
-                "-",
-            ],
-            env=settings_env,
-        )
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"\nzerovisit is running: http://127.0.0.1:{port}/  (admin: http://127.0.0.1:{port}/{settings.ADMIN_PATH}"
-                f", API: http://127.0.0.1:{port}/api/v1/docs/)\nPress Ctrl+C to stop."
+        supervisor = Supervisor(processes(port), env={**os.environ, "DJANGO_SETTINGS_MODULE": "zerovisit.settings"})
+        with supervisor.signals_handled():  # Ctrl+C, SIGTERM or a closed terminal stop every process cleanly
+            supervisor.start()
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"\nzerovisit is running: http://127.0.0.1:{port}/  (admin: http://127.0.0.1:{port}/"
+                    f"{settings.ADMIN_PATH}, API: http://127.0.0.1:{port}/api/v1/docs/)\nPress Ctrl+C to stop."
+                )
             )
-        )
-        try:
-            web.wait()
-        except KeyboardInterrupt:
-            pass
-        finally:
-            for process in (web, worker, scheduler):
-                process.send_signal(signal.SIGTERM)
-            for process in (web, worker, scheduler):
-                process.wait(timeout=20)
+            supervisor.run()

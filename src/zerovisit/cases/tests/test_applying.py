@@ -1,0 +1,139 @@
+"""Applying names an applicant by ID number or credit code: that must never hand someone else's cases, files or
+messages to the caller, and a refused application changes nothing at all."""
+
+import threading
+
+import pytest
+from django.db import connections
+from django.test import Client
+
+from zerovisit.accounts.models import Applicant
+from zerovisit.accounts.services import applicant_for
+from zerovisit.accounts.tests.factories import UserFactory
+from zerovisit.cases.models import Case, CaseStatus
+from zerovisit.core import crypto
+from zerovisit.core.models import AuditEntry
+
+from .factories import apply
+from .test_api import application, as_user
+
+VICTIM_ID = "32030219900307123X"
+
+
+def naming_the_victim(item, **extra):
+    return application(item, applicant_name="张三", id_number=VICTIM_ID, **extra)
+
+
+def without_materials(data):
+    return {k: v for k, v in data.items() if not k.startswith("material_")}
+
+
+def test_a_refused_application_naming_someone_else_links_nothing_and_changes_nothing(clock, item, citizen):
+    case = apply(item, citizen)
+    material = case.materials.exclude(file="").get()
+    attacker = as_user(UserFactory())
+    refused = attacker.post("/api/v1/cases/", without_materials(naming_the_victim(item, phone="13900000000")),
+                            format="multipart")  # fmt: skip
+    assert refused.status_code == 403 and refused.json()["code"] == "not_authorised"
+    again = attacker.post("/api/v1/cases/", without_materials(naming_the_victim(item, phone="13700000000",
+                          email="evil@example.com")), format="multipart")  # fmt: skip
+    assert again.status_code == 403
+    citizen.refresh_from_db()
+    assert citizen.user.username == "zhangsan" and crypto.decrypt(citizen.phone_encrypted) == "13812341234"
+    assert not citizen.email_encrypted
+    assert attacker.get(f"/api/v1/cases/{case.number}/").status_code == 404
+    assert attacker.get("/api/v1/cases/").json()["count"] == 0
+    assert attacker.post(f"/api/v1/cases/{case.number}/withdraw/", {}, format="json").status_code == 404
+    assert Case.objects.get(pk=case.pk).status == CaseStatus.SUBMITTED
+    pages = Client()
+    pages.force_login(attacker.handler._force_user)
+    assert pages.get(f"/my/cases/{case.number}/materials/{material.pk}/").status_code == 404
+
+
+def test_a_refused_application_does_not_link_a_walk_in_applicant_to_the_caller(clock, item, staff):
+    walk_in = applicant_for(kind="person", name="张三", id_number=VICTIM_ID, phone="13812341234")
+    case = apply(item, walk_in, actor=staff["acceptor"], channel="window")  # filed for them at the window
+    material = case.materials.exclude(file="").get()
+    user = UserFactory()
+    attacker = as_user(user)
+    for phone in ("13900000000", "13700000000"):
+        refused = attacker.post("/api/v1/cases/", without_materials(naming_the_victim(item, phone=phone)),
+                                format="multipart")  # fmt: skip
+        assert refused.status_code in (400, 403)
+    walk_in.refresh_from_db()
+    assert walk_in.user is None and walk_in.phone_masked == "138****1234"
+    assert attacker.get(f"/api/v1/cases/{case.number}/").status_code == 404
+    assert attacker.post(f"/api/v1/cases/{case.number}/withdraw/", {}, format="json").status_code == 404
+    pages = Client()
+    pages.force_login(user)
+    assert pages.get(f"/my/cases/{case.number}/materials/{material.pk}/").status_code == 404
+    assert Case.objects.get(pk=case.pk).status == CaseStatus.SUBMITTED
+
+
+def test_a_complete_application_for_someone_who_gave_no_authorisation_is_refused(clock, item, citizen):
+    attacker = as_user(UserFactory())
+    response = attacker.post("/api/v1/cases/", naming_the_victim(item, phone="13900000000"), format="multipart")
+    assert response.status_code == 403 and response.json()["code"] == "not_authorised"
+    citizen.refresh_from_db()
+    assert citizen.user.username == "zhangsan" and citizen.phone_masked == "138****1234"
+    assert Case.objects.count() == 0
+
+
+def test_an_applicant_nobody_acts_for_is_not_taken_by_the_first_account_that_names_it(clock, item):
+    walk_in = applicant_for(kind="person", name="张三", id_number=VICTIM_ID, phone="13812341234")  # at a window
+    response = as_user(UserFactory()).post("/api/v1/cases/", naming_the_victim(item), format="multipart")
+    assert response.status_code == 403 and response.json()["code"] == "not_authorised"
+    walk_in.refresh_from_db()
+    assert walk_in.user is None and walk_in.phone_masked == "138****1234"
+
+
+def test_a_refused_application_creates_no_applicant(clock, item):
+    response = as_user(UserFactory()).post("/api/v1/cases/", without_materials(application(item)), format="multipart")
+    assert response.status_code == 400
+    assert not Applicant.objects.exists() and not Case.objects.exists()
+    assert not AuditEntry.objects.filter(action="applicant.create").exists()
+
+
+def test_a_first_application_makes_the_applicant_the_accounts_own_and_says_so_in_the_audit(clock, item):
+    user = UserFactory()
+    assert as_user(user).post("/api/v1/cases/", application(item), format="multipart").status_code == 201
+    applicant = Applicant.objects.get()
+    assert applicant.user == user
+    entry = AuditEntry.objects.get(action="applicant.create")
+    assert entry.actor == user and entry.detail["identity"] == applicant.id_number_masked
+    assert "11010519491231002X" not in str(entry.detail) and "13812341234" not in str(entry.detail)
+
+
+def test_the_own_account_changes_its_contact_details_and_the_change_is_audited(clock, item, citizen):
+    owner = as_user(citizen.user)
+    assert owner.post("/api/v1/cases/", naming_the_victim(item, phone="13700000000"),
+                      format="multipart").status_code == 201  # fmt: skip
+    citizen.refresh_from_db()
+    assert citizen.phone_masked == "137****0000"
+    change = AuditEntry.objects.get(action="applicant.contact_change")
+    assert change.actor == citizen.user and change.detail["fields"] == ["phone_encrypted", "phone_masked"]
+    assert change.detail["before"]["phone"] == "138****1234" and change.detail["after"]["phone"] == "137****0000"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parallel_requests_with_one_idempotency_key_make_one_case_and_one_201(clock, item):
+    user = UserFactory()
+    barrier = threading.Barrier(8)
+    codes = []
+
+    def post():
+        try:
+            client = as_user(user)
+            barrier.wait()
+            codes.append(client.post("/api/v1/cases/", application(item), format="multipart",
+                                     HTTP_IDEMPOTENCY_KEY="same").status_code)  # fmt: skip
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=post) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(codes) == [200] * 7 + [201]
+    assert Case.objects.count() == 1 and Applicant.objects.count() == 1
