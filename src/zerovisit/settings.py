@@ -5,10 +5,12 @@ missing secret key or host list fail loudly at start-up instead of running insec
 """
 
 import datetime
+import secrets
 from datetime import timedelta
 from pathlib import Path
 
 import environ
+from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -22,56 +24,22 @@ DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
 
 
-def _secret_key() -> str:
-    """ZV_SECRET_KEY, or a random key made once and kept in the data directory (readable by the owner only)."""
-    if key := env.str("SECRET_KEY", default=""):
-        return key
-    path = DATA_DIR / "secret_key"
+def _kept_secret(filename: str, make) -> str:
+    """A secret made once by make() and kept in the data directory, readable by the owner only: for a single host
+    that sets none (several hosts must share theirs through the environment)."""
+    path = DATA_DIR / filename
     if not path.exists():
-        import secrets
-
         DATA_DIR.mkdir(parents=True, exist_ok=True)
         path.touch(mode=0o600)
-        path.write_text(secrets.token_urlsafe(50))
+        path.write_text(make())
     return path.read_text().strip()
 
 
-SECRET_KEY = _secret_key()
-
-
-def _data_keys() -> list[str]:
-    """ZV_DATA_KEYS (Fernet keys, newest first), or one key made once and kept in the data directory."""
-    if keys := env.list("DATA_KEYS", default=[]):
-        return keys
-    path = DATA_DIR / "data_key"
-    if not path.exists():
-        from cryptography.fernet import Fernet
-
-        DATA_DIR.mkdir(parents=True, exist_ok=True)
-        path.touch(mode=0o600)
-        path.write_text(Fernet.generate_key().decode())
-    return [path.read_text().strip()]
-
-
-DATA_KEYS = _data_keys()
-
-
-def _audit_key() -> str:
-    """ZV_AUDIT_KEY, or a random key made once and kept in the data directory: the key of the audit MACs
-    (core.audit). It must not be in the database, nor in the database's backups."""
-    if key := env.str("AUDIT_KEY", default=""):
-        return key
-    path = DATA_DIR / "audit_key"
-    if not path.exists():
-        import secrets
-
-        DATA_DIR.mkdir(parents=True, exist_ok=True)
-        path.touch(mode=0o600)
-        path.write_text(secrets.token_urlsafe(32))
-    return path.read_text().strip()
-
-
-AUDIT_KEY = _audit_key()
+SECRET_KEY = env.str("SECRET_KEY", default="") or _kept_secret("secret_key", lambda: secrets.token_urlsafe(50))
+# Fernet keys, newest first, encrypting ID numbers, phones and e-mail addresses at rest.
+DATA_KEYS = env.list("DATA_KEYS", default=[]) or [_kept_secret("data_key", lambda: Fernet.generate_key().decode())]
+# The key of the audit MACs (core.audit). It must not be in the database, nor in the database's backups.
+AUDIT_KEY = env.str("AUDIT_KEY", default="") or _kept_secret("audit_key", lambda: secrets.token_urlsafe(32))
 # Where the newest signed audit checkpoint is also kept, outside the database (core.audit.write_checkpoint).
 AUDIT_CHECKPOINT_FILE = Path(env.str("AUDIT_CHECKPOINT_FILE", default=str(DATA_DIR / "audit_checkpoint")))
 

@@ -5,8 +5,11 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from zerovisit.core import crypto, identity
+
 from . import audit
-from .models import StaffRole, User
+from .models import Applicant, StaffRole, User
+from .services import link_applicant
 
 
 class StaffRoleInline(admin.TabularInline):
@@ -67,3 +70,40 @@ class GroupAdmin(BaseGroupAdmin):
         super().save_related(request, form, formsets, change)
         audit.record_group_changed(actor=request.user, group=form.instance, before=form.instance._audit_before,
                                    via="admin")  # fmt: skip
+
+
+@admin.register(Applicant)
+class ApplicantAdmin(admin.ModelAdmin):
+    """Applicants come from applications; here an administrator who has checked who an account belongs to links
+    the applicant to it, or unlinks an account that should not act for them (accounts.services.link_applicant,
+    audited). Search by name, credit code, account, or a whole ID number (looked up by its keyed hash)."""
+
+    list_display = ["name", "kind", "id_number_masked", "credit_code", "user", "created_at"]
+    list_filter = ["kind"]
+    search_fields = ["name", "credit_code", "user__username"]
+    fields = ["kind", "name", "id_number_masked", "credit_code", "phone_masked", "email_masked", "user"]
+    readonly_fields = ["kind", "name", "id_number_masked", "credit_code", "phone_masked", "email_masked"]
+    autocomplete_fields = ["user"]
+    actions = ["unlink"]
+
+    def get_search_results(self, request, queryset, search_term):
+        found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        term = search_term.strip().upper()
+        if identity.id_number_is_valid(term):
+            found |= queryset.filter(id_number_hash=crypto.lookup_hash(term))
+        return found, may_have_duplicates
+
+    def save_model(self, request, obj, form, change):
+        if "user" in form.changed_data:
+            link_applicant(actor=request.user, applicant=obj, account=form.cleaned_data["user"])
+
+    @admin.action(description=_("Unlink from their account"))
+    def unlink(self, request, queryset):
+        for applicant in queryset.exclude(user=None):
+            link_applicant(actor=request.user, applicant=applicant, account=None)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

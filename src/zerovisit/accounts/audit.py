@@ -6,11 +6,8 @@ Who acted and when is in every entry (core.audit.record). Personal data appears 
 value that looks like a clear mobile number or citizen ID number.
 """
 
-import re
-
 from zerovisit.core import audit
-
-CLEAR_PERSONAL_DATA = re.compile(r"1\d{10}|\d{17}[\dX]")
+from zerovisit.core.logs import has_personal_data
 
 
 def account_state(user) -> dict:
@@ -76,7 +73,7 @@ def record_group_changed(*, actor, group, before: dict, via: str):
 
 def _checked_masked(values: dict) -> dict:
     for name, value in values.items():
-        if isinstance(value, str) and CLEAR_PERSONAL_DATA.fullmatch(value.strip()):
+        if isinstance(value, str) and has_personal_data(value):
             raise ValueError(f"{name}: the audit log takes masked personal data only")
     return values
 

@@ -68,11 +68,12 @@ def _checked_organisation(name: str, credit_code: str, check_confirmed: bool) ->
 
 
 def applicant_for(*, kind: str, name: str, id_number: str = "", credit_code: str = "", phone: str = "",
-                  email: str = "", account=None, check_confirmed: bool = False) -> Applicant:  # fmt: skip
+                  email: str = "", account=None, actor=None, check_confirmed: bool = False) -> Applicant:  # fmt: skip
     """The applicant an application names: found by identity (an ID number, checked against GB 11643 and kept
     only encrypted, or a unified social credit code), or created.
 
-    `account` is who applies. A new applicant becomes that account's own. An existing applicant is never linked to
+    `account` is who applies for themselves (None for staff at a window or a proxy agent: `actor`, recorded in the
+    audit log). A new applicant becomes that account's own. An existing applicant is never linked to
     another account here, and its contact details change only when `account` already is its own: whoever knows
     someone's ID number can neither take over their cases nor redirect their messages. Call this inside the
     transaction of the application, so that a refused application leaves nothing behind."""
@@ -94,13 +95,13 @@ def applicant_for(*, kind: str, name: str, id_number: str = "", credit_code: str
         _contact_changes(new, phone, email)
         applicant, created = _save_new(new, **found)
         if created:
-            audit.record(actor=account, action="applicant.create", obj=applicant, detail={
+            audit.record(actor=actor or account, action="applicant.create", obj=applicant, detail={
                 "kind": kind, "name": name, "identity": applicant.id_number_masked or applicant.credit_code,
                 "account": getattr(account, "username", ""), **_masked_contact(applicant),
             })  # fmt: skip
             return applicant
         existing = applicant
-    if account is not None and existing.user_id == account.pk:
+    if getattr(account, "pk", None) is not None and existing.user_id == account.pk:
         before = _masked_contact(existing)
         if changed := _contact_changes(existing, phone, email):
             existing.save(update_fields=changed)

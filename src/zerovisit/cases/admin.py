@@ -3,18 +3,9 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from zerovisit.core.admin import ReadOnly
+
 from .models import Case, CaseEvent, CaseMaterial
-
-
-class ReadOnly:
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class CaseMaterialInline(ReadOnly, admin.TabularInline):

@@ -216,9 +216,8 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         if item is None:
             raise NotFound(_("No published item has the code %(code)s.") % {"code": values["item"]})
         key = request.headers.get("Idempotency-Key", "")[:100]
-        for_themselves = values["channel"] != Channel.PROXY and not request.user.agency_id
         submitted = services.submit_application(
-            actor=request.user, item=item, for_themselves=for_themselves,
+            actor=request.user, item=item,
             applicant={"kind": values["applicant_kind"], "name": values["applicant_name"],
                        "id_number": values.get("id_number", ""), "credit_code": values.get("credit_code", ""),
                        "phone": values.get("phone", ""), "email": values.get("email", "")},

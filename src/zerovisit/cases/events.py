@@ -30,7 +30,8 @@ STATE_FIELDS = (
     "submitted_by_id", "submitted_at", "received_at", "acceptance_due", "accepted_at", "deemed_accepted",
     "limit_days", "extension_days", "paused_days", "paused_since", "pause_expected_days", "decision_due",
     "due_estimated", "decided_at", "concluded_at", "delivered_at", "originals_pending", "delivery_method",
-    "paper_pickup", "commitment_signed",
+    "paper_pickup", "commitment_signed", "number", "channel", "process_template_id", "proxy_authorisation_id",
+    "idempotency_key", "stage_roles", "form_data", "delivery_address",
 )  # fmt: skip
 
 
@@ -48,7 +49,9 @@ def _digest(prev_hash: str, event: CaseEvent) -> str:
 
 
 def state_of(case: Case) -> dict:
-    """The case's STATE_FIELDS as JSON values (times in UTC), as the anchor keeps and its MAC covers them."""
+    """The case's STATE_FIELDS as JSON values (times in UTC, digests of JSON fields), as the anchor keeps and its
+    MAC covers them: every column a step may change, and those that say what was applied for, by whom and where
+    the result goes, so none of them can be edited behind the history's back."""
     state = {}
     for name in STATE_FIELDS:
         value = getattr(case, name)
@@ -56,6 +59,8 @@ def state_of(case: Case) -> dict:
             value = audit.utc(value)
         elif isinstance(value, datetime.date):
             value = value.isoformat()
+        elif isinstance(value, dict | list):  # the answers, the address, the stages: their digest is enough
+            value = hashlib.sha256(json.dumps(value, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
         state[name] = value
     return state
 

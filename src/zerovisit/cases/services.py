@@ -403,17 +403,21 @@ class Submission:
     created: bool  # False: a retry with the same idempotency key, answered with the case the first call made
 
 
-def submit_application(*, actor, item: ServiceItem, applicant: dict, for_themselves: bool, **application) -> Submission:
+def submit_application(*, actor, item: ServiceItem, applicant: dict, channel: str, **application) -> Submission:
     """An application as someone sends it: whom it is for (`applicant`: kind, name, id_number or credit_code,
     phone, email, as accounts.services.applicant_for takes them) and the application itself (as submit_case takes
-    it). `for_themselves`: the actor applies for themselves or their own organisation, not as a proxy or at a
-    window, so an applicant this application creates becomes the actor's own.
+    it). A person applying online for themselves or their own organisation (not staff, not as a proxy) makes an
+    applicant this application creates their own.
 
     Finding or creating the applicant and filing the case are one transaction: a refused application leaves no
     applicant, no changed contact details and no link to an account behind."""
+    if getattr(actor, "pk", None) is None:
+        raise PermissionDenied(_("Applications are made with a person's account, not with a system's token."),
+                               code="person_required")  # fmt: skip
+    for_themselves = not actor.agency_id and channel not in (Channel.PROXY, Channel.WINDOW)
     with transaction.atomic():
-        found = accounts.applicant_for(**applicant, account=actor if for_themselves else None)
-        return _submit(actor=actor, item=item, applicant=found, **application)
+        found = accounts.applicant_for(**applicant, account=actor if for_themselves else None, actor=actor)
+        return _submit(actor=actor, item=item, applicant=found, channel=channel, **application)
 
 
 def submit_case(*, actor, item: ServiceItem, applicant: Applicant, **application) -> Case:

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from zerovisit.core.files import check_zip
+from zerovisit.core.text import has_forbidden
 
 from .formfields import FieldType
 from .models import (
@@ -313,6 +314,10 @@ def parse_row(row: dict[str, str], lookups: Lookups) -> ParsedRow:
     item = ServiceItem()
     parsed = ParsedRow(item=item)
     err = parsed.errors.append
+    for header, value in cells.items():
+        if has_forbidden(value):
+            err((header, _("Contains control characters (such as NUL); remove them.")))
+            cells[header] = ""
 
     for header in REQUIRED:
         if not cells.get(header):

@@ -10,8 +10,21 @@ from zerovisit.accounts.models import Role
 from .models import AuditEntry, WorkerHeartbeat
 
 
+class ReadOnly:
+    """For rows written only by the platform itself: the admin shows them and changes nothing."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnly, admin.ModelAdmin):
     """Read-only: the log is append-only and hash-chained. Visible to auditors and security administrators."""
 
     list_display = ["at", "actor_label", "action", "object_type", "object_id", "result"]
@@ -31,18 +44,9 @@ class AuditEntryAdmin(admin.ModelAdmin):
     def has_view_permission(self, request, obj=None):
         return self._may_read(request)
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(WorkerHeartbeat)
-class WorkerHeartbeatAdmin(admin.ModelAdmin):
+class WorkerHeartbeatAdmin(ReadOnly, admin.ModelAdmin):
     """Read-only: which workers and schedulers run, where, and whether they are alive. The rows are written by the
     processes themselves (core.workers)."""
 
@@ -54,12 +58,3 @@ class WorkerHeartbeatAdmin(admin.ModelAdmin):
     def alive(self, heartbeat):
         lost_after = datetime.timedelta(seconds=settings.WORKER_LOST_AFTER_SECONDS)
         return heartbeat.beat_at >= timezone.now() - lost_after
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

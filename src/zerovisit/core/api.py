@@ -78,7 +78,7 @@ class CleanJSONField(serializers.JSONField):
     default_error_messages = {"invalid_characters": _("Remove the control characters (such as NUL) from %(where)s.")}
 
     def to_internal_value(self, data):
-        from .middleware import FORBIDDEN_CHARACTERS
+        from .text import FORBIDDEN_CHARACTERS
 
         value = super().to_internal_value(data)
         stack = [value]

@@ -341,6 +341,9 @@ def _keep(cp: AuditCheckpoint) -> None:
     log.info("audit checkpoint #%s: %s audit entries, %s", cp.seq, cp.audit_count, cp.tallies)
 
 
+CHECKPOINT_FILE_GRACE = datetime.timedelta(minutes=10)
+
+
 def _kept() -> dict | None:
     try:
         return json.loads(settings.AUDIT_CHECKPOINT_FILE.read_text())
@@ -371,6 +374,13 @@ def verify_checkpoints(report: Report, *, chunk_size: int = 2000) -> None:
         prev_mac, expected, latest = cp.mac, expected + 1, cp
     report.checked[chain] = expected - 1
     kept = _kept()
+    # The file is written once the checkpoint is committed: a fresh one may not have it yet.
+    if kept is None and latest is not None and latest.at < timezone.now() - CHECKPOINT_FILE_GRACE:
+        return broken(
+            "checkpoint_file_missing",
+            _("Checkpoint #%(seq)s exists but the checkpoint file %(path)s does not.")
+            % {"seq": latest.seq, "path": settings.AUDIT_CHECKPOINT_FILE},
+        )
     if kept is not None:
         if kept.get("seq") is None:
             return broken(

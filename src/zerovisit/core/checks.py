@@ -1,5 +1,7 @@
 """Deployment checks (`zerovisit check --deploy`): settings that would leave an outside connection open to forgery."""
 
+import os
+
 from django.conf import settings
 from django.core import checks
 
@@ -32,4 +34,25 @@ def check_shared_secrets(app_configs=None, **kwargs):
                 hint="Use a random secret, e.g. `python -c 'import secrets; print(secrets.token_urlsafe(32))'`.",
                 id="zerovisit.W001",
             ))  # fmt: skip
+    return problems
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def check_audit_key(app_configs=None, **kwargs):
+    """The audit's MACs prove nothing against someone who has the key: a key made and kept in the data directory,
+    beside an SQLite database and in its backups, is for a demo, not for production."""
+    problems = []
+    if not os.environ.get("ZV_AUDIT_KEY"):
+        problems.append(checks.Warning(
+            "ZV_AUDIT_KEY is not set: the audit key was made in the data directory, next to the data it protects.",
+            hint="Set ZV_AUDIT_KEY from a secret store (the same on every host) and keep it out of database backups.",
+            id="zerovisit.W002",
+        ))  # fmt: skip
+    if settings.AUDIT_CHECKPOINT_FILE.parent == settings.DATA_DIR:
+        problems.append(checks.Warning(
+            "ZV_AUDIT_CHECKPOINT_FILE is in the data directory.",
+            hint="Keep the checkpoint file where every worker host writes and database administrators cannot "
+            "(a shared volume of the application's own, or append-only storage).",
+            id="zerovisit.W003",
+        ))  # fmt: skip
     return problems

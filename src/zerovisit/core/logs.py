@@ -9,14 +9,20 @@ import re
 
 from .identity import mask_id_number, mask_phone
 
-# Digits standing alone: an 18-character ID number (the last may be X) or an 11-digit mobile number.
-ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
-PHONE = re.compile(r"(?<![0-9A-Za-z])1[3-9]\d{9}(?![0-9A-Za-z])")
+# Digits standing alone: an ID number (18 characters, the last may be X; or the 15 digits of the first generation),
+# or a mobile number, also with the country code or written in groups (+86 138 1234 1234, 138-1234-1234).
+ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])(?:\d{17}[\dXx]|\d{15})(?![0-9A-Za-z])")
+PHONE = re.compile(r"(?<![0-9A-Za-z+])(?:\+?86[ -]?)?1[3-9]\d(?:[ -]?\d{4}){2}(?![0-9A-Za-z])")
+
+
+def _masked_phone(match: re.Match) -> str:
+    digits = re.sub(r"\D", "", match.group())
+    return mask_phone(digits[-11:])
 
 
 def mask_personal_data(text: str) -> str:
     text = ID_NUMBER.sub(lambda match: mask_id_number(match.group()), text)
-    return PHONE.sub(lambda match: mask_phone(match.group()), text)
+    return PHONE.sub(_masked_phone, text)
 
 
 def has_personal_data(text: str) -> bool:

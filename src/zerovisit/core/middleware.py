@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .clients import client_address
+from .text import FORBIDDEN_CHARACTERS
 
 
 class ContentSecurityPolicyMiddleware:
@@ -96,9 +97,6 @@ class DomainErrorPageMiddleware:
         return None
 
 
-# C0 controls except tab, line feed and carriage return, and DEL: PostgreSQL cannot store NUL in text at all, and
-# none of the others belongs in a name, an address or an opinion.
-FORBIDDEN_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # In UTF-8 JSON a forbidden character is either the raw byte or an escape (\b, \f, \u…): a body without any
 # needs no parsing here.
 _JSON_MAY_HOLD_FORBIDDEN = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\\[bf]|\\u00[01][0-9a-fA-F]|\\u007[fF]")

@@ -34,7 +34,7 @@ def signature(secret: str, timestamp: str, body: bytes) -> str:
 
 def signature_matches(secret: str, timestamp: str, body: bytes, given: str) -> bool:
     """Whether `given` is our signature of the request; never with an empty secret."""
-    return bool(secret) and hmac.compare_digest(given, signature(secret, timestamp, body))
+    return bool(secret) and hmac.compare_digest(given.encode(), signature(secret, timestamp, body).encode())
 
 
 def call(method: str, url: str, *, secret: str, timeout: float, payload: dict | None = None,

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zerovisit.catalog.listfile import FileFormatError, read_rows
+from zerovisit.core.text import has_forbidden
 
 from . import identifiers
 from .models import HOLDER_CODE_TYPES, License, LicenseEvent, LicenseStatus, LicenseType
@@ -127,6 +128,10 @@ def check(record: dict, types: dict[str, LicenseType], today: datetime.date) -> 
     for column in record.get("_unknown", []):
         problems.append(("", _("Unknown column “%(column)s”.") % {"column": column}))
     values = {k: ("" if v is None else v if isinstance(v, dict) else str(v).strip()) for k, v in record.items()}
+    for key, value in values.items():
+        if has_forbidden(value):
+            err(key, _("Contains control characters (such as NUL); remove them."))
+            values[key] = ""
     for key in REQUIRED:
         if not values.get(key):
             err(key, _("Required, but empty."))
@@ -143,6 +148,9 @@ def check(record: dict, types: dict[str, LicenseType], today: datetime.date) -> 
     if status is None:
         err("status", _("The status is one of 有效, 撤销, 注销, 过期."))
     data = _data(values.get("data"), err)
+    if has_forbidden(data):  # a JSON cell may spell a control character as an escape
+        err("data", _("Contains control characters (such as NUL); remove them."))
+        data = {}
     identifier = values.get("identifier", "")
     if identifier and not identifiers.is_valid(identifier):
         err("identifier", _("Not a valid licence identifier (check character or format)."))

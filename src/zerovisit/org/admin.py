@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from zerovisit.core.admin import ReadOnly
+
 from .models import Agency, Region, Seal, ServiceHall, Window
 
 
@@ -40,7 +42,7 @@ class WindowAdmin(admin.ModelAdmin):
 
 
 @admin.register(Seal)
-class SealAdmin(admin.ModelAdmin):
+class SealAdmin(ReadOnly, admin.ModelAdmin):
     """Seals are made and rotated with `zerovisit create_seals`; the admin shows them, never their keys."""
 
     list_display = ["agency", "kind", "purpose", "fingerprint", "valid_until", "active", "retired_at"]
@@ -49,12 +51,3 @@ class SealAdmin(admin.ModelAdmin):
     fields = ["kind", "agency", "purpose", "fingerprint", "valid_from", "valid_until", "active", "retired_at",
               "certificate_pem"]  # fmt: skip
     readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -63,7 +63,7 @@ def apply(request, impl_code):
         data = form.cleaned_data
         try:
             case = services.submit_application(
-                actor=request.user, item=item, for_themselves=not request.user.agency_id,
+                actor=request.user, item=item,
                 applicant={"kind": data["applicant_kind"], "name": data["applicant_name"],
                            "id_number": data["id_number"], "credit_code": data["credit_code"],
                            "phone": data["phone"], "email": data["email"]},

@@ -125,3 +125,22 @@ def test_a_clear_phone_or_id_number_is_refused_in_the_audit_log():
             account_audit.record_contact_changed(actor=None, applicant=applicant, changed_fields=list(before),
                                                  before_masked=before, after_masked=after)  # fmt: skip
     assert not AuditEntry.objects.filter(action="applicant.contact_change").exists()
+
+
+def test_an_administrator_finds_an_applicant_by_id_number_and_unlinks_or_links_an_account(admin_client):
+    wrong, right = UserFactory(username="claimed"), UserFactory(username="zhangsan")
+    applicant = applicant_for(kind="person", name="张三", id_number="32030219900307123X", account=wrong)
+    found = admin_client.get("/admin/accounts/applicant/", {"q": "32030219900307123x"}).content.decode()
+    assert "3203**********123X" in found and "32030219900307123X" not in found
+    admin_client.post("/admin/accounts/applicant/", {"action": "unlink", "_selected_action": [applicant.pk]})
+    applicant.refresh_from_db()
+    assert applicant.user is None
+    admin_client.post(f"/admin/accounts/applicant/{applicant.pk}/change/", {"user": right.pk})
+    applicant.refresh_from_db()
+    assert applicant.user == right
+    links = AuditEntry.objects.filter(action="applicant.link").order_by("id")
+    assert [(e.detail["before"]["account"], e.detail["after"]["account"]) for e in links] == [
+        ("claimed", ""),
+        ("", "zhangsan"),
+    ]
+    assert all(e.actor.is_superuser for e in links)

@@ -188,3 +188,12 @@ def test_anchoring_costs_one_small_write_per_step(accepted, staff):
     sql = [q["sql"].split()[0] for q in step.captured_queries[1:] if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))]
     assert sql == ["SELECT", "INSERT", "UPDATE"]  # the last event, the new one, the anchor
     assert case_breaks() == []
+
+
+@pytest.mark.parametrize("change", [
+    {"delivery_address": {"name": "别人", "address": "别处"}}, {"form_data": {"经营场所": "别处"}},
+    {"channel": "kiosk"}, {"stage_roles": ["acceptor"]}, {"number": "320300-20261102-AAAAAAAA"},
+])  # fmt: skip
+def test_what_was_applied_for_and_where_the_result_goes_cannot_be_edited_unseen(accepted, change):
+    Case.objects.filter(pk=accepted.pk).update(**change)
+    assert [found.code for found in case_breaks()] == ["state_without_event"]

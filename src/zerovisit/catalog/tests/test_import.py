@@ -152,3 +152,9 @@ def test_a_spreadsheet_that_is_a_zip_bomb_is_refused_before_it_is_read(settings)
     bomb = office_document({"[Content_Types].xml": b"<Types/>", "xl/worksheets/sheet1.xml": bytes(16 * 1024 * 1024)})
     with pytest.raises(listfile.FileFormatError, match=r"4\.0"):
         listfile.read_rows(bomb, "items.xlsx")
+
+
+def test_a_control_character_in_a_cell_is_a_problem_of_its_row_not_a_server_error(agency):
+    report = services.catalogue_import(actor=None, rows=numbered(row(事项名称="营业执照\x00补领")))
+    assert not report.ok and not ServiceItem.objects.exists()
+    assert any("事项名称" in line and "NUL" in line for line in report.lines()), report.lines()

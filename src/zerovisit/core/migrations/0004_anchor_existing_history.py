@@ -21,7 +21,8 @@ STATE_FIELDS = (
     "submitted_by_id", "submitted_at", "received_at", "acceptance_due", "accepted_at", "deemed_accepted",
     "limit_days", "extension_days", "paused_days", "paused_since", "pause_expected_days", "decision_due",
     "due_estimated", "decided_at", "concluded_at", "delivered_at", "originals_pending", "delivery_method",
-    "paper_pickup", "commitment_signed",
+    "paper_pickup", "commitment_signed", "number", "channel", "process_template_id", "proxy_authorisation_id",
+    "idempotency_key", "stage_roles", "form_data", "delivery_address",
 )  # fmt: skip
 
 
@@ -94,6 +95,8 @@ def _state(case):
             value = _utc(value)
         elif isinstance(value, datetime.date):
             value = value.isoformat()
+        elif isinstance(value, dict | list):  # the answers, the address, the stages: their digest is enough
+            value = hashlib.sha256(json.dumps(value, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
         state[name] = value
     return state
 

@@ -115,3 +115,27 @@ def cut_database_connections(*, refuse_for: float = 0.0) -> int:
     finally:
         admin.close()
     return ended
+
+
+def at_once(work, times: int) -> list:
+    """What `work()` returned in each of `times` threads started together (released by one barrier), each with
+    its own database connection: the way concurrent requests reach a service."""
+    import threading
+
+    from django.db import connections
+
+    barrier, results = threading.Barrier(times), []
+
+    def run():
+        try:
+            barrier.wait()
+            results.append(work())
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run) for _ in range(times)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return results

@@ -1,13 +1,16 @@
 """The audit log's chain, its keyed head, the signed checkpoints, `zerovisit verify_audit` and the jobs that run it
 (core.audit, core.integrity). Each way of tampering is done here as an attacker with database access would."""
 
+import datetime
 import hashlib
 import json
 from importlib import import_module
+from unittest import mock
 
 import pytest
 from django.apps import apps
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from zerovisit.accounts.models import Role
 from zerovisit.accounts.tests.factories import UserFactory
@@ -153,6 +156,17 @@ def test_deleting_the_newest_checkpoint_is_detected(committed):
     committed(audit.write_checkpoint)
     committed(audit.write_checkpoint).delete()
     assert [b.code for b in integrity.quick_check().breaks] == ["checkpoints_deleted"]
+
+
+def test_deleting_the_newest_checkpoint_and_the_checkpoint_file_is_detected(settings, committed):
+    entries(2)
+    committed(audit.write_checkpoint)
+    committed(audit.write_checkpoint).delete()
+    settings.AUDIT_CHECKPOINT_FILE.unlink()
+    assert audit.check_all().intact  # a checkpoint just made may not have its file yet
+    later = timezone.now() + datetime.timedelta(hours=1)
+    with mock.patch.object(timezone, "now", lambda: later):
+        assert [b.code for b in audit.check_all().breaks] == ["checkpoint_file_missing"]
 
 
 def test_deleting_the_whole_history_with_its_checkpoints_is_detected(committed):

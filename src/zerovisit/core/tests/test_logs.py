@@ -16,6 +16,12 @@ def test_id_numbers_and_phones_are_masked_but_case_numbers_and_hashes_are_not():
     assert not has_personal_data(masked)
 
 
+def test_phones_written_in_groups_or_with_the_country_code_and_old_id_numbers_are_masked_too():
+    for written in ("+8613812341234", "+86 138 1234 1234", "138-1234-1234", "86 13812341234"):
+        assert has_personal_data(written) and mask_personal_data(f"电话 {written}。") == "电话 138****1234。", written
+    assert mask_personal_data("旧证 320302900307123") == "旧证 3203*******7123"
+
+
 def test_the_configured_handler_masks_messages_arguments_and_exceptions(caplog):
     records = []
 

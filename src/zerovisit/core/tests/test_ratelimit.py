@@ -1,14 +1,12 @@
 """Rate limits count every process alike and go by the real client, also behind a trusted proxy."""
 
-import threading
-
 import pytest
 from django.core.cache import caches
-from django.db import connections
 from django.test import RequestFactory
 
 from zerovisit.core import ratelimit
 from zerovisit.core.clients import client_address
+from zerovisit.core.tests.helpers import at_once
 
 
 def request(remote="203.0.113.7", forwarded=None):
@@ -27,21 +25,10 @@ def test_the_count_is_shared_so_a_second_process_does_not_start_again_from_zero(
 
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_requests_never_lose_a_count():
-    barrier, results = threading.Barrier(8), []
-
     def ask():
-        try:
-            barrier.wait()
-            for _ in range(5):
-                results.append(ratelimit.allow(request(), "verify", limit=30))
-        finally:
-            connections.close_all()
+        return [ratelimit.allow(request(), "verify", limit=30) for _ in range(5)]
 
-    threads = [threading.Thread(target=ask) for _ in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    results = [allowed for answers in at_once(ask, 8) for allowed in answers]
     assert len(results) == 40 and results.count(True) == 30
 
 

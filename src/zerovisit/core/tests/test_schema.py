@@ -150,8 +150,8 @@ def test_strings_the_api_takes_say_that_control_characters_are_refused(schema):
 def test_the_pattern_in_the_schema_is_the_one_the_middleware_applies():
     import re
 
-    from zerovisit.core.middleware import FORBIDDEN_CHARACTERS
     from zerovisit.core.openapi import WITHOUT_CONTROL_CHARACTERS
+    from zerovisit.core.text import FORBIDDEN_CHARACTERS
 
     for code in range(0x80):
         character = chr(code)

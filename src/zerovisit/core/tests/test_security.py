@@ -70,3 +70,19 @@ def test_staff_with_nothing_to_administer_are_refused_at_the_admin_index(client)
     client.force_login(editor(agency, role=Role.CATALOGUE_EDITOR))
     index = client.get(f"/{settings.ADMIN_PATH}")
     assert index.status_code == 200 and "zerovisit 管理后台" in index.content.decode()
+
+
+def test_check_deploy_reports_a_signed_adapter_without_a_secret_and_a_home_made_audit_key(settings, monkeypatch):
+    from django.core.checks import Error, Warning, run_checks
+
+    settings.CARRIER_BACKEND, settings.CARRIER_SECRET = "zerovisit.delivery.carriers.HttpCarrier", ""
+    settings.SMS_BACKEND, settings.SMS_SECRET = "zerovisit.notify.backends.HttpSmsBackend", "short"
+    monkeypatch.delenv("ZV_AUDIT_KEY", raising=False)
+    found = {message.id: message for message in run_checks(include_deployment_checks=True)}
+    assert isinstance(found["zerovisit.E001"], Error) and "ZV_CARRIER_SECRET" in found["zerovisit.E001"].msg
+    assert isinstance(found["zerovisit.W001"], Warning) and "ZV_SMS_SECRET" in found["zerovisit.W001"].msg
+    assert "zerovisit.W002" in found
+    settings.CARRIER_SECRET = settings.SMS_SECRET = "x" * 40
+    monkeypatch.setenv("ZV_AUDIT_KEY", "from-a-secret-store")
+    found = {message.id for message in run_checks(include_deployment_checks=True)}
+    assert not {"zerovisit.E001", "zerovisit.W001", "zerovisit.W002"} & found

@@ -161,6 +161,10 @@ def test_without_a_configured_secret_no_callback_is_trusted_and_nothing_is_sent(
     headers["X-Signature"] = hmac.new(b"", headers["X-Timestamp"].encode() + b"." + body, "sha256").hexdigest()
     refused = Client().post("/api/v1/delivery/callback/http/", body, content_type="application/json", headers=headers)
     assert refused.status_code == 401 and refused.json()["code"] == "bad_signature"
+    settings.CARRIER_SECRET = courier.secret
+    headers["X-Signature"] = "签名"  # not even ASCII
+    garbled = Client().post("/api/v1/delivery/callback/http/", body, content_type="application/json", headers=headers)
+    assert garbled.status_code == 401 and garbled.json()["code"] == "bad_signature"
     assert Shipment.objects.get(case=case).status == ShipmentStatus.CREATED
     requests_before = len(courier.requests)
     with pytest.raises(carriers.CarrierError, match="no shared secret"):
@@ -304,3 +308,17 @@ def test_a_pickup_for_an_application_withdrawn_before_the_courier_came_is_cancel
     shipment.refresh_from_db()
     assert shipment.status == ShipmentStatus.CANCELLED and f"POST /orders/{shipment.waybill}/cancel" in courier.requests
     assert services.ship_approved_results() == 0  # not ordered again
+
+
+def test_a_case_with_a_tampered_history_holds_up_only_its_own_shipment(clock, courier_item, citizen, staff, courier):
+    from zerovisit.cases.models import CaseEvent
+
+    tampered, intact = (approved_by_courier(courier_item, citizen, staff) for _ in range(2))
+    services.ship_approved_results()
+    CaseEvent.objects.filter(case=tampered, seq=4).delete()  # the history cut behind the platform's back
+    for case in (tampered, intact):
+        waybill = Shipment.objects.get(case=case).waybill
+        courier.tracking[waybill] = [event(waybill, 1, "picked_up", 0), event(waybill, 2, "delivered", 30)]
+    assert services.track_in_flight() == 1
+    assert Shipment.objects.get(case=intact).status == ShipmentStatus.DELIVERED
+    assert Shipment.objects.get(case=tampered).status == ShipmentStatus.CREATED

@@ -80,3 +80,18 @@ def test_the_generator_writes_what_the_importer_takes(food_type, tmp_path):
     call_command("generate_licenses", "--count", "50", "--out", str(out), verbosity=0)
     report = importer.import_file(out.read_bytes(), "gen.jsonl")
     assert report.ok and report.written == 50
+
+
+def test_a_control_character_in_a_record_is_a_problem_of_its_row_not_a_server_error(food_type):
+    code = make_credit_code(5)
+    from_csv = importer.import_file(csv(f"SPJY,JY001,徐州甲\x00公司,{code},001,2025-03-01,,有效,"), "证照.csv")
+    line = json.dumps({
+        "证照类型代码": "SPJY", "证照编号": "JY002", "持证主体": "徐州乙公司", "持证主体代码": code,
+        "持证主体代码类型": "001", "发证日期": "2025-03-01", "证面信息": {"经营场所": "云龙区\u0000"},
+    })  # fmt: skip
+    from_jsonl = importer.import_file(line.encode(), "证照.jsonl")
+    assert not from_csv.ok and not from_jsonl.ok and not License.objects.exists()
+    escaped = importer.import_file(csv(f'SPJY,JY003,徐州丙公司,{code},001,2025-03-01,,有效,"{{""k"": ""\\u0000""}}"'),
+                                   "证照.csv")  # fmt: skip
+    assert not escaped.ok and not License.objects.exists()
+    assert all("NUL" in " ".join(report.lines()) for report in (from_csv, from_jsonl, escaped))
