@@ -44,9 +44,9 @@ def _seed_reference_data(blocker) -> None:
 
 @pytest.fixture(autouse=True)
 def _no_personal_data_in_logs():
-    """Every line the platform logs during a test is scanned before any masking: code that puts an ID number or a
-    mobile number into a log message fails the test that ran it. (The configured handlers mask them as well, for
-    what code did not foresee.)"""
+    """Every line the platform logs during a test is scanned before the configured handlers mask it: code that puts
+    an ID number or a mobile number into a log message fails the test that ran it. (The handlers mask them as
+    well, for what code did not foresee.)"""
     import logging
 
     from zerovisit.core.logs import MaskPersonalData, has_personal_data
