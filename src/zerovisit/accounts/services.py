@@ -4,6 +4,7 @@ systems."""
 import datetime
 import hashlib
 import secrets
+from collections.abc import Callable
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max
@@ -67,10 +68,20 @@ def _checked_organisation(name: str, credit_code: str, check_confirmed: bool) ->
     return name.strip(), code
 
 
-def applicant_for(*, kind: str, name: str, id_number: str = "", credit_code: str = "", phone: str = "",
-                  email: str = "", account=None, actor=None, check_confirmed: bool = False) -> Applicant:  # fmt: skip
+def applicant_for(**identity_and_contact) -> Applicant:
+    """The applicant an application names, found or created (see find_applicant), its audit entries written."""
+    applicant, write_audit = find_applicant(**identity_and_contact)
+    write_audit()
+    return applicant
+
+
+def find_applicant(*, kind: str, name: str, id_number: str = "", credit_code: str = "", phone: str = "",
+                   email: str = "", account=None, actor=None,
+                   check_confirmed: bool = False) -> tuple[Applicant, Callable[[], None]]:  # fmt: skip
     """The applicant an application names: found by identity (an ID number, checked against GB 11643 and kept
-    only encrypted, or a unified social credit code), or created.
+    only encrypted, or a unified social credit code), or created; and a function that writes the audit entries of
+    what this did, for the caller to call last in its transaction (the audit log's head is locked from an entry
+    to the commit: written first, it would hold up every other new applicant's application until this commits).
 
     `account` is who applies for themselves (None for staff at a window or a proxy agent: `actor`, recorded in the
     audit log). A new applicant becomes that account's own. An existing applicant is never linked to
@@ -95,21 +106,24 @@ def applicant_for(*, kind: str, name: str, id_number: str = "", credit_code: str
         _contact_changes(new, phone, email)
         applicant, created = _save_new(new, **found)
         if created:
-            audit.record(actor=actor or account, action="applicant.create", obj=applicant, detail={
-                "kind": kind, "name": name, "identity": applicant.id_number_masked or applicant.credit_code,
-                "account": getattr(account, "username", ""), **_masked_contact(applicant),
-            })  # fmt: skip
-            return applicant
+            detail = {"kind": kind, "name": name, "identity": applicant.id_number_masked or applicant.credit_code,
+                      "account": getattr(account, "username", ""), **_masked_contact(applicant)}  # fmt: skip
+            return applicant, lambda: audit.record(actor=actor or account, action="applicant.create", obj=applicant,
+                                                   detail=detail)  # fmt: skip
         existing = applicant
     if getattr(account, "pk", None) is not None and existing.user_id == account.pk:
         before = _masked_contact(existing)
         if changed := _contact_changes(existing, phone, email):
             existing.save(update_fields=changed)
-            account_audit.record_contact_changed(
-                actor=account, applicant=existing, changed_fields=changed, before_masked=before,
-                after_masked=_masked_contact(existing),
-            )  # fmt: skip
-    return existing
+            after = _masked_contact(existing)
+            return existing, lambda: account_audit.record_contact_changed(
+                actor=account, applicant=existing, changed_fields=changed, before_masked=before, after_masked=after
+            )
+    return existing, _nothing_to_record
+
+
+def _nothing_to_record() -> None:
+    pass
 
 
 def link_applicant(*, actor, applicant: Applicant, account) -> Applicant:

@@ -416,8 +416,11 @@ def submit_application(*, actor, item: ServiceItem, applicant: dict, channel: st
                                code="person_required")  # fmt: skip
     for_themselves = not actor.agency_id and channel not in (Channel.PROXY, Channel.WINDOW)
     with transaction.atomic():
-        found = accounts.applicant_for(**applicant, account=actor if for_themselves else None, actor=actor)
-        return _submit(actor=actor, item=item, applicant=found, channel=channel, **application)
+        found, write_audit = accounts.find_applicant(**applicant, account=actor if for_themselves else None,
+                                                     actor=actor)  # fmt: skip
+        submission = _submit(actor=actor, item=item, applicant=found, channel=channel, **application)
+        write_audit()
+        return submission
 
 
 def submit_case(*, actor, item: ServiceItem, applicant: Applicant, **application) -> Case:

@@ -136,3 +136,17 @@ def test_a_system_s_token_cannot_apply_for_anyone(clock, item, citizen, agency):
     assert refused.status_code == 403 and refused.json()["code"] == "person_required"
     citizen.refresh_from_db()
     assert citizen.phone_masked == "138****1234" and not Case.objects.exists()
+
+
+def test_a_new_applicant_s_audit_entry_is_written_last_so_the_audit_head_is_locked_only_briefly(clock, item):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        response = as_user(UserFactory()).post("/api/v1/cases/", application(item), format="multipart")
+    assert response.status_code == 201
+    sql = [query["sql"] for query in queries.captured_queries]
+    first_head = next(n for n, q in enumerate(sql) if "core_auditchainhead" in q)
+    case_insert = next(n for n, q in enumerate(sql) if q.startswith('INSERT INTO "cases_case"'))
+    assert case_insert < first_head
+    assert AuditEntry.objects.filter(action="applicant.create").count() == 1
