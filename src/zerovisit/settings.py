@@ -293,8 +293,6 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 WORKER_HEARTBEAT_SECONDS = env.float("WORKER_HEARTBEAT_SECONDS", default=10.0)
 WORKER_LOST_AFTER_SECONDS = env.float("WORKER_LOST_AFTER_SECONDS", default=45.0)
 if not 0 < 2 * WORKER_HEARTBEAT_SECONDS < WORKER_LOST_AFTER_SECONDS:
-    from django.core.exceptions import ImproperlyConfigured
-
     raise ImproperlyConfigured("ZV_WORKER_LOST_AFTER_SECONDS must be more than twice ZV_WORKER_HEARTBEAT_SECONDS")
 
 # Messages to applicants: console backends by default, an adapter for the SMS gateway in production.

@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 
 from zerovisit.core import audit
 from zerovisit.core.errors import DomainError, NotFound
+from zerovisit.core.filters import form_problems, value_problems
 from zerovisit.core.openapi import required_text
 from zerovisit.org.models import Agency
 
@@ -138,20 +139,10 @@ _VALUE_FILTERS = ("type", "agency", "region", "level", "theme", "zero_visits", "
 
 def _query(request):
     params = request.query_params
-    errors = [
-        {"field": name, "code": "empty", "message": _("Give a value or leave the filter out.")}
-        for name in _VALUE_FILTERS
-        if "" in params.getlist(name)
-    ]
-    if params.get("zero_visits", "true").lower() not in ("true", "false", "1", "0"):
-        errors.append({"field": "zero_visits", "code": "invalid", "message": _("Use true or false.")})
+    errors = value_problems(params, _VALUE_FILTERS, booleans=["zero_visits"])
     form = CatalogueQueryForm(params)
     if not errors and not form.is_valid():
-        errors = [
-            {"field": f, "code": e.code or "invalid", "message": e.message % (e.params or {})}
-            for f, es in form.errors.as_data().items()
-            for e in es
-        ]
+        errors = form_problems(form)
     if errors:
         raise DomainError(errors[0]["message"], code="invalid_query", errors=errors)
     return form.cleaned_data["q"], form.filters()

@@ -9,6 +9,29 @@ from .errors import DomainError
 _BOOLEAN_VALUES = ("true", "false", "1", "0")
 
 
+def value_problems(params, names, *, booleans=()) -> list[dict]:
+    """Problems of query parameters that name a value: one given empty, or a yes/no one given neither."""
+    problems = [
+        {"field": name, "code": "empty", "message": _("Give a value or leave the filter out.")}
+        for name in names
+        if "" in params.getlist(name)
+    ]
+    for name in booleans:
+        values = params.getlist(name)
+        if values and values[-1] and values[-1].lower() not in _BOOLEAN_VALUES:
+            problems.append({"field": name, "code": "invalid", "message": _("Use true or false.")})
+    return problems
+
+
+def form_problems(form) -> list[dict]:
+    """A bound form's errors (or a filterset's) in the API's error shape."""
+    return [
+        {"field": field, "code": error.code or "invalid", "message": error.message % (error.params or {})}
+        for field, field_errors in form.errors.as_data().items()
+        for error in field_errors
+    ]
+
+
 class FilterBackend(DjangoFilterBackend):
     """django-filter's backend, except that a filter given an empty value, a value that is not one of its
     choices, not a number or not yes/no is refused with 400 `invalid_filter`: django-filter would drop such a
@@ -19,21 +42,12 @@ class FilterBackend(DjangoFilterBackend):
         filterset = self.get_filterset(request, queryset, view)
         if filterset is None:
             return queryset
-        errors = []
-        for name, declared in filterset.filters.items():
-            values = request.query_params.getlist(name)
-            if not values or isinstance(declared, django_filters.CharFilter):
-                continue
-            if "" in values:
-                errors.append({"field": name, "code": "empty", "message": _("Give a value or leave the filter out.")})
-            elif isinstance(declared, django_filters.BooleanFilter) and values[-1].lower() not in _BOOLEAN_VALUES:
-                errors.append({"field": name, "code": "invalid", "message": _("Use true or false.")})
+        checked = [name for name, declared in filterset.filters.items()
+                   if not isinstance(declared, django_filters.CharFilter)]  # fmt: skip
+        booleans = [name for name in checked if isinstance(filterset.filters[name], django_filters.BooleanFilter)]
+        errors = value_problems(request.query_params, checked, booleans=booleans)
         if not errors and not filterset.is_valid():
-            errors = [
-                {"field": field, "code": error.code or "invalid", "message": error.message % (error.params or {})}
-                for field, field_errors in filterset.errors.as_data().items()
-                for error in field_errors
-            ]
+            errors = form_problems(filterset)
         if errors:
             raise DomainError(errors[0]["message"], code="invalid_filter", errors=errors)
         return filterset.qs

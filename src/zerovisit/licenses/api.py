@@ -182,8 +182,8 @@ class MineFileView(APIView):
     def get(self, request, license_id):
         if not request.user.is_authenticated or request.user.pk is None:  # nobody, or an API client (no person)
             raise NotFound(_("No licence of yours has this number."))
-        license = next((x for x in selectors.wallet(accounts.own_applicants(request.user)) if x.pk == license_id), None)
-        if license is None or not license.file:
+        license = selectors.holders_file(request.user, license_id)
+        if license is None:
             raise NotFound(_("No licence of yours has this number."))
         return private_file_response(license.file, filename=f"{license.number}.pdf")
 

@@ -53,6 +53,12 @@ def wallet(applicants) -> list[License]:
     return list(_with_details(found).order_by("status", "-issue_date", "-id"))
 
 
+def holders_file(account, license_id: int) -> License | None:
+    """One licence of the wallet of `account` (its own applicants' current licences) that has its sealed PDF."""
+    found = License.objects.filter(pk=license_id, holder__user=account).exclude(status=LicenseStatus.SUPERSEDED)
+    return found.exclude(file="").first()
+
+
 def for_materials(applicant, material_names) -> dict[str, License]:
     """Material name → the applicant's valid licence that the licence library offers for it, in one query: the
     applicant's valid licences, matched against the names their types are accepted for."""

@@ -66,7 +66,7 @@ def license_file(request, license_id):
     """A licence's sealed PDF, for its holder only: anyone else, signed in or not, gets 404."""
     if not request.user.is_authenticated:
         raise Http404
-    license = next((x for x in selectors.wallet(accounts.own_applicants(request.user)) if x.pk == license_id), None)
-    if license is None or not license.file:
+    license = selectors.holders_file(request.user, license_id)
+    if license is None:
         raise Http404
     return private_file_response(license.file, filename=f"{license.number}.pdf")
