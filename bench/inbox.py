@@ -31,12 +31,12 @@ def fill(total: int) -> None:
     from django.db import connection
 
     from zerovisit.accounts.models import Role, StaffRole, User
-    from zerovisit.cases.models import Case
+    from zerovisit.cases.models import Case, frozen_process
     from zerovisit.catalog.models import ServiceItem
 
     have = Case.objects.count()
     items = list(ServiceItem.objects.published().select_related("agency__region", "process_template"))
-    roles = {t.pk: [s.role for s in t.stages.all()] for t in {i.process_template for i in items}}
+    processes = {t.pk: frozen_process(t) for t in {i.process_template for i in items}}  # each case's process as filed
     applicant = Case.objects.values_list("applicant_id", flat=True).first()
     zhangsan = User.objects.get(username="zhangsan").pk
     for item in items:  # one acceptor and one reviewer per agency, to log in as
@@ -48,12 +48,12 @@ def fill(total: int) -> None:
                 user.save()
                 StaffRole.objects.get_or_create(user=user, role=role)
     if connection.vendor == "postgresql":
-        _fill_postgresql(have, total, items, roles, applicant, zhangsan)
+        _fill_postgresql(have, total, items, processes, applicant, zhangsan)
     else:
-        _fill_sqlite(have, total, items, roles, applicant, zhangsan)
+        _fill_sqlite(have, total, items, processes, applicant, zhangsan)
 
 
-def _fill_sqlite(have, total, items, roles, applicant, zhangsan):
+def _fill_sqlite(have, total, items, processes, applicant, zhangsan):
     """The distribution of _fill_postgresql, generated inside SQLite with a recursive counter."""
     import json
 
@@ -61,11 +61,11 @@ def _fill_sqlite(have, total, items, roles, applicant, zhangsan):
 
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("CREATE TEMP TABLE bench_items (rn int, id int, agency_id int, template_id int, region text, "
-                       "days int, roles text)")  # fmt: skip
+                       "days int, process text)")  # fmt: skip
         cursor.executemany(
             "INSERT INTO bench_items VALUES (%s, %s, %s, %s, %s, %s, %s)",
             [(n, i.pk, i.agency_id, i.process_template_id, i.agency.region.code[:6], i.promised_days,
-              json.dumps(roles[i.process_template_id])) for n, i in enumerate(items)],
+              json.dumps(processes[i.process_template_id])) for n, i in enumerate(items)],
         )  # fmt: skip
         cursor.execute(
             """
@@ -75,17 +75,18 @@ def _fill_sqlite(have, total, items, roles, applicant, zhangsan):
                        ELSE (CASE n %% 10 WHEN 8 THEN 'denied' WHEN 9 THEN 'withdrawn' ELSE 'approved' END) END
                   AS status FROM g)
             INSERT INTO cases_case (number, item_id, process_template_id, agency_id, applicant_id, submitted_by_id,
-                channel, idempotency_key, form_data, commitment_signed, status, stage_order, stage_roles,
+                channel, idempotency_key, request_digest, form_data, commitment_signed, status, stage_order, process,
                 acting_role, due, submitted_at, received_at, acceptance_due, accepted_at, deemed_accepted,
                 limit_days, extension_days, paused_days, pause_expected_days, decision_due, due_estimated,
                 updated_at)
             SELECT i.region || '-' || strftime('%%Y%%m%%d', s.at) || '-B' || printf('%%07d', s.n), i.id,
-                i.template_id, i.agency_id, %(applicant)s, %(user)s, 'web', '', '{}', 0, s.status,
-                CASE WHEN s.status = 'submitted' THEN 1 ELSE 2 END, i.roles,
-                CASE WHEN s.status = 'submitted' THEN json_extract(i.roles, '$[0]')
-                     WHEN s.status = 'accepted' THEN coalesce(json_extract(i.roles, '$[1]'), '') ELSE '' END,
+                i.template_id, i.agency_id, %(applicant)s, %(user)s, 'web', '', '', '{}', 0, s.status,
+                CASE WHEN s.status = 'submitted' THEN 1 ELSE 2 END, i.process,
+                CASE WHEN s.status = 'submitted' THEN json_extract(i.process, '$.stages[0].role')
+                     WHEN s.status = 'accepted' THEN coalesce(json_extract(i.process, '$.stages[1].role'), '')
+                     ELSE '' END,
                 CASE WHEN s.status = 'submitted' THEN date(s.at, '+7 days')
-                     WHEN s.status = 'accepted' AND json_extract(i.roles, '$[1]') IS NOT NULL
+                     WHEN s.status = 'accepted' AND json_extract(i.process, '$.stages[1].role') IS NOT NULL
                      THEN date(s.at, '+14 days') END,
                 s.at, s.at, date(s.at, '+7 days'), CASE WHEN s.status = 'submitted' THEN NULL ELSE s.at END, 0,
                 i.days, 0, 0, 0, date(s.at, '+14 days'), 0, datetime('now')
@@ -95,7 +96,7 @@ def _fill_sqlite(have, total, items, roles, applicant, zhangsan):
         )
 
 
-def _fill_postgresql(have, total, items, roles, applicant, zhangsan):
+def _fill_postgresql(have, total, items, processes, applicant, zhangsan):
     """The same distribution as _fill_orm, generated inside PostgreSQL: a million rows in well under a minute."""
     import json
 
@@ -103,26 +104,27 @@ def _fill_postgresql(have, total, items, roles, applicant, zhangsan):
 
     with connection.cursor() as cursor:
         cursor.execute("CREATE TEMP TABLE bench_items (rn int, id bigint, agency_id bigint, template_id bigint, "
-                       "region text, days int, roles jsonb)")  # fmt: skip
+                       "region text, days int, process jsonb)")  # fmt: skip
         cursor.executemany(
             "INSERT INTO bench_items VALUES (%s, %s, %s, %s, %s, %s, %s)",
             [(n, i.pk, i.agency_id, i.process_template_id, i.agency.region.code[:6], i.promised_days,
-              json.dumps(roles[i.process_template_id])) for n, i in enumerate(items)],
+              json.dumps(processes[i.process_template_id])) for n, i in enumerate(items)],
         )  # fmt: skip
         cursor.execute(
             """
             INSERT INTO cases_case (number, item_id, process_template_id, agency_id, applicant_id, submitted_by_id,
-                channel, idempotency_key, form_data, commitment_signed, status, stage_order, stage_roles,
+                channel, idempotency_key, request_digest, form_data, commitment_signed, status, stage_order, process,
                 acting_role, due, submitted_at, received_at, acceptance_due, accepted_at, deemed_accepted,
                 limit_days, extension_days, paused_days, pause_expected_days, decision_due, due_estimated,
                 updated_at)
             SELECT i.region || '-' || to_char(s.at, 'YYYYMMDD') || '-B' || lpad(g::text, 7, '0'), i.id, i.template_id,
-                i.agency_id, %(applicant)s, %(user)s, 'web', '', '{}', false, s.status,
-                CASE WHEN s.status = 'submitted' THEN 1 ELSE 2 END, i.roles,
-                CASE WHEN s.status = 'submitted' THEN i.roles->>0
-                     WHEN s.status = 'accepted' THEN coalesce(i.roles->>1, '') ELSE '' END,
+                i.agency_id, %(applicant)s, %(user)s, 'web', '', '', '{}', false, s.status,
+                CASE WHEN s.status = 'submitted' THEN 1 ELSE 2 END, i.process,
+                CASE WHEN s.status = 'submitted' THEN i.process->'stages'->0->>'role'
+                     WHEN s.status = 'accepted' THEN coalesce(i.process->'stages'->1->>'role', '') ELSE '' END,
                 CASE WHEN s.status = 'submitted' THEN s.at::date + 7
-                     WHEN s.status = 'accepted' AND i.roles->>1 IS NOT NULL THEN s.at::date + 14 END,
+                     WHEN s.status = 'accepted' AND i.process->'stages'->1->>'role' IS NOT NULL
+                     THEN s.at::date + 14 END,
                 s.at, s.at, s.at::date + 7, CASE WHEN s.status = 'submitted' THEN NULL ELSE s.at END, false,
                 i.days, 0, 0, 0, s.at::date + 14, false, now()
             FROM generate_series(%(first)s, %(last)s) g

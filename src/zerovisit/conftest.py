@@ -85,6 +85,12 @@ def _audit_key(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _lookup_key(settings):
+    """A fixed key of the lookup hashes (core.crypto), whatever the data directory holds."""
+    settings.LOOKUP_KEY = "test-lookup-key-" + "0" * 16
+
+
+@pytest.fixture(autouse=True)
 def _chinese(settings):
     settings.LANGUAGE_CODE = "zh-hans"
 

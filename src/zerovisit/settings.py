@@ -36,8 +36,10 @@ def _kept_secret(filename: str, make) -> str:
 
 
 SECRET_KEY = env.str("SECRET_KEY", default="") or _kept_secret("secret_key", lambda: secrets.token_urlsafe(50))
-# Fernet keys, newest first, encrypting ID numbers, phones and e-mail addresses at rest.
+# Fernet keys, newest first, encrypting ID numbers, phones and e-mail addresses at rest (core.crypto).
 DATA_KEYS = env.list("DATA_KEYS", default=[]) or [_kept_secret("data_key", lambda: Fernet.generate_key().decode())]
+# The key of the lookup hashes of encrypted values (core.crypto.lookup_hash): apart from DATA_KEYS, which rotate.
+LOOKUP_KEY = env.str("LOOKUP_KEY", default="") or _kept_secret("lookup_key", lambda: secrets.token_urlsafe(32))
 # The key of the audit MACs (core.audit). It must not be in the database, nor in the database's backups.
 AUDIT_KEY = env.str("AUDIT_KEY", default="") or _kept_secret("audit_key", lambda: secrets.token_urlsafe(32))
 # Where the newest signed audit checkpoint is also kept, outside the database (core.audit.write_checkpoint).

@@ -1,15 +1,19 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from zerovisit.core import crypto, identity
+from zerovisit.core.errors import DomainError
 
 from . import audit
-from .models import Applicant, StaffRole, User
-from .services import link_applicant
+from .models import Applicant, ApplicantKind, StaffRole, User
+from .services import check_organisation, link_applicant, register_organisation
 
 
 class StaffRoleInline(admin.TabularInline):
@@ -72,19 +76,78 @@ class GroupAdmin(BaseGroupAdmin):
                                    via="admin")  # fmt: skip
 
 
+class OrganisationRegistrationForm(forms.ModelForm):
+    """An organisation registered by an administrator: a credit code whose check character fails (some early codes
+    are legal yet fail it) is accepted with the reason (accounts.services.register_organisation, audited)."""
+
+    check_override_reason = forms.CharField(
+        label=_("Why the credit code is accepted"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Only when its check character does not match: e.g. the certificate that shows the code."),
+    )  # fmt: skip
+
+    class Meta:
+        model = Applicant
+        fields = ["name", "credit_code"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.kind = ApplicantKind.ORGANISATION
+        self.fields["credit_code"].required = True
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        try:
+            data["name"], data["credit_code"] = check_organisation(
+                name=data.get("name", ""), credit_code=data.get("credit_code", ""),
+                check_override_reason=data.get("check_override_reason", ""),
+            )  # fmt: skip
+        except DomainError as error:
+            field = "check_override_reason" if error.code == "credit_code_check_failed" else "credit_code"
+            raise forms.ValidationError({field: str(error.message)}, code=error.code) from None
+        if Applicant.objects.filter(kind=ApplicantKind.ORGANISATION, credit_code=data["credit_code"]).exists():
+            raise forms.ValidationError({"credit_code": _("This organisation is registered already.")})
+        return data
+
+
 @admin.register(Applicant)
 class ApplicantAdmin(admin.ModelAdmin):
     """Applicants come from applications; here an administrator who has checked who an account belongs to links
     the applicant to it, or unlinks an account that should not act for them (accounts.services.link_applicant,
-    audited). Search by name, credit code, account, or a whole ID number (looked up by its keyed hash)."""
+    audited). An administrator may also register an organisation, confirming with a reason a credit code whose
+    check character fails, so that it can then apply online (accounts.services.register_organisation, audited).
+    Search by name, credit code, account, or a whole ID number (looked up by its keyed hash)."""
 
     list_display = ["name", "kind", "id_number_masked", "credit_code", "user", "created_at"]
     list_filter = ["kind"]
     search_fields = ["name", "credit_code", "user__username"]
-    fields = ["kind", "name", "id_number_masked", "credit_code", "phone_masked", "email_masked", "user"]
-    readonly_fields = ["kind", "name", "id_number_masked", "credit_code", "phone_masked", "email_masked"]
+    fields = ["kind", "name", "id_number_masked", "credit_code", "credit_code_override", "phone_masked",
+              "email_masked", "user"]  # fmt: skip
+    readonly_fields = ["kind", "name", "id_number_masked", "credit_code", "credit_code_override", "phone_masked",
+                       "email_masked"]  # fmt: skip
     autocomplete_fields = ["user"]
     actions = ["unlink"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            kwargs["form"] = OrganisationRegistrationForm
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        return ["name", "credit_code", "check_override_reason"] if obj is None else self.fields
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else self.readonly_fields
+
+    @admin.display(description=_("Credit code confirmed by staff"))
+    def credit_code_override(self, obj):
+        if obj.credit_code_overridden_at is None:
+            return "—"
+        return _("%(when)s by %(who)s: %(reason)s") % {
+            "when": date_format(timezone.localtime(obj.credit_code_overridden_at), "Y-m-d H:i"),
+            "who": obj.credit_code_overridden_by or "—", "reason": obj.credit_code_override_reason,
+        }  # fmt: skip
 
     def get_search_results(self, request, queryset, search_term):
         found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
@@ -94,16 +157,20 @@ class ApplicantAdmin(admin.ModelAdmin):
         return found, may_have_duplicates
 
     def save_model(self, request, obj, form, change):
-        if "user" in form.changed_data:
+        if not change:
+            data = form.cleaned_data
+            registered = register_organisation(actor=request.user, name=data["name"], credit_code=data["credit_code"],
+                                               check_override_reason=data["check_override_reason"])  # fmt: skip
+            for model_field in Applicant._meta.concrete_fields:  # the admin goes on with `obj` (log, redirect)
+                setattr(obj, model_field.attname, getattr(registered, model_field.attname))
+            obj._state.adding, obj._state.db = False, registered._state.db
+        elif "user" in form.changed_data:
             link_applicant(actor=request.user, applicant=obj, account=form.cleaned_data["user"])
 
     @admin.action(description=_("Unlink from their account"))
     def unlink(self, request, queryset):
         for applicant in queryset.exclude(user=None):
             link_applicant(actor=request.user, applicant=applicant, account=None)
-
-    def has_add_permission(self, request):
-        return False
 
     def has_delete_permission(self, request, obj=None):
         return False

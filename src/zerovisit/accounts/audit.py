@@ -1,6 +1,7 @@
 """What the audit log records about accounts and applicants (DESIGN.md §4, security baseline): an account created
 or deleted; a change to what an account may do (active, staff, superuser, agency, groups, permissions, staff
-roles) with its state before and after; an applicant linked to an account; an applicant's contact details changed.
+roles) with its state before and after; an applicant linked to an account; an applicant's contact details changed;
+a credit code accepted by staff although its check character fails.
 
 Who acted and when is in every entry (core.audit.record). Personal data appears only masked: the helpers refuse a
 value that looks like a clear mobile number or citizen ID number.
@@ -97,4 +98,12 @@ def record_contact_changed(*, actor, applicant, changed_fields, before_masked: d
     return audit.record(actor=actor, action="applicant.contact_change", obj=applicant, detail={
         "applicant": _identity(applicant), "fields": sorted(changed_fields),
         "before": _checked_masked(dict(before_masked)), "after": _checked_masked(dict(after_masked)),
+    })  # fmt: skip
+
+
+def record_credit_code_override(*, actor, applicant, reason: str, via: str):
+    """Staff accepted the applicant's credit code although its check character fails (`via`: window, admin), and
+    why; the same is kept on the applicant (Applicant.credit_code_override_reason)."""
+    return audit.record(actor=actor, action="applicant.credit_code_override", obj=applicant, detail={
+        "applicant": _identity(applicant), "via": via, "reason": _checked_masked({"reason": reason})["reason"],
     })  # fmt: skip

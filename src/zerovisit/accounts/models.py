@@ -70,6 +70,14 @@ class Applicant(models.Model):
     id_number_hash = models.CharField(max_length=64, blank=True, editable=False)
     id_number_masked = models.CharField(_("ID number"), max_length=18, blank=True, editable=False)
     credit_code = models.CharField(_("unified social credit code"), max_length=18, blank=True)
+    # A credit code whose check character fails (some early codes are legal yet fail it) is accepted only when staff
+    # confirm it, at a window or in the admin, with a reason (accounts.services; audited as
+    # applicant.credit_code_override).
+    credit_code_override_reason = models.TextField(_("why the credit code was accepted"), blank=True, editable=False)
+    credit_code_overridden_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True,
+                                                  related_name="+", editable=False,
+                                                  verbose_name=_("credit code confirmed by"))  # fmt: skip
+    credit_code_overridden_at = models.DateTimeField(_("credit code confirmed"), null=True, blank=True, editable=False)
     phone_encrypted = models.TextField(blank=True, editable=False)
     phone_masked = models.CharField(_("phone"), max_length=20, blank=True, editable=False)
     email_encrypted = models.TextField(blank=True, editable=False)

@@ -3,6 +3,7 @@
 Thin: serializers check the shape of the input, selectors decide what the caller may see, services do the rest.
 """
 
+from django.db.models import prefetch_related_objects
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -62,14 +63,19 @@ class CaseSummarySerializer(serializers.ModelSerializer):
 
 
 class CaseDetailSerializer(CaseSummarySerializer):
-    process = serializers.CharField(source="process_template.code")
+    process = serializers.CharField(source="process.code", help_text="the process the case was filed under")
+    stage = serializers.CharField(source="stage.name", default=None, help_text="the stage the case is at")
+    steps = serializers.SerializerMethodField(help_text="the steps (`POST …/{step}/`) the caller may take now")
     materials = CaseMaterialSerializer(many=True)
     events = CaseEventSerializer(many=True)
+
+    def get_steps(self, case) -> list[str]:
+        return selectors.possible_steps(self.context["request"].user, case)
 
     class Meta(CaseSummarySerializer.Meta):
         fields = [*CaseSummarySerializer.Meta.fields, "process", "received_at", "accepted_at", "deemed_accepted",
                   "limit_days", "extension_days", "paused_days", "decided_at", "concluded_at", "commitment_signed",
-                  "originals_pending", "delivery_method", "delivered_at", "paper_pickup",
+                  "originals_pending", "delivery_method", "delivered_at", "paper_pickup", "stage", "steps",
                   "form_data", "materials", "events"]  # fmt: skip
 
 
@@ -88,6 +94,10 @@ class SubmitSerializer(serializers.Serializer):
     credit_code = serializers.CharField(required=False, allow_blank=True)
     phone = serializers.RegexField(r"^1\d{10}$", required=False, allow_blank=True)
     email = serializers.EmailField(required=False, allow_blank=True)
+    check_override_reason = serializers.CharField(
+        required=False, allow_blank=True, max_length=500,
+        help_text="at the window, staff confirming a credit code whose check character fails: why",
+    )  # fmt: skip
     form_data = CleanJSONField(required=False, default=dict, binary=True)
     commitment_signed = serializers.BooleanField(default=False)
     normal_procedure = serializers.BooleanField(default=False)
@@ -121,6 +131,8 @@ class RefuseSerializer(serializers.Serializer):
 
 class CorrectionSerializer(serializers.Serializer):
     corrections = serializers.ListField(child=serializers.CharField(), allow_empty=False)
+    materials = serializers.ListField(child=serializers.IntegerField(min_value=1), allow_empty=False,
+                                      help_text="ids of the item's materials the corrections concern")  # fmt: skip
 
 
 class ReviewSerializer(serializers.Serializer):
@@ -197,8 +209,8 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     def _detail(self, number, code=status.HTTP_200_OK):
         case = selectors.case_for_actor(self.request.user, number)
-        case = Case.objects.prefetch_related("materials__spec", "events__actor").get(pk=case.pk)
-        return Response(CaseDetailSerializer(case).data, status=code)
+        prefetch_related_objects([case], "materials__spec", "events__actor")
+        return Response(CaseDetailSerializer(case, context={"request": self.request}).data, status=code)
 
     def retrieve(self, request, number=None):
         return self._detail(number)
@@ -220,7 +232,8 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             actor=request.user, item=item,
             applicant={"kind": values["applicant_kind"], "name": values["applicant_name"],
                        "id_number": values.get("id_number", ""), "credit_code": values.get("credit_code", ""),
-                       "phone": values.get("phone", ""), "email": values.get("email", "")},
+                       "phone": values.get("phone", ""), "email": values.get("email", ""),
+                       "check_override_reason": values.get("check_override_reason", "")},
             channel=values["channel"], materials=material_inputs(request, item), form_data=values["form_data"],
             idempotency_key=key, commitment_signed=values["commitment_signed"],
             normal_procedure=values["normal_procedure"], delivery_method=values["delivery_method"],

@@ -31,7 +31,7 @@ STATE_FIELDS = (
     "limit_days", "extension_days", "paused_days", "paused_since", "pause_expected_days", "decision_due",
     "due_estimated", "decided_at", "concluded_at", "delivered_at", "originals_pending", "delivery_method",
     "paper_pickup", "commitment_signed", "number", "channel", "process_template_id", "proxy_authorisation_id",
-    "idempotency_key", "stage_roles", "form_data", "delivery_address",
+    "idempotency_key", "request_digest", "process", "form_data", "delivery_address",
 )  # fmt: skip
 
 

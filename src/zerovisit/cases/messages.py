@@ -14,11 +14,13 @@ def applicant_message(case: Case, action: str, data: dict, opinion: str) -> tupl
         event += ".approved" if data.get("approved") else ".denied"
     elif action == "check_originals":
         event += ".matched" if data.get("matched") else ".differ"
+    elif action == "deadline_recounted" and not data.get("changed"):
+        return None  # the estimate was right: nothing to tell
     if event not in TEMPLATES:
         return None
     return event, {
         "n": case.number, "item": case.item.name, "opinion": opinion, "due": case.acceptance_due or "",
         "decision_due": case.decision_due or "", "corrections": "；".join(data.get("corrections", [])),
         "procedure": data.get("procedure", ""), "expected_days": data.get("expected_days", ""),
-        "waybill": data.get("waybill", ""),
+        "waybill": data.get("waybill", ""), "deadline": case.due or "",
     }  # fmt: skip

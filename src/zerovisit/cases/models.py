@@ -1,3 +1,4 @@
+from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from django.conf import settings
@@ -64,6 +65,8 @@ class Case(models.Model):
                                             blank=True, related_name="cases")  # fmt: skip
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     idempotency_key = models.CharField(max_length=100, blank=True)
+    # What the application with that key asked for (a digest): a retry must ask the same.
+    request_digest = models.CharField(max_length=64, blank=True, editable=False)
     form_data = models.JSONField(_("form"), default=dict, blank=True)
     commitment_signed = models.BooleanField(_("commitment signed"), default=False)
     delivery_method = models.CharField(_("result delivered by"), max_length=10, choices=DeliveryMethod.choices,
@@ -77,8 +80,11 @@ class Case(models.Model):
 
     status = models.CharField(_("status"), max_length=12, choices=CaseStatus.choices, default=CaseStatus.SUBMITTED)
     stage_order = models.PositiveSmallIntegerField(_("current stage"), default=1)
-    # The roles of the process's stages as they were when the case was filed: the process never changes under it.
-    stage_roles = models.JSONField(default=list, editable=False)
+    # The process as it was when the case was filed (frozen_process()): editing a template changes only later cases.
+    process = models.JSONField(_("process as filed"), default=dict, editable=False)
+    # The agencies of the process's parallel review, from the same snapshot, kept as rows so that "the cases my
+    # agency reviews in parallel" is an index lookup.
+    joint_agencies = models.ManyToManyField("org.Agency", blank=True, related_name="joint_cases", editable=False)
     # Derived from the fields above on every save, so the inbox is one index range (see save()).
     acting_role = models.CharField(max_length=32, blank=True, editable=False)
     due = models.DateField(_("current deadline"), null=True, blank=True, editable=False)
@@ -133,8 +139,8 @@ class Case(models.Model):
         """Who must act now, and by when, read straight from this row. Kept as columns so that a staff inbox of a
         million cases is one range of the (agency, acting_role, due) index instead of a computed sort."""
         waiting_for_staff = self.status in (CaseStatus.SUBMITTED, CaseStatus.ACCEPTED, CaseStatus.SUSPENDED)
-        in_range = 1 <= self.stage_order <= len(self.stage_roles)
-        self.acting_role = self.stage_roles[self.stage_order - 1] if waiting_for_staff and in_range else ""
+        stage = self.stage
+        self.acting_role = stage.role if waiting_for_staff and stage else ""
         if self.status == CaseStatus.APPROVED and self.originals_pending:
             self.acting_role, self.due = ORIGINALS_CHECKER, None  # no legal clock: it happens at the handover
         elif self.status == CaseStatus.SUBMITTED:
@@ -145,6 +151,43 @@ class Case(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    @property
+    def stages(self) -> list["Stage"]:
+        return [Stage(**stage) for stage in self.process.get("stages", [])]
+
+    @property
+    def stage(self) -> "Stage | None":
+        """The stage the case is at, from the process as filed; None once past the last."""
+        stages = self.process.get("stages", [])
+        return Stage(**stages[self.stage_order - 1]) if 1 <= self.stage_order <= len(stages) else None
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One stage of a case's process as filed (catalog.ProcessStage, frozen)."""
+
+    order: int
+    action: str  # catalog.StageAction
+    name: str
+    role: str
+    share: int
+    agencies: tuple[int, ...] = ()  # a parallel review's agencies
+
+    def __post_init__(self):
+        object.__setattr__(self, "agencies", tuple(self.agencies))
+
+
+def frozen_process(template) -> dict:
+    """What a case keeps of its process template at filing: everything a rule of the lifecycle reads."""
+    return {
+        "code": template.code, "name": template.name, "kind": template.kind,
+        "stages": [
+            {"order": stage.order, "action": stage.action, "name": stage.name, "role": stage.role,
+             "share": stage.share, "agencies": sorted(agency.pk for agency in stage.agencies.all())}
+            for stage in template.stages.all()
+        ],
+    }  # fmt: skip
 
 
 class CaseMaterial(models.Model):
@@ -181,32 +224,35 @@ class CaseMaterial(models.Model):
         return self.spec.name + PurePosixPath(self.file.name).suffix
 
 
-EVENT_LABELS = {
-    "submit": _("Application submitted"),
-    "resubmit": _("Corrected materials submitted"),
-    "request_correction": _("Correction requested"),
-    "refuse": _("Not accepted"),
-    "accept": _("Accepted"),
-    "deemed_accepted": _("Deemed accepted"),
-    "review": _("Reviewed"),
-    "decide": _("Decided"),
-    "file": _("Filed"),
-    "extend": _("Time limit extended"),
-    "suspend": _("Special procedure started"),
-    "resume": _("Handling resumed"),
-    "withdraw": _("Withdrawn"),
-    "claim": _("Claimed"),
-    "verify": _("Commitment verified"),
-    "order_correction": _("Ordered to correct"),
-    "correction_verified": _("Correction verified"),
-    "revoke": _("Approval revoked"),
-    "check_originals": _("Originals checked"),
-    "delivered": _("Result delivered"),
-    "handed_over": _("Result handed over"),
-    "originals_arrived": _("Originals arrived by courier"),
-    "materials_arrived": _("Paper materials arrived by courier"),
-    "delivery_failed": _("Delivery failed"),
-}
+class CaseAction(models.TextChoices):
+    """Every step in a case's life, as its history records it (CaseEvent.action). Which may happen when is
+    declared in cases.lifecycle."""
+
+    SUBMIT = "submit", _("Application submitted")
+    RESUBMIT = "resubmit", _("Corrected materials submitted")
+    REQUEST_CORRECTION = "request_correction", _("Correction requested")
+    REFUSE = "refuse", _("Not accepted")
+    ACCEPT = "accept", _("Accepted")
+    DEEMED_ACCEPTED = "deemed_accepted", _("Deemed accepted")
+    REVIEW = "review", _("Reviewed")
+    DECIDE = "decide", _("Decided")
+    FILE = "file", _("Filed")
+    EXTEND = "extend", _("Time limit extended")
+    SUSPEND = "suspend", _("Special procedure started")
+    RESUME = "resume", _("Handling resumed")
+    WITHDRAW = "withdraw", _("Withdrawn")
+    CLAIM = "claim", _("Claimed")
+    VERIFY = "verify", _("Commitment verified")
+    ORDER_CORRECTION = "order_correction", _("Ordered to correct")
+    CORRECTION_VERIFIED = "correction_verified", _("Correction verified")
+    REVOKE = "revoke", _("Approval revoked")
+    CHECK_ORIGINALS = "check_originals", _("Originals checked")
+    DELIVERED = "delivered", _("Result delivered")
+    HANDED_OVER = "handed_over", _("Result handed over")
+    ORIGINALS_ARRIVED = "originals_arrived", _("Originals arrived by courier")
+    MATERIALS_ARRIVED = "materials_arrived", _("Paper materials arrived by courier")
+    DELIVERY_FAILED = "delivery_failed", _("Delivery failed")
+    DEADLINE_RECOUNTED = "deadline_recounted", _("Deadline recounted with the official calendar")
 
 
 class CaseEvent(models.Model):
@@ -241,7 +287,7 @@ class CaseEvent(models.Model):
         return f"{self.case} #{self.seq} {self.action}"
 
     def get_action_label(self) -> str:
-        return str(EVENT_LABELS.get(self.action, self.action))
+        return CaseAction(self.action).label if self.action in CaseAction.values else self.action
 
 
 class PostVerification(models.Model):

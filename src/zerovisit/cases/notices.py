@@ -15,17 +15,9 @@ from django.utils import timezone
 from zerovisit.core import pdf
 from zerovisit.org import services as seals
 
+from .lifecycle import NOTICES
 from .models import Case, CaseEvent, CaseNotice
 
-TITLES = {
-    "accept": "受理通知书",
-    "deemed_accepted": "受理通知书",
-    "refuse": "不予受理通知书",
-    "request_correction": "补正材料告知书",
-    "decide": "行政许可决定书",
-    "extend": "延长审查期限告知书",
-    "suspend": "特别程序告知书",
-}
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
 
@@ -52,9 +44,10 @@ def _paragraphs(case: Case, event: CaseEvent) -> list[str]:
                 "如不服本决定，可依法申请行政复议或者提起行政诉讼。"]  # fmt: skip
     if event.action == "request_correction":
         items = "；".join(f"{n}. {c}" for n, c in enumerate(data.get("corrections", []), start=1))
+        concerned = f"涉及材料：{'、'.join(data['material_names'])}。" if data.get("material_names") else ""
         return [
             f"你（单位）于{received}提出的{item}申请，申请材料不齐全或者不符合法定形式，"
-            f"请一次性补正以下内容：{items}。",
+            f"请一次性补正以下内容：{items}。{concerned}",
             "补正材料齐全之日起，本机关重新计算受理期限。",
         ]
     if event.action == "decide":
@@ -83,7 +76,7 @@ def verify_url(code: str) -> str:
 def render(event_id: int) -> CaseNotice | None:
     """Render the notice of a step once; a retried or repeated task finds it done."""
     event = CaseEvent.objects.select_related("case__item", "case__agency", "case__applicant").get(pk=event_id)
-    if event.action not in TITLES or CaseNotice.objects.filter(event=event).exists():
+    if event.action not in NOTICES or CaseNotice.objects.filter(event=event).exists():
         return None
     case = event.case
     if event.action == "decide" and event.data.get("approved") is False:
@@ -91,7 +84,7 @@ def render(event_id: int) -> CaseNotice | None:
     elif event.action == "decide":
         title = "准予行政许可决定书"
     else:
-        title = TITLES[event.action]
+        title = NOTICES[event.action]
     code = "".join(secrets.choice(ALPHABET) for _ in range(16))
     issuer = case.agency.short_name or case.agency.name
     rendered = pdf.notice(

@@ -8,11 +8,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zerovisit.accounts.models import Role
-from zerovisit.catalog.models import ProcessStage, StageAction
 from zerovisit.core.errors import NotFound
 from zerovisit.workcalendar.selectors import work_calendar
 
-from .models import ORIGINALS_CHECKER, Case, CaseStatus, Channel
+from . import lifecycle
+from .models import Case, CaseStatus, Channel
 
 STAFF_ROLES = (Role.ACCEPTOR, Role.REVIEWER, Role.DECIDER, Role.SUPERVISOR)
 DUE_SOON_WORKING_DAYS = 2
@@ -27,48 +27,15 @@ def is_case_staff(user) -> bool:
 
 
 def possible_steps(user, case) -> list[str]:
-    """The steps to offer this member of staff on this case now. The services still decide (separation of
-    duties, a parallel review's agencies); this only keeps impossible buttons off the page."""
-    verification = getattr(case, "verification", None)
-    if verification is not None:
-        if verification.status == "pending" and user.has_role(Role.REVIEWER):
-            return ["verify"]
-        if verification.status == "correction_ordered" and (
-            user.has_role(Role.REVIEWER) or user.has_role(Role.DECIDER)
-        ):
-            return ["conclude-correction"]
-    at_window = user.has_role(ORIGINALS_CHECKER) and user.agency_id == case.agency_id
-    if case.status == CaseStatus.APPROVED and case.originals_pending:
-        return ["check-originals"] if at_window else []
-    if case.status == CaseStatus.APPROVED and not case.delivered_at and case.delivery_method in ("hall", "cabinet"):
-        return ["hand-over"] if at_window else []
-    stage = case.process_template.stages.filter(order=case.stage_order).first()
-    if not case.is_open or stage is None:
-        return []
-    may = user.has_role(stage.role)
-    steps = ["claim"] if may and case.claimed_by_id != user.pk else []
-    if case.status == CaseStatus.SUBMITTED and may:
-        if stage.action == StageAction.ACCEPT:
-            steps += ["accept", "request-correction", "refuse"]
-        elif stage.action == StageAction.ACCEPT_DECIDE:
-            steps += ["decide", "request-correction", "refuse"]
-    elif case.status == CaseStatus.ACCEPTED and may:
-        steps += {StageAction.REVIEW: ["review"], StageAction.JOINT_REVIEW: ["review"], StageAction.DECIDE: ["decide"],
-                  StageAction.FILE: ["file"]}.get(stage.action, [])  # fmt: skip
-        steps.append("suspend")
-    elif case.status == CaseStatus.SUSPENDED and may:
-        steps.append("resume")
-    open_for_decision = case.status in (CaseStatus.ACCEPTED, CaseStatus.SUSPENDED) and not case.extension_days
-    if open_for_decision and user.has_role(Role.DECIDER):
-        steps.append("extend")
-    return steps
+    """The steps to offer this user on this case now, from the lifecycle (see lifecycle.steps_for)."""
+    return lifecycle.steps_for(user, case)
 
 
 def visible_cases(user):
     """Applicants and their agents see their own cases; staff those of their agency and the parallel reviews their
     agency takes part in. Nobody else sees anything. Each condition is an indexed column, so the list stays an
     index scan however many cases there are."""
-    if not user.is_authenticated:
+    if not user.is_authenticated or user.pk is None:  # anonymous, or a system's token: no cases of its own
         return Case.objects.none()
     mine = Q(submitted_by=user)
     applicants = list(user.applicants.values_list("pk", flat=True))
@@ -77,11 +44,18 @@ def visible_cases(user):
     if user.authorisations.exists():
         mine |= Q(proxy_authorisation__agent=user)
     if _staff_roles(user):
-        mine |= Q(agency_id=user.agency_id)
-        joint = list(ProcessStage.objects.filter(agencies=user.agency_id).values_list("template_id", flat=True))
-        if joint:
-            mine |= Q(process_template_id__in=joint)
+        mine |= _of_agency(user)
     return Case.objects.filter(mine)
+
+
+def _of_agency(user) -> Q:
+    """The cases of the user's agency and those whose parallel review (as filed) it takes part in. The second
+    condition is added only for an agency that has any, so that the usual list stays one index range."""
+    condition = Q(agency_id=user.agency_id)
+    joint = Case.joint_agencies.through.objects.filter(agency_id=user.agency_id)
+    if joint.exists():
+        condition |= Q(pk__in=joint.values("case_id"))
+    return condition
 
 
 def case_list(user):
@@ -90,20 +64,11 @@ def case_list(user):
     (agency, -submitted_at) index, newest first, at any number of cases."""
     if not _staff_roles(user):
         return visible_cases(user)
-    condition = Q(agency_id=user.agency_id)
-    joint = list(ProcessStage.objects.filter(agencies=user.agency_id).values_list("template_id", flat=True))
-    if joint:
-        condition |= Q(process_template_id__in=joint)
-    return Case.objects.filter(condition)
+    return Case.objects.filter(_of_agency(user))
 
 
 def case_for_actor(user, number: str) -> Case:
-    case = (
-        visible_cases(user)
-        .select_related("item", "agency", "applicant", "process_template", "claimed_by")
-        .filter(number=number)
-        .first()
-    )
+    case = visible_cases(user).select_related("item", "agency", "applicant", "claimed_by").filter(number=number).first()
     if case is None:
         raise NotFound(_("No case has the number %(number)s.") % {"number": number})
     return case

@@ -17,6 +17,16 @@ def tell_staff_of_new_work() -> int:
     return services.tell_staff_of_new_work()
 
 
+@task()
+def recount_estimated_deadlines() -> list[str]:
+    return services.recount_estimated_deadlines()
+
+
+def recount_after_calendar_change(**kwargs) -> None:
+    """A year's official schedule was loaded or edited: the estimated deadlines are counted again, in one job."""
+    recount_estimated_deadlines.enqueue()
+
+
 @retrying_task(max_attempts=5, first_delay=10)
 def render_notice(event_id: int) -> None:
     notices.render(event_id)

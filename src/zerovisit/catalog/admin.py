@@ -212,6 +212,16 @@ class ServiceItemAdmin(EditorPermissions, admin.ModelAdmin):
                 ]
             },
         ),
+        (
+            _("Reform (证照分离)"),
+            {
+                "fields": ["reform_mode", "verification_method", "verification_days", "normal_promised_days"],
+                "description": _(
+                    "A 告知承诺 item says how and when the commitment is checked, and the promised limit of the normal "
+                    "procedure for applicants who do not sign it."
+                ),
+            },
+        ),
         (_("Fees"), {"fields": ["fee_required", "fee_items", "fee_standard", "fee_basis", "online_payment"]}),
         (_("Where"), {"fields": ["hall", "window", "address", "office_hours"]}),
         (
@@ -228,7 +238,6 @@ class ServiceItemAdmin(EditorPermissions, admin.ModelAdmin):
                     "remedy_review",
                     "remedy_litigation",
                     "faq",
-                    "reform_mode",
                     "is_high_frequency",
                     "is_investment",
                     "is_convenience",

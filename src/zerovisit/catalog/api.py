@@ -100,10 +100,15 @@ class ItemDetailSerializer(ItemSummarySerializer):
     hall = serializers.CharField(source="hall.name", default=None, allow_null=True)
     window = serializers.CharField(source="window.name", default=None, allow_null=True)
     process_template = ProcessTemplateSerializer()
+    effective_legal_days = serializers.IntegerField(
+        read_only=True, allow_null=True,
+        help_text="the legal limit that binds the item: legal_days, else 20 for a 行政许可 item (行政许可法 Art. 42)",
+    )  # fmt: skip
 
     class Meta(ItemSummarySerializer.Meta):
         fields = [f.name for f in ServiceItem._meta.concrete_fields if f.name not in ("id", "created_by", "region")]
-        fields += ["item_type_name", "agency_name", "region_code", "zero_visits", "themes", "materials"]
+        fields += ["item_type_name", "agency_name", "region_code", "zero_visits", "effective_legal_days", "themes",
+                   "materials"]  # fmt: skip
 
 
 class ItemTypeSerializer(serializers.ModelSerializer):

@@ -36,7 +36,7 @@ from .models import (
     ThemeKind,
     VerificationMethod,
 )
-from .models.item import default_process_code
+from .models.item import BASE_CODE_PATTERN, default_process_code
 
 SHEET_TITLE = "事项实施清单"
 MULTI_SPLIT = re.compile(r"\s*[;；]\s*")
@@ -219,6 +219,7 @@ HEADERS = [
     "证照分离改革方式",
     "事后核查方式",
     "事后核查时限",
+    "一般程序承诺时限",
     "重点领域",
     "办理流程",
     "申请材料",
@@ -257,6 +258,7 @@ FIELD_COLUMNS = {v: k for k, v in {**TEXT_COLUMNS, **BOOL_COLUMNS}.items()} | {
     "online_level": "网办深度等级",
     "process_template": "办理流程",
     "verification_method": "事后核查方式",
+    "normal_promised_days": "一般程序承诺时限",
     "result_type": "办理结果类型",
 }
 
@@ -423,6 +425,7 @@ def parse_row(row: dict[str, str], lookups: Lookups) -> ParsedRow:
     item.promised_days = whole("承诺办结时限")
     item.visits_required = whole("到办事现场次数")
     item.verification_days = whole("事后核查时限", allow_none=True)
+    item.normal_promised_days = whole("一般程序承诺时限", allow_none=True)
 
     for header, (audience, kind) in THEME_COLUMNS.items():
         for name in _split(cells.get(header, "")):
@@ -466,26 +469,29 @@ def parse_row(row: dict[str, str], lookups: Lookups) -> ParsedRow:
     for header in sorted(unknown):
         err((header, _("Unknown column.")))
 
-    if not parsed.errors:
-        if not item.impl_code:
-            item.impl_code = item.expected_impl_code()
-        for attr, messages in item.consistency_errors().items():
-            for message in messages:
-                err((FIELD_COLUMNS.get(attr, attr), str(message)))
-        for attr, limit in (
-            ("name", 200),
-            ("result_name", 200),
-            ("address", 300),
-            ("office_hours", 300),
-            ("legal_days_note", 500),
-            ("promised_days_note", 500),
-            ("consult_phone", 100),
-            ("complaint_phone", 100),
-            ("remedy_review", 300),
-            ("remedy_litigation", 300),
-        ):
-            if len(getattr(item, attr)) > limit:
-                err((FIELD_COLUMNS[attr], _("At most %(limit)s characters.") % {"limit": limit}))
+    # The rules between fields are checked even when a cell or a lookup failed, so a row shows every problem at
+    # once; a column already reported is not reported again for what its bad value implied.
+    if not item.impl_code and item.agency_id and item.level and BASE_CODE_PATTERN.match(item.base_code or ""):
+        item.impl_code = item.expected_impl_code()
+    reported = {column for column, _message in parsed.errors}
+    for attr, messages in item.consistency_errors().items():
+        column = FIELD_COLUMNS.get(attr, attr)
+        if column not in reported:
+            parsed.errors.extend((column, str(message)) for message in messages)
+    for attr, limit in (
+        ("name", 200),
+        ("result_name", 200),
+        ("address", 300),
+        ("office_hours", 300),
+        ("legal_days_note", 500),
+        ("promised_days_note", 500),
+        ("consult_phone", 100),
+        ("complaint_phone", 100),
+        ("remedy_review", 300),
+        ("remedy_litigation", 300),
+    ):
+        if len(getattr(item, attr)) > limit:
+            err((FIELD_COLUMNS[attr], _("At most %(limit)s characters.") % {"limit": limit}))
     return parsed
 
 
@@ -596,6 +602,7 @@ def row_from_item(item: ServiceItem, materials, themes) -> dict[str, str]:
             "证照分离改革方式": _label(REFORM_MODES, item.reform_mode),
             "事后核查方式": _label(VERIFICATION_METHODS, item.verification_method),
             "事后核查时限": "" if item.verification_days is None else str(item.verification_days),
+            "一般程序承诺时限": "" if item.normal_promised_days is None else str(item.normal_promised_days),
             "重点领域": "；".join(label for label, attr in FOCUS_AREAS.items() if getattr(item, attr)),
             "办理流程": item.process_template.code,
             "申请材料": "\n".join(

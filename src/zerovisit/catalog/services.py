@@ -244,11 +244,11 @@ def catalogue_import(
     for number, row in rows:
         parsed = listfile.parse_row(row, lookups)
         item = parsed.item
-        if not parsed.errors and not can_edit_agency(actor, item.agency):
+        if item.agency_id and not can_edit_agency(actor, item.agency):
             parsed.errors.append(
                 ("实施主体", _("You may not maintain the items of “%(agency)s”.") % {"agency": item.agency.name})
             )
-        if not parsed.errors:
+        if item.impl_code:
             if item.impl_code in seen:
                 parsed.errors.append(
                     (

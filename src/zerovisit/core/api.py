@@ -14,8 +14,8 @@ from .errors import DomainError
 
 
 class Pagination(PageNumberPagination):
-    """Pages of 20 by default; `page_size` from 1 to 100, and any other value refused (rather than quietly
-    replaced by the default or the maximum)."""
+    """Pages of 20 by default; `page_size` from 1 to 100 and `page` a whole number from 1, any other value refused
+    (rather than quietly replaced by the default, the maximum or the first page)."""
 
     page_size_query_param = "page_size"
     max_page_size = 100
@@ -24,13 +24,18 @@ class Pagination(PageNumberPagination):
         value = request.query_params.get(self.page_size_query_param)
         if value is None:
             return self.page_size
-        if not (value.isascii() and value.isdigit() and 1 <= int(value) <= self.max_page_size):
+        if not (_is_whole_number(value) and 1 <= int(value) <= self.max_page_size):
             message = _("page_size must be a whole number from 1 to %(max)s.") % {"max": self.max_page_size}
-            raise DomainError(
-                message,
-                code="invalid_page_size",
-                errors=[{"field": self.page_size_query_param, "code": "invalid", "message": message}],
-            )
+            raise _invalid(self.page_size_query_param, "invalid_page_size", message)
+        return int(value)
+
+    def get_page_number(self, request, paginator):
+        """A page past the last one stays DRF's 404; an empty, negative or worded page (DRF takes 'last') is 400."""
+        value = request.query_params.get(self.page_query_param)
+        if value is None:
+            return 1
+        if not (_is_whole_number(value) and int(value) >= 1):
+            raise _invalid(self.page_query_param, "invalid_page", _("page must be a whole number from 1."))
         return int(value)
 
     def get_schema_operation_parameters(self, view):
@@ -40,6 +45,14 @@ class Pagination(PageNumberPagination):
             if parameter["name"] == self.page_size_query_param:
                 parameter["schema"]["maximum"] = self.max_page_size
         return parameters
+
+
+def _is_whole_number(value):
+    return value.isascii() and value.isdigit()
+
+
+def _invalid(field, code, message):
+    return DomainError(message, code=code, errors=[{"field": field, "code": "invalid", "message": message}])
 
 
 def _flatten(detail, field=None):

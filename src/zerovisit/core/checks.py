@@ -1,4 +1,5 @@
-"""Deployment checks (`zerovisit check --deploy`): settings that would leave an outside connection open to forgery."""
+"""Checks of the settings: the keys of personal data (always), and (`zerovisit check --deploy`) secrets that would leave
+an outside connection open to forgery or sit beside the data they protect."""
 
 import os
 
@@ -54,5 +55,58 @@ def check_audit_key(app_configs=None, **kwargs):
             hint="Keep the checkpoint file where every worker host writes and database administrators cannot "
             "(a shared volume of the application's own, or append-only storage).",
             id="zerovisit.W003",
+        ))  # fmt: skip
+    return problems
+
+
+@checks.register(checks.Tags.security)
+def check_data_keys(app_configs=None, **kwargs):
+    """Each of ZV_DATA_KEYS must be a Fernet key (32 random bytes, URL-safe base64): a mistyped one would fail only
+    when the first value is encrypted or read."""
+    from cryptography.fernet import Fernet
+
+    problems = []
+    for position, key in enumerate(settings.DATA_KEYS, start=1):
+        try:
+            Fernet(key)
+        except (ValueError, TypeError):
+            problems.append(checks.Error(
+                f"Key {position} of ZV_DATA_KEYS is not a Fernet key.",
+                hint="Make one with `python -c 'from cryptography.fernet import Fernet; "
+                "print(Fernet.generate_key().decode())'`.", id="zerovisit.E002",
+            ))  # fmt: skip
+    if not settings.LOOKUP_KEY:
+        problems.append(checks.Error("ZV_LOOKUP_KEY is empty.", id="zerovisit.E003"))
+    return problems
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def check_personal_data_keys(app_configs=None, **kwargs):
+    """The keys of the personal data (core.crypto) made in the data directory sit beside the data they protect, and
+    in its backups; and every host must have the same ones."""
+    problems = []
+    if not os.environ.get("ZV_DATA_KEYS"):
+        problems.append(checks.Warning(
+            "ZV_DATA_KEYS is not set: the key encrypting personal data was made in the data directory.",
+            hint="Set ZV_DATA_KEYS from a secret store (the same on every host) and keep it out of database backups.",
+            id="zerovisit.W004",
+        ))  # fmt: skip
+    if not os.environ.get("ZV_LOOKUP_KEY"):
+        problems.append(checks.Warning(
+            "ZV_LOOKUP_KEY is not set: the key of the lookup hashes was made in the data directory.",
+            hint="Set ZV_LOOKUP_KEY from a secret store (the same on every host); changing it later needs every "
+            "stored lookup hash recomputed (docs/security.md).", id="zerovisit.W005",
+        ))  # fmt: skip
+    elif len(settings.LOOKUP_KEY) < MIN_SECRET_LENGTH:
+        problems.append(checks.Warning(
+            f"ZV_LOOKUP_KEY is shorter than {MIN_SECRET_LENGTH} characters.",
+            hint="Use a random secret, e.g. `python -c 'import secrets; print(secrets.token_urlsafe(32))'`.",
+            id="zerovisit.W006",
+        ))  # fmt: skip
+    if settings.LOOKUP_KEY in settings.DATA_KEYS:
+        problems.append(checks.Warning(
+            "ZV_LOOKUP_KEY is also one of ZV_DATA_KEYS.",
+            hint="Give the lookup hashes a key of their own: whoever learns one key should not learn the other.",
+            id="zerovisit.W007",
         ))  # fmt: skip
     return problems

@@ -1,12 +1,12 @@
 """Reads over the licence library: verification, the holder's wallet, and licences that can stand in for a
 material."""
 
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 
 from zerovisit.core import crypto
 
 from . import identifiers
-from .models import License, LicenseStatus
+from .models import License, LicenseEvent, LicenseStatus
 
 
 def _with_details(queryset):
@@ -21,11 +21,17 @@ def by_identifier(identifier: str) -> License | None:
     return found[0] if found else None
 
 
+NOT_A_CHANGE = ["issue", "import"]
+
+
 def changes(license: License) -> list:
-    """The status changes verification shows; a licence whose status never changed has none to look up."""
+    """The status changes verification shows; a licence whose status never changed has none to look up, and a
+    list of licences (the wallet) has them prefetched."""
     if license.status_changed_at is None:
         return []
-    return list(license.events.exclude(action__in=["issue", "import"]))
+    if hasattr(license, "status_changes"):
+        return license.status_changes
+    return list(license.events.exclude(action__in=NOT_A_CHANGE))
 
 
 def newer_version(license: License) -> License | None:
@@ -50,7 +56,8 @@ def by_number(number: str, holder_name: str) -> License | None:
 def wallet(applicants) -> list[License]:
     """The licences of these applicants (an account's own), current versions first."""
     found = License.objects.filter(holder__in=applicants).exclude(status=LicenseStatus.SUPERSEDED)
-    return list(_with_details(found).order_by("status", "-issue_date", "-id"))
+    status_changes = Prefetch("events", LicenseEvent.objects.exclude(action__in=NOT_A_CHANGE), to_attr="status_changes")
+    return list(_with_details(found).prefetch_related(status_changes).order_by("status", "-issue_date", "-id"))
 
 
 def holders_file(account, license_id: int) -> License | None:

@@ -36,6 +36,8 @@ TEMPLATES = {
         "The originals for %(n)s (%(item)s) match the copies: the approval stands.")),
     "case.check_originals.differ": (_("Originals checked"), _(
         "The originals for %(n)s (%(item)s) do not match the copies, so the approval is revoked: %(opinion)s")),
+    "case.deadline_recounted": (_("Deadline changed"), _(
+        "With the official holiday schedule of the year, the deadline of %(n)s (%(item)s) is now %(deadline)s.")),
     "case.delivered": (_("Result delivered"), _(
         "The result of %(n)s (%(item)s) was delivered by the government-paid courier (waybill %(waybill)s).")),
     "case.handed_over": (_("Result handed over"), _("The result of %(n)s (%(item)s) was handed over. %(opinion)s")),

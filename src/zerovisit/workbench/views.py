@@ -63,7 +63,7 @@ def inbox(request):
     queues = [(q, _(QUEUE_LABELS[q])) for q in selectors.QUEUES]
     return render(request, "workbench/inbox.html", {
         "page": page, "queue": queue, "queues": queues, "today": timezone.localdate(),
-        "is_supervisor": request.user.has_role(Role.SUPERVISOR),
+        "is_supervisor": request.user.has_role(Role.SUPERVISOR), "is_acceptor": request.user.has_role(Role.ACCEPTOR),
     })  # fmt: skip
 
 
@@ -80,13 +80,13 @@ def case_detail(request, number):
     steps = selectors.possible_steps(request.user, case)
     return render(request, "workbench/case_detail.html", {
         "case": case,
-        "stage": case.process_template.stages.filter(order=case.stage_order).first(),
+        "stage": case.stage,
         "events": case.events.select_related("actor").order_by("seq"),
         "materials": case.materials.select_related("spec", "license__license_type"),
         "notices": case.notices.all(),
         "licenses": case.licenses.select_related("license_type"),
         "shipments": case.shipments.prefetch_related("events"),
-        "step_forms": [(name, STEPS[name][0]()) for name in steps],
+        "step_forms": [(name, STEPS[name][0](case=case)) for name in steps if name in STEPS],
     })  # fmt: skip
 
 
@@ -95,9 +95,9 @@ def case_detail(request, number):
 def act(request, number, step):
     if step not in STEPS:
         raise Http404
-    selectors.case_for_actor(request.user, number)
+    case = selectors.case_for_actor(request.user, number)
     form_class, service = STEPS[step]
-    form = form_class(request.POST)
+    form = form_class(request.POST, case=case)
     if not form.is_valid():
         for field, errors in form.errors.items():
             messages.error(request, f"{form.fields[field].label if field in form.fields else ''}：{errors[0]}")

@@ -11,13 +11,14 @@ from django.utils.translation import gettext as _
 
 from zerovisit.core import audit
 
-from . import official, selectors
+from . import official, selectors, signals
 from .models import CalendarVersion, CalendarYear, SpecialDay
 
 REST, WORK = "休", "班"
 
 
 def _bump_version() -> None:
+    transaction.on_commit(lambda: signals.calendar_changed.send(sender=CalendarVersion))
     CalendarVersion.objects.get_or_create(pk=1)
     CalendarVersion.objects.filter(pk=1).update(number=F("number") + 1)
     # This process rebuilds at its next use; the others notice the new number within CHECK_SECONDS. (A rebuild

@@ -48,3 +48,8 @@ def apply(item, applicant, **kwargs):
         kwargs["materials"] = materials_for(item)
     kwargs.setdefault("channel", "web")
     return submit_case(actor=kwargs.pop("actor", applicant.user), item=item, applicant=applicant, **kwargs)
+
+
+def first_material(case):
+    """The materials a correction request names: the item's first."""
+    return [MaterialSpec.objects.filter(item=case.item).order_by("order").values_list("pk", flat=True)[0]]

@@ -10,7 +10,7 @@ from zerovisit.cases.models import Case, CaseStatus
 from zerovisit.catalog.models import MaterialSpec
 from zerovisit.org.tests.factories import AgencyFactory
 
-from .factories import apply, pdf
+from .factories import apply, first_material, pdf
 
 
 def as_user(user):
@@ -84,7 +84,8 @@ def test_staff_act_through_the_api_and_get_codes_for_refused_steps(clock, item, 
 def test_a_correction_goes_back_and_forth_through_the_api(clock, item, citizen, staff):
     case = apply(item, citizen)
     asked = as_user(staff["acceptor"]).post(f"/api/v1/cases/{case.number}/request-correction/",
-                                            {"corrections": ["申请书未签字"]}, format="json")  # fmt: skip
+                                            {"corrections": ["申请书未签字"], "materials": first_material(case)},
+                                            format="json")  # fmt: skip
     assert asked.json()["status"] == "correction"
     spec = MaterialSpec.objects.get(item=item, name="申请书")
     answered = as_user(citizen.user).post(f"/api/v1/cases/{case.number}/resubmit/",

@@ -8,7 +8,7 @@ from django.db import connections
 from zerovisit.cases import services
 from zerovisit.cases.models import CaseStatus
 
-from .factories import apply
+from .factories import apply, first_material
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -33,7 +33,11 @@ def test_two_acceptors_at_once_one_wins_and_the_other_is_told(item, citizen, sta
             connections.close_all()
 
     accept = lambda user: services.accept_case(actor=user, number=case.number)  # noqa: E731
-    correct = lambda user: services.request_correction(actor=user, number=case.number, corrections=["补照片"])  # noqa: E731
+    asked = first_material(case)
+
+    def correct(user):
+        return services.request_correction(actor=user, number=case.number, materials=asked, corrections=["补照片"])
+
     threads = [threading.Thread(target=act, args=(staff["acceptor"], accept)),
                threading.Thread(target=act, args=(second, correct))]  # fmt: skip
     for t in threads:

@@ -11,7 +11,7 @@ from zerovisit.cases.models import Case, CaseEvent, CaseStatus
 from zerovisit.core import audit
 from zerovisit.core.models import HistoryAnchor
 
-from .factories import apply
+from .factories import apply, first_material
 
 
 def case_breaks(**kwargs) -> list[audit.Break]:
@@ -31,7 +31,9 @@ def accepted(clock, item, citizen, staff):
 
 def test_a_case_through_its_whole_lifecycle_verifies(clock, item, citizen, staff):
     case = apply(item, citizen)
-    services.request_correction(actor=staff["acceptor"], number=case.number, corrections=["补充照片"])
+    services.request_correction(
+        actor=staff["acceptor"], number=case.number, materials=first_material(case), corrections=["补充照片"]
+    )
     corrected = [services.MaterialInput(spec=item.materials.first(), reference="x")]
     services.resubmit_correction(actor=citizen.user, number=case.number, materials=corrected)
     services.claim_case(actor=staff["acceptor"], number=case.number)
@@ -167,15 +169,34 @@ def test_verify_audit_reports_a_tampered_case_and_exits_non_zero(accepted, capsy
     assert f"BROKEN [state_without_event] 办件 {accepted.number}" in out and "accepted_at" in out
 
 
-def test_the_migration_anchors_the_histories_made_before_anchors(accepted):
+def _legacy(anchor):
+    """The anchor as it was before cases kept their whole process: the stages' roles instead, under a valid MAC."""
+    state = {k: v for k, v in anchor.state.items() if k not in ("process", "request_digest")}
+    state["stage_roles"] = "0" * 64
+    return state, audit.mac("history", "case", anchor.object_id, anchor.seq, anchor.head, state)
+
+
+def test_the_migration_moves_each_valid_anchor_to_the_frozen_process(accepted):
     from importlib import import_module
 
-    from django.apps import apps
-
-    HistoryAnchor.objects.all().delete()
-    assert case_breaks()[0].code == "anchor_missing"
-    import_module("zerovisit.core.migrations.0004_anchor_existing_history").anchor_case_histories(apps, None)
+    moved_anchor = import_module("zerovisit.cases.migrations.0009_frozen_process").moved_anchor
+    anchor = HistoryAnchor.objects.get(object_type="case", object_id=accepted.pk)
+    anchor.state, anchor.mac = _legacy(anchor)
+    anchor.save()
+    assert case_breaks()[0].code == "state_without_event"  # the legacy state does not name the process
+    anchor.state, anchor.mac = moved_anchor(accepted.pk, anchor.seq, anchor.head, anchor.state, anchor.mac,
+                                            accepted.process)  # fmt: skip
+    anchor.save()
     assert case_breaks() == []
+
+
+def test_the_migration_leaves_a_forged_anchor_as_found(accepted):
+    from importlib import import_module
+
+    moved_anchor = import_module("zerovisit.cases.migrations.0009_frozen_process").moved_anchor
+    anchor = HistoryAnchor.objects.get(object_type="case", object_id=accepted.pk)
+    state, _mac = _legacy(anchor)
+    assert moved_anchor(accepted.pk, anchor.seq, anchor.head, state, "f" * 64, accepted.process) is None
 
 
 def test_anchoring_costs_one_small_write_per_step(accepted, staff):
@@ -192,7 +213,7 @@ def test_anchoring_costs_one_small_write_per_step(accepted, staff):
 
 @pytest.mark.parametrize("change", [
     {"delivery_address": {"name": "别人", "address": "别处"}}, {"form_data": {"经营场所": "别处"}},
-    {"channel": "kiosk"}, {"stage_roles": ["acceptor"]}, {"number": "320300-20261102-AAAAAAAA"},
+    {"channel": "kiosk"}, {"process": {"stages": []}}, {"number": "320300-20261102-AAAAAAAA"},
 ])  # fmt: skip
 def test_what_was_applied_for_and_where_the_result_goes_cannot_be_edited_unseen(accepted, change):
     Case.objects.filter(pk=accepted.pk).update(**change)

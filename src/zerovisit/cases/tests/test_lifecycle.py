@@ -12,11 +12,11 @@ from zerovisit.accounts.tests.factories import UserFactory, editor
 from zerovisit.cases import events, services
 from zerovisit.cases.models import Case, CaseEvent, CaseMaterial, CaseStatus
 from zerovisit.catalog.models import MaterialSpec
-from zerovisit.core.errors import PermissionDenied
+from zerovisit.core.errors import DomainError, PermissionDenied
 from zerovisit.core.storage import private_storage
 from zerovisit.org.tests.factories import AgencyFactory
 
-from .factories import apply, pdf, publish
+from .factories import apply, first_material, pdf, publish
 
 D = datetime.date
 
@@ -36,7 +36,12 @@ def test_the_promised_flow_keeps_every_deadline_right_across_national_day(clock,
     clock.set(2026, 9, 28)
     case = apply(item, citizen)
     clock.set(2026, 9, 29)
-    services.request_correction(actor=staff["acceptor"], number=case.number, corrections=["申请书缺少签字", "补充照片"])
+    services.request_correction(
+        actor=staff["acceptor"],
+        number=case.number,
+        materials=first_material(case),
+        corrections=["申请书缺少签字", "补充照片"],
+    )
     assert Case.objects.get(pk=case.pk).acceptance_due is None  # the clock waits for the applicant
     clock.set(2026, 9, 30)
     spec = MaterialSpec.objects.get(item=item, name="申请书")
@@ -59,17 +64,23 @@ def test_the_promised_flow_keeps_every_deadline_right_across_national_day(clock,
 
 def test_a_correction_notice_lists_everything_at_once(clock, item, citizen, staff):
     case = apply(item, citizen)
-    with pytest.raises(services.DomainError):
-        services.request_correction(actor=staff["acceptor"], number=case.number, corrections=["  "])
-    services.request_correction(actor=staff["acceptor"], number=case.number, corrections=["a", "b"])
+    with pytest.raises(DomainError):
+        services.request_correction(
+            actor=staff["acceptor"], number=case.number, materials=first_material(case), corrections=["  "]
+        )
+    services.request_correction(
+        actor=staff["acceptor"], number=case.number, materials=first_material(case), corrections=["a", "b"]
+    )
     with pytest.raises(services.InvalidTransition):
-        services.request_correction(actor=staff["acceptor"], number=case.number, corrections=["c"])
+        services.request_correction(
+            actor=staff["acceptor"], number=case.number, materials=first_material(case), corrections=["c"]
+        )
     assert case.events.get(action="request_correction").data["corrections"] == ["a", "b"]
 
 
 def test_refusal_needs_a_reason_and_may_name_the_competent_office(clock, item, citizen, staff):
     case = apply(item, citizen)
-    with pytest.raises(services.DomainError):
+    with pytest.raises(DomainError):
         services.refuse_case(actor=staff["acceptor"], number=case.number, reason="")
     case = services.refuse_case(actor=staff["acceptor"], number=case.number, reason="不属于本机关职权范围",
                                 competent_office="徐州市市场监督管理局")  # fmt: skip
@@ -182,7 +193,7 @@ def test_a_commitment_item_is_approved_on_the_day_of_the_signed_commitment(clock
     commitment = publish(agency, template="commitment", case_kind="instant", promised_days=0,
                          reform_mode="commitment", base_code="010003000100", verification_method="site",
                          verification_days=40)  # fmt: skip
-    with pytest.raises(services.DomainError) as unsigned:
+    with pytest.raises(DomainError) as unsigned:
         apply(commitment, citizen)
     assert unsigned.value.code == "commitment_required"
     case = apply(commitment, citizen, commitment_signed=True)
@@ -300,7 +311,7 @@ def test_a_false_commitment_not_corrected_is_revoked_and_marks_the_applicants_cr
     assert case.status == CaseStatus.REVOKED and citizen.credit_records.count() == 1
     other = publish(agency, template="commitment", case_kind="instant", promised_days=0, reform_mode="commitment",
                     base_code="010006000100", verification_method="written", verification_days=20)  # fmt: skip
-    with pytest.raises(services.DomainError) as excluded:
+    with pytest.raises(DomainError) as excluded:
         apply(other, citizen, commitment_signed=True)
     assert excluded.value.code == "commitment_excluded"
     assert apply(other, citizen, normal_procedure=True).process_template.code == "promised-1"
@@ -341,7 +352,7 @@ def test_approved_on_copies_the_originals_wait_for_the_window_at_handover(on_cop
 
 
 def test_originals_that_do_not_match_revoke_the_approval(on_copies, staff):
-    with pytest.raises(services.DomainError) as caught:
+    with pytest.raises(DomainError) as caught:
         services.check_originals(actor=staff["acceptor"], number=on_copies.number, matched=False)
     assert caught.value.code == "note_required"
     case = services.check_originals(actor=staff["acceptor"], number=on_copies.number, matched=False,

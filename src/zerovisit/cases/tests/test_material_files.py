@@ -11,13 +11,13 @@ from zerovisit.cases.models import CaseMaterial
 from zerovisit.catalog.models import MaterialSpec
 from zerovisit.core.storage import private_storage
 
-from .factories import apply, pdf
+from .factories import apply, first_material, pdf
 
 
 def correction_asked(item, citizen):
     case = apply(item, citizen)
     services.request_correction(actor=editor(item.agency, role=Role.ACCEPTOR), number=case.number,
-                                corrections=["申请书未签字"])  # fmt: skip
+                                materials=first_material(case), corrections=["申请书未签字"])  # fmt: skip
     spec = MaterialSpec.objects.get(item=item, name="申请书")
     return case, spec, case.materials.get(spec=spec).file.name
 
@@ -45,7 +45,7 @@ def test_a_correction_that_fails_after_storing_keeps_the_old_file_and_leaves_no_
     corrected = [services.MaterialInput(spec=spec, file=pdf("签字.pdf"))]
     with (
         django_capture_on_commit_callbacks(execute=True) as callbacks,
-        mock.patch.object(services, "_record", side_effect=RuntimeError("the disk is full")),
+        mock.patch("zerovisit.cases.services.steps.record", side_effect=RuntimeError("the disk is full")),
         pytest.raises(RuntimeError),
     ):
         services.resubmit_correction(actor=citizen.user, number=case.number, materials=corrected)

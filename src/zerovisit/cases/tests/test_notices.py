@@ -10,7 +10,7 @@ from zerovisit.cases import services
 from zerovisit.cases.models import CaseNotice
 from zerovisit.core.tests.helpers import run_ready_tasks
 
-from .factories import apply
+from .factories import apply, first_material
 
 
 @pytest.fixture
@@ -74,7 +74,9 @@ def test_the_applicant_downloads_the_notice_and_others_cannot(client, accepted, 
 
 def test_each_written_step_has_its_notice(clock, item, citizen, staff):
     case = apply(item, citizen)
-    services.request_correction(actor=staff["acceptor"], number=case.number, corrections=["补签字"])
+    services.request_correction(
+        actor=staff["acceptor"], number=case.number, materials=first_material(case), corrections=["补签字"]
+    )
     run_ready_tasks()
     assert list(CaseNotice.objects.values_list("kind", flat=True)) == ["补正材料告知书"]
 

@@ -13,6 +13,11 @@ from .process import ProcessKind
 
 BASE_CODE_PATTERN = re.compile(r"^\d{12}$")
 
+# 行政许可法 第四十二条: unless the decision is made on the spot, a licence is decided within 20 days of acceptance
+# (working days, Art. 82) where no law or regulation says otherwise.
+LICENSING_TYPE = "01"  # 行政许可, the national item type code
+ART_42_DAYS = 20
+
 
 class ItemType(models.Model):
     """事项类型. Kept as a table, not choices: provinces add their own codes."""
@@ -246,6 +251,11 @@ class ServiceItem(models.Model):
         _("post-verification within (working days)"), null=True, blank=True,
         help_text=_("For 告知承诺 items: how soon after the decision the commitment is checked."),
     )  # fmt: skip
+    normal_promised_days = models.PositiveSmallIntegerField(
+        _("promised time limit of the normal procedure (working days)"), null=True, blank=True,
+        help_text=_("For 告知承诺 items: the limit of a case whose applicant does not sign the commitment and "
+                    "chooses the normal procedure; never more than the legal limit."),
+    )  # fmt: skip
     is_high_frequency = models.BooleanField(_("high-frequency"), default=False)
     is_investment = models.BooleanField(_("investment and construction"), default=False)
     is_convenience = models.BooleanField(_("everyday convenience"), default=False)
@@ -273,6 +283,12 @@ class ServiceItem(models.Model):
                 condition=Q(legal_days__isnull=True) | Q(promised_days__lte=models.F("legal_days")),
                 name="item_promised_within_legal",
             ),
+            models.CheckConstraint(
+                condition=Q(normal_promised_days__isnull=True)
+                | Q(legal_days__isnull=True)
+                | Q(normal_promised_days__lte=models.F("legal_days")),
+                name="item_normal_promised_within_legal",
+            ),
         ]
         indexes = [
             models.Index(fields=["status", "-is_high_frequency", "name"], name="item_status_hf_name"),
@@ -293,6 +309,19 @@ class ServiceItem(models.Model):
     def zero_visits(self) -> bool:
         return self.visits_required == 0
 
+    @property
+    def effective_legal_days(self) -> int | None:
+        """The legal time limit that binds the item: its own, else for a 行政许可 item the 20 working days of
+        Art. 42 of the 行政许可法; None when neither applies."""
+        if self.legal_days is not None:
+            return self.legal_days
+        return ART_42_DAYS if self.item_type_id == LICENSING_TYPE else None
+
+    @property
+    def legal_days_by_art_42(self) -> bool:
+        """The legal limit is Art. 42's default, not one the item's own law sets."""
+        return self.legal_days is None and self.effective_legal_days is not None
+
     def expected_impl_code(self) -> str:
         return f"{self.agency.credit_code}{self.level}{self.base_code}"
 
@@ -304,12 +333,24 @@ class ServiceItem(models.Model):
         def add(field, message):
             errors.setdefault(field, []).append(message)
 
-        if self.legal_days is not None and self.promised_days is not None and self.promised_days > self.legal_days:
-            add(
-                "promised_days",
-                _("The promised limit (%(p)s working days) exceeds the legal limit (%(l)s working days).")
-                % {"p": self.promised_days, "l": self.legal_days},
-            )
+        legal = self.effective_legal_days
+        if legal is not None and self.promised_days is not None and self.promised_days > legal:
+            if self.legal_days_by_art_42:
+                add(
+                    "promised_days",
+                    _(
+                        "The promised limit (%(p)s working days) exceeds the %(l)s working days that "
+                        "Art. 42 of the Administrative Licensing Law (行政许可法第四十二条) allows a "
+                        "licensing item whose law sets no limit."
+                    )
+                    % {"p": self.promised_days, "l": legal},
+                )
+            else:
+                add(
+                    "promised_days",
+                    _("The promised limit (%(p)s working days) exceeds the legal limit (%(l)s working days).")
+                    % {"p": self.promised_days, "l": legal},
+                )
         if self.case_kind == CaseKind.INSTANT and self.promised_days:
             add("promised_days", _("An instant item (即办件) has a promised limit of 0 working days."))
         if self.case_kind == CaseKind.PROMISED and self.promised_days == 0:
@@ -330,6 +371,8 @@ class ServiceItem(models.Model):
         if self.reform_mode == ReformMode.COMMITMENT and not (self.verification_method and self.verification_days):
             add("verification_method", _("A 告知承诺 item says how and within how many working days the commitment "
                                          "is checked."))  # fmt: skip
+        for field, message in self._normal_procedure_errors():
+            add(field, message)
         if self.process_template_id and self.case_kind:
             allowed = allowed_process_kinds(self.case_kind, self.reform_mode)
             if self.process_template.kind not in allowed:
@@ -356,6 +399,33 @@ class ServiceItem(models.Model):
                     % {"expected": expected},
                 )
         return errors
+
+    def _normal_procedure_errors(self):
+        """A 告知承诺 item's applicant may decline the commitment and use the normal procedure: the item then
+        promises a limit of at least 1 working day and at most the legal limit (Art. 42's 20 when none is set)."""
+        normal = self.normal_promised_days
+        if self.reform_mode != ReformMode.COMMITMENT:
+            if normal is not None:
+                yield "normal_promised_days", _("Only a 告知承诺 item has a promised limit of the normal procedure.")
+            return
+        ceiling = self.effective_legal_days if self.effective_legal_days is not None else ART_42_DAYS
+        if not normal:
+            yield (
+                "normal_promised_days",
+                _(
+                    "A 告知承诺 item gives the promised limit of the normal procedure (at "
+                    "least 1 working day), for applicants who do not sign the commitment."
+                ),
+            )
+        elif normal > ceiling:
+            yield (
+                "normal_promised_days",
+                _(
+                    "The promised limit of the normal procedure (%(p)s working days) exceeds "
+                    "the legal limit (%(l)s working days)."
+                )
+                % {"p": normal, "l": ceiling},
+            )
 
     def clean(self):
         if self.agency_id and self.level and not self.impl_code and BASE_CODE_PATTERN.match(self.base_code or ""):

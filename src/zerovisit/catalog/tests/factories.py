@@ -1,7 +1,8 @@
 import factory
 
 from zerovisit.catalog import services
-from zerovisit.catalog.models import CaseKind, ItemType, MaterialSpec, ProcessTemplate, ServiceItem
+from zerovisit.catalog.models import CaseKind, ItemType, MaterialSpec, ProcessTemplate, ReformMode, ServiceItem
+from zerovisit.catalog.models.item import ART_42_DAYS
 from zerovisit.org.tests.factories import AgencyFactory
 
 
@@ -22,6 +23,11 @@ class ServiceItemFactory(factory.django.DjangoModelFactory):
     legal_days = 20
     promised_days = 5
     case_kind = CaseKind.PROMISED
+    reform_mode = ""
+    # A 告知承诺 item needs the limit of the normal procedure: its legal limit unless a test says otherwise.
+    normal_promised_days = factory.LazyAttribute(
+        lambda o: (o.legal_days or ART_42_DAYS) if o.reform_mode == ReformMode.COMMITMENT else None
+    )
     handling_forms = ["online"]
     online_depth = [1, 2, 3, 4, 5, 6]
     online_level = 4

@@ -57,7 +57,7 @@ def database_url() -> str:
 def process_env(data_dir, **settings) -> dict[str, str]:
     """The environment of a `zerovisit` command run by a test: the test's database and keys, plus ZV_ settings."""
     return {**os.environ, "ZV_DATABASE_URL": database_url(), "ZV_DATA_DIR": str(data_dir),
-            "ZV_DATA_KEYS": ",".join(django_settings.DATA_KEYS),
+            "ZV_DATA_KEYS": ",".join(django_settings.DATA_KEYS), "ZV_LOOKUP_KEY": django_settings.LOOKUP_KEY,
             **{f"ZV_{name}": str(value) for name, value in settings.items()}}  # fmt: skip
 
 

@@ -7,10 +7,10 @@ from zerovisit.core import crypto
 @pytest.fixture
 def keys(settings):
     crypto._fernet.cache_clear()
-    crypto._lookup_key.cache_clear()
+    crypto._lookup_hash.cache_clear()
     yield settings
     crypto._fernet.cache_clear()
-    crypto._lookup_key.cache_clear()
+    crypto._lookup_hash.cache_clear()
 
 
 def test_a_value_comes_back_from_its_encryption(keys):

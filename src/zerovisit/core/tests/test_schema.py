@@ -202,6 +202,18 @@ def test_a_page_size_outside_1_to_100_is_refused(size):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("page", ["", "0", "-1", "x", "last", "٣"])
+def test_a_page_that_is_not_a_whole_number_from_1_is_refused(page):
+    response = APIClient().get("/api/v1/agencies/", {"page": page})
+    assert response.status_code == 400 and response.json()["code"] == "invalid_page"
+
+
+@pytest.mark.django_db
+def test_a_page_past_the_last_is_not_found():
+    assert APIClient().get("/api/v1/agencies/", {"page": "2"}).status_code == 404
+
+
+@pytest.mark.django_db
 def test_a_page_size_within_bounds_is_used():
     for n in range(3):
         RegionFactory(code=f"3203{n + 1:02d}000000")

@@ -11,6 +11,7 @@ from zerovisit.cases import services as cases
 from zerovisit.cases.models import CaseStatus
 from zerovisit.cases.tests.factories import apply, publish
 from zerovisit.core import crypto
+from zerovisit.core.errors import DomainError
 from zerovisit.delivery import carriers, services
 from zerovisit.delivery.models import Shipment, ShipmentStatus
 from zerovisit.notify.models import Message
@@ -33,10 +34,10 @@ def approved_by_courier(item, citizen, staff, address=ADDRESS):
 
 
 def test_an_applicant_chooses_a_supported_delivery_and_gives_a_complete_address(clock, item, courier_item, citizen):
-    with pytest.raises(cases.DomainError) as caught:
+    with pytest.raises(DomainError) as caught:
         apply(item, citizen, delivery_method="courier", delivery_address=ADDRESS)  # this item mails nothing
     assert caught.value.code == "delivery_not_supported"
-    with pytest.raises(cases.DomainError) as caught:
+    with pytest.raises(DomainError) as caught:
         apply(
             courier_item, citizen, delivery_method="courier", delivery_address={**ADDRESS, "phone": "12", "region": ""}
         )
@@ -281,7 +282,7 @@ def test_paper_materials_are_collected_by_the_courier_and_the_window_is_told_whe
     clock, paper_item, citizen, staff
 ):
     item = paper_item
-    with pytest.raises(cases.DomainError) as caught:
+    with pytest.raises(DomainError) as caught:
         apply(item, citizen, materials=[], paper_pickup=True)  # without an address the courier cannot come
     assert caught.value.code == "invalid_delivery_address"
     case = apply(item, citizen, materials=[], paper_pickup=True, delivery_address=ADDRESS)

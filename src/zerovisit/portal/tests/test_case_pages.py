@@ -5,7 +5,7 @@ import pytest
 from zerovisit.accounts.tests.factories import UserFactory
 from zerovisit.cases import services
 from zerovisit.cases.models import Case, CaseStatus
-from zerovisit.cases.tests.factories import apply, pdf, publish
+from zerovisit.cases.tests.factories import apply, first_material, pdf, publish
 from zerovisit.catalog.models import MaterialSpec
 from zerovisit.org.tests.factories import AgencyFactory
 
@@ -59,7 +59,7 @@ def test_an_applicant_answers_a_correction_and_withdraws(client, item):
     applicant = applicant_for(kind="person", name="王五", id_number="32030219900307123X", account=user)
     case = apply(item, applicant)
     services.request_correction(actor=editor(item.agency, role=Role.ACCEPTOR), number=case.number,
-                                corrections=["申请书未签字"])  # fmt: skip
+                                materials=first_material(case), corrections=["申请书未签字"])  # fmt: skip
     client.force_login(user)
     assert "申请书未签字" in client.get(f"/my/cases/{case.number}/").content.decode()
     spec = MaterialSpec.objects.get(item=item, name="申请书")
