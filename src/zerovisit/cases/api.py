@@ -28,12 +28,13 @@ from .models import Case, CaseEvent, CaseMaterial, Channel, DeliveryMethod
 
 
 class CaseMaterialSerializer(serializers.ModelSerializer):
+    spec = serializers.IntegerField(source="spec_id", help_text="the item's material (MaterialSpec) this is")
     name = serializers.CharField(source="spec.name")
     download_url = serializers.SerializerMethodField(help_text="the uploaded file, for whoever may see the case")
 
     class Meta:
         model = CaseMaterial
-        fields = ["id", "name", "source", "sha256", "size", "reference", "download_url"]
+        fields = ["id", "spec", "name", "source", "sha256", "size", "reference", "download_url"]
 
     def get_download_url(self, material) -> str | None:
         if not material.file:
@@ -131,8 +132,10 @@ class RefuseSerializer(serializers.Serializer):
 
 class CorrectionSerializer(serializers.Serializer):
     corrections = serializers.ListField(child=serializers.CharField(), allow_empty=False)
-    materials = serializers.ListField(child=serializers.IntegerField(min_value=1), allow_empty=False,
-                                      help_text="ids of the item's materials the corrections concern")  # fmt: skip
+    materials = serializers.ListField(
+        child=serializers.IntegerField(min_value=1), allow_empty=False,
+        help_text="the item's materials the corrections concern (their `materials[].spec`)",
+    )  # fmt: skip
 
 
 class ReviewSerializer(serializers.Serializer):

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from zerovisit.accounts.models import Role
@@ -74,6 +75,20 @@ VERIFICATION_PENDING = Guard(lambda c: _verification(c).status == "pending", "al
                              _("This commitment has been verified already."))  # fmt: skip
 CORRECTION_ORDERED = Guard(lambda c: _verification(c).status == "correction_ordered", "no_correction_ordered",
                            _("No correction was ordered for this commitment."))  # fmt: skip
+
+
+def past_acceptance_due(case: Case) -> bool:
+    """Art. 32's 5 working days are over. (For an instant item the acceptance due date is the promise of the same
+    day, not Art. 32's limit; its acceptance and decision are one step.)"""
+    stage = case.stage
+    at_acceptance = stage is not None and stage.action == StageAction.ACCEPT
+    return at_acceptance and case.acceptance_due is not None and case.acceptance_due < timezone.localdate()
+
+
+IN_ACCEPTANCE_TIME = Guard(
+    lambda c: not past_acceptance_due(c), "correction_too_late",
+    _("The 5 working days to ask for corrections are over: accept the case or refuse it."),
+)  # fmt: skip
 ESTIMATED = Guard(lambda c: c.due_estimated, "not_estimated", _("The deadlines of this case are not estimated."))
 
 
@@ -109,7 +124,7 @@ MOVES = (
     # applying and acceptance (Art. 32)
     Move(A.SUBMIT, (), ANY_STAGE, (S.SUBMITTED,), Actor.APPLICANT, Clock.START),
     Move(A.REQUEST_CORRECTION, (S.SUBMITTED,), ACCEPTING, (S.CORRECTION,), clock=Clock.PAUSE,
-         notice="补正材料告知书"),
+         notice="补正材料告知书", guards=(IN_ACCEPTANCE_TIME,)),
     Move(A.RESUBMIT, (S.CORRECTION,), ACCEPTING, (S.SUBMITTED,), Actor.APPLICANT, Clock.START),
     Move(A.REFUSE, (S.SUBMITTED,), ACCEPTING, (S.REFUSED,), clock=Clock.STOP, notice="不予受理通知书"),
     Move(A.ACCEPT, (S.SUBMITTED,), (StageAction.ACCEPT,), (S.ACCEPTED,), clock=Clock.START, notice="受理通知书",
@@ -180,6 +195,11 @@ def move_for(case: Case, action: CaseAction) -> Move | None:
     return next((move for move in MOVES if move.action == action and move.allows(case)), None)
 
 
+def move_for_status(action: CaseAction, status: CaseStatus) -> tuple[CaseStatus, ...]:
+    """The statuses `action` may lead to from `status` (() where it leaves the status as it is)."""
+    return next((m.targets for m in MOVES if m.action == action and status in m.source), ())
+
+
 def actions_open(case: Case) -> list[Move]:
     """The moves the case's status and stage allow now and whose guards hold."""
     return [move for move in MOVES if move.allows(case) and move.refusal(case) is None]
@@ -191,7 +211,7 @@ def may_act(user, case: Case, move: Move) -> bool:
     same, and an agent's authorisation and the separation of duties besides."""
     stage = case.stage
     if move.actor == Actor.APPLICANT:
-        return user.pk in (case.submitted_by_id, case.applicant.user_id)
+        return user.pk is not None and user.pk in (case.submitted_by_id, case.applicant.user_id)
     if move.actor == Actor.STAGE:
         if stage is None:
             return False

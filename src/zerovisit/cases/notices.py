@@ -31,7 +31,7 @@ def _paragraphs(case: Case, event: CaseEvent) -> list[str]:
     if event.action in ("accept", "deemed_accepted"):
         lead = (
             "经审查，申请材料齐全、符合法定形式，本机关决定予以受理。"
-            if event.action == "accept"
+            if event.action == "accept" and not data.get("late")
             else (
                 "本机关未在法定期限内作出是否受理的决定，依照《中华人民共和国行政许可法》第三十二条，自收到申请材料之日起即为受理。"
             )

@@ -31,6 +31,13 @@ def possible_steps(user, case) -> list[str]:
     return lifecycle.steps_for(user, case)
 
 
+def first_correction_notice(case) -> list[int] | None:
+    """The materials the case's first correction notice named (一次性告知: a later notice may name no others), or
+    None when there was none, or it predates notices naming their materials (then nothing is restricted)."""
+    event = case.events.filter(action="request_correction").order_by("seq").first()
+    return event.data.get("materials") if event else None
+
+
 def visible_cases(user):
     """Applicants and their agents see their own cases; staff those of their agency and the parallel reviews their
     agency takes part in. Nobody else sees anything. Each condition is an indexed column, so the list stays an

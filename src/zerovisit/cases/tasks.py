@@ -17,7 +17,7 @@ def tell_staff_of_new_work() -> int:
     return services.tell_staff_of_new_work()
 
 
-@task()
+@retrying_task(max_attempts=5, first_delay=10)
 def recount_estimated_deadlines() -> list[str]:
     return services.recount_estimated_deadlines()
 

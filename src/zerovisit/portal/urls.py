@@ -10,6 +10,7 @@ urlpatterns = [
     path("agencies/", views.agency_list, name="agency_list"),
     path("display/large-text/", views.large_text, name="large_text"),
     path("items/<str:impl_code>/apply/", case_views.apply, name="apply"),
+    path("my/", views.me, name="me"),
     path("my/cases/", case_views.my_cases, name="my_cases"),
     path("my/cases/<str:number>/", case_views.case_detail, name="case_detail"),
     path("my/cases/<str:number>/correction/", case_views.answer_correction, name="answer_correction"),

@@ -1,5 +1,6 @@
 """Public pages: home, item list and search, item guide, departments. Thin: forms and selectors do the work."""
 
+from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
@@ -8,6 +9,8 @@ from django.views.decorators.http import require_POST
 
 from zerovisit.catalog import guide, selectors
 from zerovisit.catalog.forms import CatalogueQueryForm
+
+from . import selectors as portal_selectors
 
 PAGE_SIZE = 20
 
@@ -20,7 +23,7 @@ def home(request):
             "summary": selectors.catalogue_summary(),
             "themes": selectors.themes_by_audience(),
             "agencies": selectors.agencies_with_items(),
-            "high_frequency": selectors.high_frequency_items(),
+            "high_frequency": portal_selectors.high_frequency_items(),
             "form": CatalogueQueryForm(),
         },
     )
@@ -61,6 +64,12 @@ def item_guide(request, impl_code):
             "faq": guide.faq_pairs(item.faq),
         },
     )
+
+
+@login_required
+def me(request):
+    """我的: the phone's hub of one's own pages (the header menu holds the same links on a wider screen)."""
+    return render(request, "portal/me.html")
 
 
 def agency_list(request):

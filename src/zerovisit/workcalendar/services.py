@@ -18,12 +18,12 @@ REST, WORK = "休", "班"
 
 
 def _bump_version() -> None:
-    transaction.on_commit(lambda: signals.calendar_changed.send(sender=CalendarVersion))
     CalendarVersion.objects.get_or_create(pk=1)
     CalendarVersion.objects.filter(pk=1).update(number=F("number") + 1)
     # This process rebuilds at its next use; the others notice the new number within CHECK_SECONDS. (A rebuild
     # before a rollback is harmless: the stored number rolls back too, so the next check rebuilds again.)
     selectors.forget()
+    signals.calendar_changed.send(sender=CalendarVersion)  # in the change's transaction: its jobs commit with it
 
 
 @transaction.atomic

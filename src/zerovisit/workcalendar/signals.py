@@ -1,5 +1,5 @@
-"""Sent after the calendar changed (a year seeded, imported or edited), once the change is committed: what was
-counted with an estimated calendar may be counted again (the cases app listens)."""
+"""Sent when the calendar changes (a year seeded, imported or edited), inside the change's transaction: what was
+counted with an estimated calendar may be counted again (the cases app queues a job, committed with the change)."""
 
 from django.dispatch import Signal
 

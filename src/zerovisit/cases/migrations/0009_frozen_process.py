@@ -29,32 +29,59 @@ def moved_anchor(case_id: int, seq: int, head: str, state: dict, anchor_mac: str
 
 
 def freeze_processes(apps, schema_editor):
+    """In bulk: one UPDATE per (template, roles) the cases have, and the anchors in chunks."""
     Case = apps.get_model("cases", "Case")
-    ProcessStage = apps.get_model("catalog", "ProcessStage")
+    ProcessTemplate = apps.get_model("catalog", "ProcessTemplate")
     HistoryAnchor = apps.get_model("core", "HistoryAnchor")
-    templates = {}
-    for stage in ProcessStage.objects.select_related("template").prefetch_related("agencies").order_by("order"):
-        template = templates.setdefault(stage.template_id, {
-            "code": stage.template.code, "name": stage.template.name, "kind": stage.template.kind, "stages": [],
-        })  # fmt: skip
-        template["stages"].append({
-            "order": stage.order, "action": stage.action, "name": stage.name, "role": stage.role,
-            "share": stage.share, "agencies": sorted(a.pk for a in stage.agencies.all()),
-        })  # fmt: skip
-    Joint = Case.joint_agencies.through
-    for case in Case.objects.only("pk", "process_template_id", "stage_roles").iterator(chunk_size=2000):
-        process = json.loads(json.dumps(templates.get(case.process_template_id, {"stages": []})))
-        if len(case.stage_roles) == len(process["stages"]):
-            for stage, role in zip(process["stages"], case.stage_roles, strict=True):
+    templates = {
+        t.pk: {"code": t.code, "name": t.name, "kind": t.kind, "stages": [
+            {"order": s.order, "action": s.action, "name": s.name, "role": s.role, "share": s.share,
+             "agencies": sorted(a.pk for a in s.agencies.all())}
+            for s in sorted(t.stages.all(), key=lambda s: s.order)
+        ]}
+        for t in ProcessTemplate.objects.prefetch_related("stages__agencies")
+    }  # fmt: skip
+
+    def frozen(template_id, roles) -> dict:
+        process = json.loads(json.dumps(templates[template_id]))
+        if len(roles) == len(process["stages"]):  # the roles the case kept, where they still fit
+            for stage, role in zip(process["stages"], roles, strict=True):
                 stage["role"] = role
-        Case.objects.filter(pk=case.pk).update(process=process)
-        agencies = {a for stage in process["stages"] for a in stage["agencies"]}
-        Joint.objects.bulk_create([Joint(case_id=case.pk, agency_id=a) for a in agencies])
-        anchor = HistoryAnchor.objects.filter(object_type="case", object_id=case.pk).first()
-        moved = anchor and moved_anchor(case.pk, anchor.seq, anchor.head, anchor.state, anchor.mac, process)
-        if moved:
-            anchor.state, anchor.mac = moved
-            anchor.save(update_fields=["state", "mac"])
+        return process
+
+    Joint = Case.joint_agencies.through
+    groups = Case.objects.order_by().values_list("process_template_id", "stage_roles").distinct()
+    for template_id, roles in list(groups):
+        process = frozen(template_id, roles)
+        same = Case.objects.filter(process_template_id=template_id, stage_roles=roles)
+        same.update(process=process)
+        agencies = sorted({a for stage in process["stages"] for a in stage["agencies"]})
+        if agencies:
+            for chunk in _chunks(same.values_list("pk", flat=True).iterator(chunk_size=2000)):
+                Joint.objects.bulk_create([Joint(case_id=pk, agency_id=a) for pk in chunk for a in agencies])
+    anchors = HistoryAnchor.objects.filter(object_type="case").order_by("pk")
+    for chunk in _chunks(anchors.iterator(chunk_size=2000)):
+        processes = dict(Case.objects.filter(pk__in=[a.object_id for a in chunk]).values_list("pk", "process"))
+        moved = []
+        for anchor in chunk:
+            result = anchor.object_id in processes and moved_anchor(
+                anchor.object_id, anchor.seq, anchor.head, anchor.state, anchor.mac, processes[anchor.object_id]
+            )
+            if result:
+                anchor.state, anchor.mac = result
+                moved.append(anchor)
+        HistoryAnchor.objects.bulk_update(moved, ["state", "mac"])
+
+
+def _chunks(iterable, size=2000):
+    chunk = []
+    for element in iterable:
+        chunk.append(element)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 class Migration(migrations.Migration):

@@ -7,18 +7,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zerovisit.catalog.models import StageAction
 from zerovisit.core.errors import DomainError
 
-from .. import events
+from .. import events, lifecycle, selectors
 from ..models import Case, CaseAction, CaseStatus
 from .steps import InvalidTransition, Step
-
-
-def _past_acceptance_due(case: Case, today: datetime.date) -> bool:
-    """Art. 32's 5 working days are over. (For an instant item the acceptance due date is the promise of the same
-    day, not Art. 32's limit; its acceptance and decision are one step.)"""
-    return case.stage.action == StageAction.ACCEPT and case.acceptance_due is not None and case.acceptance_due < today
 
 
 @transaction.atomic
@@ -27,7 +20,7 @@ def accept_case(*, actor, number: str, opinion: str = "") -> Case:
     arrived, as the law deems the case accepted then (and as deem_overdue_acceptances does)."""
     step = Step.begin(number, CaseAction.ACCEPT, actor)
     case = step.case
-    if _past_acceptance_due(case, timezone.localdate()):
+    if lifecycle.past_acceptance_due(case):
         case.deemed_accepted = True
         return step.done(opinion=opinion, accepted_at=case.received_at, late=True)
     return step.done(opinion=opinion)
@@ -42,16 +35,12 @@ def refuse_case(*, actor, number: str, reason: str, competent_office: str = "") 
     return step.done(opinion=reason, competent_office=competent_office)
 
 
-def _first_notice(case: Case) -> dict | None:
-    event = case.events.filter(action=CaseAction.REQUEST_CORRECTION).order_by("seq").first()
-    return event.data if event else None
-
-
 @transaction.atomic
 def request_correction(*, actor, number: str, corrections: list[str], materials: list[int]) -> Case:
     """补正: everything to correct in one notice (一次性告知), naming the materials it concerns. The acceptance clock
     stops until the answer. Once the 5 working days are over the office may no longer ask (the case counts as
-    accepted); and after a first notice, a further one may concern only the materials that notice named."""
+    accepted: the lifecycle's guard); and after a first notice, a further one may concern only the materials that
+    notice named."""
     corrections = [c.strip() for c in corrections if c.strip()]
     if not corrections:
         raise DomainError(_("List what the applicant must correct."), code="corrections_required")
@@ -60,16 +49,12 @@ def request_correction(*, actor, number: str, corrections: list[str], materials:
     specs = {spec.pk: spec.name for spec in case.item.materials.all()}
     wanted = sorted(set(materials))
     if not wanted or any(pk not in specs for pk in wanted):
-        raise DomainError(_("Name the materials of this item that are to be corrected."), code="materials_required")
-    if _past_acceptance_due(case, timezone.localdate()):
-        raise InvalidTransition(
-            _("The 5 working days to ask for corrections ended on %(due)s: accept the case or refuse it.")
-            % {"due": case.acceptance_due},
-            code="correction_too_late",
-        )
-    first = _first_notice(case)
-    if first is not None and not set(wanted) <= set(first.get("materials", [])):
-        new = "、".join(specs[pk] for pk in wanted if pk not in first.get("materials", []))
+        message = _("Name the materials of this item that are to be corrected.")
+        raise DomainError(message, code="materials_required",
+                          errors=[{"field": "materials", "code": "invalid", "message": message}])  # fmt: skip
+    first = selectors.first_correction_notice(case)
+    if first is not None and not set(wanted) <= set(first):
+        new = "、".join(specs[pk] for pk in wanted if pk not in first)
         raise InvalidTransition(
             _("Everything to correct is asked for in one notice (一次性告知): %(names)s was not in the first notice.")
             % {"names": new},

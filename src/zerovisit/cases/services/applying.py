@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -238,7 +239,8 @@ def _checked_delivery(item: ServiceItem, method: str, address: dict | None, pape
 
 
 def _request_digest(item, applicant, channel, materials, **application) -> str:
-    """What an application asked for, as a digest: a retry with the same idempotency key must ask the same."""
+    """What an application asked for (with whom it names as sent), as a digest: a retry with the same idempotency
+    key must ask the same."""
     given = sorted(
         [m.spec.pk, m.sha256(), m.reference, m.later, m.by_post, m.license.pk if m.license else None] for m in materials
     )
@@ -251,7 +253,7 @@ def _filed_already(actor, idempotency_key: str, digest: str) -> Case | None:
     if not idempotency_key:
         return None
     case = Case.objects.filter(submitted_by=actor, idempotency_key=idempotency_key).first()
-    if case is not None and case.request_digest != digest:
+    if case is not None and case.request_digest and case.request_digest != digest:  # (none before digests)
         raise IdempotencyKeyReused(
             _("This Idempotency-Key was used for a different application (%(number)s); use a new key.")
             % {"number": case.number}
@@ -282,7 +284,8 @@ def submit_application(*, actor, item: ServiceItem, applicant: dict, channel: st
     with transaction.atomic():
         found, write_audit = accounts.find_applicant(**applicant, account=actor if for_themselves else None,
                                                      actor=actor)  # fmt: skip
-        submission = _submit(actor=actor, item=item, applicant=found, channel=channel, **application)
+        submission = _submit(actor=actor, item=item, applicant=found, channel=channel, sent_applicant=applicant,
+                             **application)  # fmt: skip
         write_audit()
         return submission
 
@@ -306,6 +309,7 @@ def _submit(
     delivery_method: str = DeliveryMethod.HALL,
     delivery_address: dict | None = None,
     paper_pickup: bool = False,
+    sent_applicant: dict | None = None,
 ) -> Submission:
     """File an application. A retry with the same idempotency key returns the case the first call made, marked as
     not created, even when both arrive at the same moment: the key's unique constraint decides which one files.
@@ -315,7 +319,7 @@ def _submit(
     digest = _request_digest(
         item, applicant, channel, materials, form_data=form_data, commitment_signed=commitment_signed,
         normal_procedure=normal_procedure, delivery_method=delivery_method, delivery_address=delivery_address,
-        paper_pickup=paper_pickup,
+        paper_pickup=paper_pickup, sent_applicant=sent_applicant,
     ) if idempotency_key else ""  # fmt: skip
     try:
         template, limit_days, authorisation, commitment_signed = _check_application(
@@ -332,7 +336,8 @@ def _submit(
         raise
 
     now = timezone.now()
-    process = frozen_process(template)  # its stages prefetched by the callers that load the item
+    prefetch_related_objects([template], "stages__agencies")  # done already by the callers that load the item
+    process = frozen_process(template)
     joint = {agency for stage in process["stages"] for agency in stage["agencies"]}
     stored_files: list[str] = []
     for _attempt in range(5):

@@ -7,6 +7,8 @@ changed deadline is recorded in the case's history and told to the applicant.
 
 from django.db import transaction
 
+from zerovisit.workcalendar.selectors import forget
+
 from .. import events
 from ..models import Case, CaseAction, CaseStatus
 from .steps import InvalidTransition, Step, recount_clock
@@ -18,6 +20,7 @@ def recount_estimated_deadlines() -> list[str]:
     """Count again the deadlines of every open case whose deadlines are estimated; returns the numbers of the
     cases whose deadline or estimate changed. A case whose deadlines come out the same, still estimated, is left
     alone (nothing to record)."""
+    forget()  # this process may have read the calendar a moment before the change: read it again
     changed = []
     estimated = Case.objects.filter(status__in=RUNNING, due_estimated=True).order_by("pk")
     for number in estimated.values_list("number", flat=True).iterator():
@@ -32,6 +35,7 @@ def recount_estimated_deadlines() -> list[str]:
                     continue  # nothing to record (the case is not saved)
                 step.done(
                     was={"acceptance_due": before[0], "decision_due": before[1]},
+                    now={"acceptance_due": after[0], "decision_due": after[1]},
                     changed=after != before,
                 )
                 changed.append(number)

@@ -2,7 +2,6 @@
 procedure, and claim a case into one's own queue."""
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zerovisit.catalog.models import StageAction
@@ -43,7 +42,7 @@ def decide_case(*, actor, number: str, approve: bool, reasons: str) -> Case:
     if not reasons.strip():
         raise DomainError(_("Give the reasons for the decision."), code="reasons_required")
     step = Step.begin(number, CaseAction.DECIDE, actor)
-    case, now = step.case, timezone.now()
+    case, now = step.case, step.now
     if case.status == CaseStatus.SUBMITTED:
         case.accepted_at = now
     case.originals_pending = approve and case.item.verify_originals

@@ -2,7 +2,6 @@
 a 先审后验 case checked when it is handed over."""
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zerovisit.core.errors import DomainError
@@ -22,7 +21,7 @@ def record_delivery(*, number: str, delivered: bool, waybill: str, note: str = "
     if case.delivered_at is not None:
         return case  # the carrier repeated itself
     if delivered:
-        case.delivered_at = timezone.now()
+        case.delivered_at = step.now
     step.done(opinion=note, waybill=waybill)
     if not delivered:
         tell_acceptors(case, "staff.delivery_failed", waybill=waybill, note=note)
@@ -48,7 +47,7 @@ def hand_over_result(*, actor, number: str, note: str = "") -> Case:
     """窗口领取 / 自助取证: the window hands the result over (or the cabinet reports it collected); the case is
     concluded as delivered. Originals still to be checked (先审后验) are checked first."""
     step = Step.begin(number, CaseAction.HANDED_OVER, actor)
-    step.case.delivered_at = timezone.now()
+    step.case.delivered_at = step.now
     return step.done(opinion=note)
 
 
@@ -62,7 +61,7 @@ def check_originals(*, actor, number: str, matched: bool, note: str = "") -> Cas
     case = step.case
     case.originals_pending = False
     if not matched:
-        case.concluded_at = timezone.now()
+        case.concluded_at = step.now  # revoked at the handover (an approval that stands was concluded at its decision)
     step.done(target=CaseStatus.APPROVED if matched else CaseStatus.REVOKED, opinion=note, matched=matched)
     if not matched:
         licenses.revoke_for_case(case, reason=_("The originals differ from the copies: %(note)s") % {"note": note},

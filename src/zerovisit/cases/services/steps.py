@@ -199,6 +199,7 @@ class Step:
     def __init__(self, case: Case, move: lifecycle.Move, actor, role: str):
         self.case, self.move, self.actor, self.role = case, move, actor, role
         self.advance = move.advances  # a parallel review moves on only after its last agency
+        self.now = timezone.now()  # the one moment of the step, for every time it sets
         self._columns = _columns(case)
 
     @classmethod
@@ -225,7 +226,7 @@ class Step:
         if self.advance:
             case.stage_order += 1
             case.claimed_by = None  # a claim holds for one stage: the next stage's staff find the case unclaimed
-        data = {**_run_clock(case, move.clock, timezone.now(), accepted_at), **data}
+        data = {**_run_clock(case, move.clock, self.now, accepted_at), **data}
         changed = [name for name, value in _columns(case).items() if value != self._columns[name]]
         if changed:
             case.save(update_fields=[*changed, "updated_at"])

@@ -1,6 +1,10 @@
+import datetime
+import time
+
 import pytest
 from django.conf import settings
 from django.test import override_settings
+from django.utils import timezone
 
 from zerovisit.core.middleware import AdminNetworkMiddleware
 
@@ -25,9 +29,33 @@ def test_passwords_are_hashed_with_argon2():
     assert settings.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
 
 
-def test_sessions_time_out_when_idle():
-    assert settings.SESSION_SAVE_EVERY_REQUEST and settings.SESSION_COOKIE_AGE <= 30 * 60
-    assert settings.SESSION_COOKIE_HTTPONLY
+@pytest.mark.django_db
+def test_a_session_ends_when_idle_and_is_refreshed_at_most_once_a_minute(client):
+    from unittest import mock
+
+    from django.contrib.sessions.models import Session
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from zerovisit.accounts.tests.factories import UserFactory
+
+    assert settings.SESSION_COOKIE_AGE <= 30 * 60 and settings.SESSION_COOKIE_HTTPONLY
+    client.force_login(UserFactory())
+    start = time.time()
+    with mock.patch("time.time", return_value=start):
+        client.get("/my/cases/")
+    expiry = Session.objects.get().expire_date
+    with mock.patch("time.time", return_value=start + 30), CaptureQueriesContext(connection) as reads:
+        assert client.get("/my/cases/").status_code == 200
+    assert not [q for q in reads.captured_queries if "django_session" in q["sql"] and "UPDATE" in q["sql"]]
+    assert Session.objects.get().expire_date == expiry  # within the minute: not written again
+    later = timezone.now() + datetime.timedelta(seconds=90)
+    with mock.patch("time.time", return_value=start + 90), mock.patch("django.utils.timezone.now", return_value=later):
+        client.get("/my/cases/")
+    assert Session.objects.get().expire_date > expiry  # a request after the minute moves the idle timeout
+    idle = later + datetime.timedelta(seconds=settings.SESSION_COOKIE_AGE + 1)
+    with mock.patch("django.utils.timezone.now", return_value=idle):
+        assert client.get("/my/cases/").status_code == 302  # idle past the age: signed out
 
 
 @pytest.mark.django_db

@@ -120,3 +120,20 @@ def test_the_window_checks_the_originals_of_a_case_approved_on_copies(client, se
     client.post(f"/workbench/cases/{case.number}/check-originals/", {"matched": "1", "note": ""})
     case.refresh_from_db()
     assert case.status == CaseStatus.APPROVED and not case.originals_pending
+
+
+def test_a_correction_request_names_the_materials_of_the_case(client, setup):
+    from zerovisit.catalog.models import MaterialSpec
+
+    item, applicant, staff = setup
+    case = apply(item, applicant)
+    client.force_login(staff[Role.ACCEPTOR])
+    page = client.get(f"/workbench/cases/{case.number}/").content.decode()
+    first, second = MaterialSpec.objects.filter(item=item).order_by("order")
+    assert f'value="{first.pk}"' in page and f'value="{second.pk}"' in page and "场所证明" in page
+    client.post(f"/workbench/cases/{case.number}/request-correction/",
+                {"corrections": "申请书未签字", "materials": [first.pk]})  # fmt: skip
+    case.refresh_from_db()
+    asked = case.events.get(action="request_correction").data
+    assert case.status == CaseStatus.CORRECTION and asked["materials"] == [first.pk]
+    assert asked["material_names"] == ["申请书"]

@@ -1,0 +1,15 @@
+/* The header menu: a <details> rendered open so that it works without JavaScript; on a phone it is folded
+   away until the reader opens it, and on a wider screen it stays open (its summary is hidden there). */
+(function () {
+  "use strict";
+  document.documentElement.classList.add("js");
+  document.addEventListener("DOMContentLoaded", function () {
+    var menu = document.querySelector(".site-menu");
+    if (!menu) return;
+    var phone = window.matchMedia("(max-width: 600px)");
+    var fit = function () { menu.open = !phone.matches; };
+    fit();
+    menu.setAttribute("data-ready", "");
+    if (phone.addEventListener) phone.addEventListener("change", fit);
+  });
+})();

@@ -1,0 +1,151 @@
+"""The portal on a phone (390×844) and on a desktop (1366×900) in Chromium: no page scrolls sideways, my cases
+shows each case's status and deadline, and the guide's 网上申请 button is on screen without scrolling."""
+
+import pytest
+
+from zerovisit.accounts.services import applicant_for
+from zerovisit.accounts.tests.factories import PASSWORD, UserFactory
+from zerovisit.cases.tests.factories import apply, publish
+from zerovisit.catalog.tests.factories import MaterialSpecFactory
+from zerovisit.notify import services as notify
+from zerovisit.org.tests.factories import AgencyFactory
+
+from .conftest import DESKTOP, PHONE
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+LONG_NOTE = "申请人应当如实提交有关材料和反映真实情况，并对其申请材料实质内容的真实性负责" * 3
+OVERFLOWING = """() => [...document.querySelectorAll("body *")]
+    .filter(el => el.getBoundingClientRect().right > window.innerWidth + 1 && el.closest(".table-scroll") === null)
+    .slice(0, 5).map(el => el.tagName + "." + el.className + ": " + (el.textContent || "").trim().slice(0, 40))"""
+
+
+@pytest.fixture
+def portal(db):
+    """An item with a long guide, and an applicant with a case and a message."""
+    agency = AgencyFactory(name="徐州市铜山区行政审批局")
+    item = publish(
+        agency, name="个体工商户设立登记（经营者住所与经营场所不一致）", is_high_frequency=True, conditions=LONG_NOTE
+    )
+    MaterialSpecFactory(
+        item=item, name="经营场所使用证明（房屋产权证明或租赁协议）", notes=LONG_NOTE, order=3, necessity="optional"
+    )
+    user = UserFactory()
+    applicant = applicant_for(kind="person", name="王五", id_number="32030219900307123X", account=user)
+    case = apply(item, applicant)
+    notify.notify(user_id=user.pk, event="case.accept",
+                  values={"n": case.number, "item": item.name, "decision_due": "2026-12-10"})  # fmt: skip
+    return {"item": item, "user": user, "case": case}
+
+
+def new_page(chromium, viewport):
+    return chromium.new_page(viewport=viewport)
+
+
+def log_in(page, live_server, user):
+    page.goto(live_server.url + "/accounts/login/")
+    page.fill("input[name=username]", user.username)
+    page.fill("input[name=password]", PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_load_state()
+
+
+def assert_no_sideways_scrolling(page, what):
+    fits = page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert fits, f"{what} scrolls sideways at {page.viewport_size['width']}px: {page.evaluate(OVERFLOWING)}"
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_no_portal_page_scrolls_sideways(live_server, chromium, portal, viewport):
+    page = new_page(chromium, viewport)
+    item, case = portal["item"], portal["case"]
+    public = {
+        "home": "/",
+        "search": "/items/?q=%E4%B8%AA%E4%BD%93",
+        "item guide": f"/items/{item.impl_code}/",
+        "departments": "/agencies/",
+        "sign-in": "/accounts/login/",
+        "not found": "/no-such-page/",
+    }
+    for what, path in public.items():
+        page.goto(live_server.url + path)
+        assert_no_sideways_scrolling(page, what)
+    log_in(page, live_server, portal["user"])
+    own = {
+        "my cases": "/my/cases/",
+        "a case": f"/my/cases/{case.number}/",
+        "messages": "/my/messages/",
+        "licences wallet": "/my/licenses/",
+        "me": "/my/",
+    }
+    for what, path in own.items():
+        page.goto(live_server.url + path)
+        assert_no_sideways_scrolling(page, what)
+
+    page.goto(f"{live_server.url}/items/{item.impl_code}/apply/")
+    step = page.locator("fieldset[data-step]:visible")
+    for number in range(1, 6):
+        assert_no_sideways_scrolling(page, f"apply step {number}")
+        if number == 2:
+            page.get_by_label("姓名或单位名称").fill("王五")
+            page.fill("#id_id_number", "32030219900307123X")
+            page.fill("#id_phone", "13912345678")
+        if number == 4:
+            page.locator("input[type=file]").first.set_input_files(
+                files=[{"name": "申请书.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.7 test"}]
+            )
+            for later in page.get_by_label("容缺后补", exact=False).all():
+                later.check()
+        next_button = step.get_by_role("button", name="下一步")
+        if number < 5:
+            next_button.click()
+    assert "5." in step.locator("> legend").inner_text()
+
+
+def test_my_cases_shows_status_step_and_deadline_on_a_phone(live_server, browser_page, portal):
+    page, case = browser_page, portal["case"]
+    log_in(page, live_server, portal["user"])
+    page.goto(live_server.url + "/my/cases/")
+    card = page.locator("tbody tr").first
+    for cell, text in ((".case-status", case.get_status_display()), (".case-due", case.due.isoformat())):
+        shown = card.locator(cell)
+        assert shown.is_visible() and text in shown.inner_text()
+        box = shown.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 390, f"{cell} is off-screen: {box}"
+    assert card.locator(".case-step").is_visible()
+    assert page.locator(".tab-bar [aria-current]").inner_text() == "办件"
+
+
+def test_the_apply_button_is_on_screen_without_scrolling_on_a_phone(live_server, browser_page, portal):
+    page = browser_page
+    page.goto(f"{live_server.url}/items/{portal['item'].impl_code}/")
+    button = page.get_by_role("link", name="网上申请")
+    assert button.is_visible()
+    box = button.bounding_box()
+    assert box["y"] >= 0 and box["y"] + box["height"] <= 844, f"the apply button is below the fold: {box}"
+    # Not hidden under the tab bar either: the element at its centre is the button itself.
+    centre = (box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    assert page.evaluate("([x, y]) => document.elementFromPoint(x, y).textContent.trim()", list(centre)) == "网上申请"
+    assert page.locator(".tab-bar [aria-current]").inner_text() == "办事"
+
+
+def test_the_phone_header_is_compact_and_its_menu_opens(live_server, browser_page, portal):
+    page = browser_page
+    page.goto(live_server.url)
+    header = page.locator(".site-header").bounding_box()
+    assert header["height"] <= 844 / 8, f"the header takes {header['height']}px of the screen"
+    assert page.get_by_role("link", name="全部事项").is_hidden()
+    page.get_by_text("菜单").click()
+    assert page.get_by_role("link", name="全部事项").is_visible()
+    assert page.locator(".tab-bar").is_visible() and page.locator(".tab-bar a").count() == 5
+    assert page.locator(".tab-bar [aria-current=page]").inner_text() == "首页"
+    assert page.locator(".icon-grid .tile").first.is_visible()
+
+
+def test_the_desktop_keeps_its_header_and_has_no_tab_bar(live_server, chromium, portal):
+    page = new_page(chromium, DESKTOP)
+    page.goto(live_server.url)
+    assert page.get_by_role("link", name="全部事项").is_visible() and page.get_by_text("菜单").is_hidden()
+    assert page.locator(".tab-bar").is_hidden() and page.locator(".icon-grid .tile").first.is_hidden()
+    page.goto(f"{live_server.url}/items/{portal['item'].impl_code}/")
+    assert page.get_by_role("table").locator("thead").is_visible()  # the materials stay a table
