@@ -26,5 +26,5 @@ urlpatterns = [
     path("", include("zerovisit.delivery.api_urls")),
     path("schema/", SchemaView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="swagger-ui"),
-    re_path(r"^(?P<rest>.*)$", not_found),
+    re_path(r"^(?P<rest>[\s\S]*)\Z", not_found),  # any character, a newline too
 ]

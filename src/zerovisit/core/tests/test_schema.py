@@ -221,6 +221,13 @@ def test_a_page_size_within_bounds_is_used():
 
 
 @pytest.mark.django_db
+def test_an_api_path_with_a_newline_answers_404_in_the_error_shape():
+    for path in ("/api/v1/cases/a.b%0Ac/refuse/", "/api/v1/x%0A"):  # no route matches, the catch-all must
+        response = APIClient().post(path, {}, format="json")
+        assert response.status_code == 404 and response.json()["code"] == "not_found", path
+
+
+@pytest.mark.django_db
 def test_an_unknown_api_path_answers_404_in_the_error_shape():
     for method in ("get", "post", "patch"):
         response = getattr(APIClient(), method)("/api/v1/drafts/1.5/")
