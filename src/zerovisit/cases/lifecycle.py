@@ -195,11 +195,6 @@ def move_for(case: Case, action: CaseAction) -> Move | None:
     return next((move for move in MOVES if move.action == action and move.allows(case)), None)
 
 
-def move_for_status(action: CaseAction, status: CaseStatus) -> tuple[CaseStatus, ...]:
-    """The statuses `action` may lead to from `status` (() where it leaves the status as it is)."""
-    return next((m.targets for m in MOVES if m.action == action and status in m.source), ())
-
-
 def actions_open(case: Case) -> list[Move]:
     """The moves the case's status and stage allow now and whose guards hold."""
     return [move for move in MOVES if move.allows(case) and move.refusal(case) is None]

@@ -153,10 +153,6 @@ class Case(models.Model):
         return self.status in OPEN_STATUSES
 
     @property
-    def stages(self) -> list["Stage"]:
-        return [Stage(**stage) for stage in self.process.get("stages", [])]
-
-    @property
     def stage(self) -> "Stage | None":
         """The stage the case is at, from the process as filed; None once past the last."""
         stages = self.process.get("stages", [])

@@ -164,7 +164,7 @@ def _check_separation(actor, case: Case, move: lifecycle.Move) -> None:
 # -- the step ------------------------------------------------------------------------------------------------
 
 
-def locked(number: str) -> Case:
+def _locked(number: str) -> Case:
     case = (
         Case.objects.select_for_update(of=("self",))
         .select_related("item", "agency", "applicant")
@@ -204,7 +204,7 @@ class Step:
 
     @classmethod
     def begin(cls, number: str, action: CaseAction, actor=None) -> "Step":
-        case = locked(number)
+        case = _locked(number)
         move = lifecycle.move_for(case, action)
         if move is None:
             raise _refused(case)

@@ -128,7 +128,7 @@ def test_editing_a_process_template_changes_only_cases_filed_later(clock, item, 
     case = services.decide_case(actor=staff["decider"], number=case.number, approve=True, reasons="符合")
     assert case.status == CaseStatus.APPROVED
     later = apply(ServiceItem.objects.get(pk=item.pk), citizen)
-    assert [s.name for s in later.stages][1] == "改后的审查"
+    assert later.process["stages"][1]["name"] == "改后的审查"
 
 
 def test_a_key_reused_for_a_different_application_is_refused(clock, item):
