@@ -154,7 +154,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "zerovisit.accounts.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=30))
@@ -240,10 +240,14 @@ MAX_UNPACKED_IMPORT_BYTES = env.int("MAX_UNPACKED_IMPORT_BYTES", default=1024 * 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "zerovisit.accounts.api_auth.TokenAuthentication",
         "zerovisit.accounts.api_auth.ClientTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
+    "DEFAULT_RENDERER_CLASSES": [
+        "zerovisit.core.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
     "DEFAULT_PAGINATION_CLASS": "zerovisit.core.api.Pagination",
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": ["zerovisit.core.filters.FilterBackend"],
@@ -324,6 +328,9 @@ REDIS_URL = env.str("REDIS_URL", default="")
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 if REDIS_URL:
     CACHES["default"] = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    # Sessions are read from the shared cache (the database stays the record), which saves a query on every
+    # request. Not with the per-process cache: a session ended in one process would live on in the others' caches.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # Load balancers and reverse proxies whose X-Forwarded-For is believed (addresses or networks), e.g. 10.0.0.0/8.
 TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 AXES_CLIENT_IP_CALLABLE = "zerovisit.core.clients.client_address"

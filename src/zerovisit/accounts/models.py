@@ -4,8 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
-    """Staff roles. Roles are held within the user's agency; the region-wide catalogue role reaches every agency
-    in the agency's region and below (e.g. the city's 政务服务管理办公室)."""
+    """Staff roles. Roles are held within the user's agency; the region-wide roles (catalogue administrator,
+    supervisor) reach every agency in the agency's region and below (e.g. the city's 政务服务管理办公室)."""
 
     CATALOGUE_EDITOR = "catalogue_editor", _("Catalogue editor")
     REGION_CATALOGUE_ADMIN = "region_catalogue_admin", _("Regional catalogue administrator")
@@ -13,6 +13,7 @@ class Role(models.TextChoices):
     REVIEWER = "reviewer", _("Reviewer")
     DECIDER = "decider", _("Decider")
     SUPERVISOR = "supervisor", _("Supervisor")
+    REGION_SUPERVISOR = "region_supervisor", _("Regional supervisor")
     SECURITY_ADMIN = "security_admin", _("Security administrator")
     AUDITOR = "auditor", _("Auditor")
 
@@ -33,9 +34,13 @@ class User(AbstractUser):
         return self.display_name or self.username
 
     def has_role(self, role: str) -> bool:
-        # Roles are prefetched by the selectors that need them; the cache avoids a query per check.
+        # A user loaded for a request carries their roles (accounts.selectors.signed_in_users); any other user reads
+        # them once, so that checking several roles costs at most one query.
         if not hasattr(self, "_role_cache"):
-            self._role_cache = set(self.roles.values_list("role", flat=True)) if self.pk else set()
+            if "role_names" in self.__dict__:
+                self._role_cache = set(filter(None, (self.role_names or "").split(",")))
+            else:
+                self._role_cache = set(self.roles.values_list("role", flat=True)) if self.pk else set()
         return role in self._role_cache
 
 

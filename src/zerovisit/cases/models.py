@@ -50,7 +50,7 @@ class Case(models.Model):
 
     number = models.CharField(_("case number"), max_length=32, unique=True)
     item = models.ForeignKey("catalog.ServiceItem", on_delete=models.PROTECT, related_name="cases",
-                             verbose_name=_("item"))  # fmt: skip
+                             verbose_name=_("item"), db_index=False)  # (item, -submitted_at) below  # fmt: skip
     process_template = models.ForeignKey("catalog.ProcessTemplate", on_delete=models.PROTECT, related_name="+",
                                          verbose_name=_("process"))  # fmt: skip
     # No single-column index on agency, applicant or submitted_by: the composite indexes below lead with them, and
@@ -121,6 +121,8 @@ class Case(models.Model):
         indexes = [
             models.Index(fields=["agency", "acting_role", "due"], name="case_inbox"),
             models.Index(fields=["agency", "-submitted_at"], name="case_agency_recent"),
+            models.Index(fields=["item", "-submitted_at"], name="case_item_recent"),
+            models.Index(fields=["-submitted_at"], name="case_recent"),  # the lists of readers of many agencies
             models.Index(fields=["submitted_by", "-submitted_at"], name="case_submitter_recent"),
             models.Index(fields=["applicant", "-submitted_at"], name="case_applicant_recent"),
             models.Index(fields=["status", "acceptance_due"], name="case_acceptance_due"),
@@ -157,6 +159,28 @@ class Case(models.Model):
         """The stage the case is at, from the process as filed; None once past the last."""
         stages = self.process.get("stages", [])
         return Stage(**stages[self.stage_order - 1]) if 1 <= self.stage_order <= len(stages) else None
+
+
+class CaseTally(models.Model):
+    """How many cases each agency has, per status and channel: the exact count of a case list that reads across
+    many agencies (a regional supervisor's, a whole city's), which counting the cases themselves would make a scan
+    of a million rows.
+
+    Database triggers keep it (migration 0010), so no write of a case can miss it, whatever path the write takes: each
+    insert, change of agency, status or channel, and delete of a case adds a row of +1 or −1. Nothing ever updates a
+    row, so concurrent writers never wait for each other here; `fold_case_tally` (a periodic job) replaces the rows
+    with one per (agency, status, channel). `recount_cases` checks it against the cases and rebuilds it."""
+
+    agency = models.ForeignKey("org.Agency", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    status = models.CharField(max_length=12, choices=CaseStatus.choices)
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    n = models.IntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["agency", "status", "channel"], name="casetally_key")]
+
+    def __str__(self):
+        return f"{self.agency_id} {self.status} {self.channel}: {self.n}"
 
 
 @dataclass(frozen=True)

@@ -1,20 +1,24 @@
 """Who sees which cases, and the staff inbox. Access and fetch happen together, so no view can forget the check."""
 
 import datetime
+from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zerovisit.accounts.models import Role
 from zerovisit.core.errors import NotFound
+from zerovisit.org.models import Agency
 from zerovisit.workcalendar.selectors import work_calendar
 
 from . import lifecycle
-from .models import Case, CaseStatus, Channel
+from .models import Case, CaseStatus, CaseTally, Channel
 
 STAFF_ROLES = (Role.ACCEPTOR, Role.REVIEWER, Role.DECIDER, Role.SUPERVISOR)
+# Roles that read (never act on) every case of every agency in their agency's region and below.
+REGION_READERS = (Role.REGION_SUPERVISOR, Role.AUDITOR)
 DUE_SOON_WORKING_DAYS = 2
 
 
@@ -38,12 +42,32 @@ def first_correction_notice(case) -> list[int] | None:
     return event.data.get("materials") if event else None
 
 
+def region_reach(user) -> str | None:
+    """The division-code prefix of the region whose cases the user reads across agencies ('' for every region:
+    an administrator), or None for a user who reads no agency's cases but their own."""
+    if user.is_superuser:
+        return ""
+    if user.agency_id and any(user.has_role(role) for role in REGION_READERS):
+        return user.agency.region.prefix
+    return None
+
+
+def _within(prefix: str) -> Q:
+    """Cases of the agencies in the region of this prefix and below: a subquery, not a list read beforehand."""
+    return Q(agency_id__in=Agency.objects.filter(region__code__startswith=prefix).values("pk")) if prefix else Q()
+
+
 def visible_cases(user):
     """Applicants and their agents see their own cases; staff those of their agency and the parallel reviews their
-    agency takes part in. Nobody else sees anything. Each condition is an indexed column, so the list stays an
-    index scan however many cases there are."""
+    agency takes part in; regional supervisors, auditors and administrators those of every agency in their reach.
+    Nobody else sees anything."""
     if not user.is_authenticated or user.pk is None:  # anonymous, or a system's token: no cases of its own
         return Case.objects.none()
+    reach = region_reach(user)
+    if reach == "":
+        return Case.objects.all()
+    # The applicant records and authorisations are read first so that an applicant's list is a union of index
+    # ranges: inside an OR, a subquery or a join would make the database read every case.
     mine = Q(submitted_by=user)
     applicants = list(user.applicants.values_list("pk", flat=True))
     if applicants:
@@ -52,6 +76,8 @@ def visible_cases(user):
         mine |= Q(proxy_authorisation__agent=user)
     if _staff_roles(user):
         mine |= _of_agency(user)
+    if reach is not None:
+        mine |= _within(reach)
     return Case.objects.filter(mine)
 
 
@@ -65,13 +91,81 @@ def _of_agency(user) -> Q:
     return condition
 
 
-def case_list(user):
-    """The list a user works through: staff their agency's cases (and parallel reviews they take part in), others
-    their own. Unlike visible_cases() it does not mix the two, so a staff list is one range of the
-    (agency, -submitted_at) index, newest first, at any number of cases."""
-    if not _staff_roles(user):
-        return visible_cases(user)
-    return Case.objects.filter(_of_agency(user))
+@dataclass(frozen=True)
+class CaseFilters:
+    """What a case list may be narrowed to. `region` is a division-code prefix (the region and all below it);
+    `submitted_from` and `submitted_to` are days, both included."""
+
+    status: str = ""
+    channel: str = ""
+    item: str = ""  # implementation code
+    agency: int | None = None
+    region: str | None = None
+    submitted_from: datetime.date | None = None
+    submitted_to: datetime.date | None = None
+
+    def tallied(self) -> bool:
+        """Whether the tally can count a list with these filters (it knows no items or days)."""
+        return not (self.item or self.submitted_from or self.submitted_to)
+
+
+@dataclass(frozen=True)
+class CaseList:
+    """A case list (newest first) and where its exact count comes from: the tally rows that sum to it (see
+    models.CaseTally), or the cases themselves when the tally cannot count the list."""
+
+    cases: QuerySet
+    tally: QuerySet | None
+
+    def count(self) -> int:
+        if self.tally is None:
+            return self.cases.count()
+        return self.tally.aggregate(n=Sum("n"))["n"] or 0
+
+
+def case_list(user, filters: CaseFilters = CaseFilters()) -> CaseList:
+    """The list a user works through: regional readers every agency's cases in their reach, staff their agency's
+    (and the parallel reviews it takes part in), others their own. Unlike visible_cases() it does not mix these, so
+    a staff list is one range of the (agency, -submitted_at) index and a reader's one of (-submitted_at), newest
+    first, and the count of a list across agencies reads a few tally rows per agency, at any number of cases. The
+    tally cannot count a filter by item or dates, a parallel review's agency or an applicant's own cases: these
+    count their own index range."""
+    reach = region_reach(user)
+    if reach is not None:
+        scope = _within(reach)
+    elif _staff_roles(user):
+        scope = _of_agency(user)
+    else:
+        scope = None
+    cases = visible_cases(user) if scope is None else Case.objects.filter(scope)
+    # The tally counts by agency: not an applicant's own cases, nor a parallel review's (the OR of _of_agency).
+    tally = CaseTally.objects.filter(scope) if scope is not None and len(scope) <= 1 and filters.tallied() else None
+    for condition in (
+        Q(status=filters.status) if filters.status else None,
+        Q(channel=filters.channel) if filters.channel else None,
+        Q(agency_id=filters.agency) if filters.agency is not None else None,
+        _within(filters.region) if filters.region else None,
+    ):
+        if condition is not None:
+            cases = cases.filter(condition)
+            tally = tally.filter(condition) if tally is not None else None
+    if filters.item:
+        cases = cases.filter(item__impl_code=filters.item)
+    # Days as ranges of the indexed column (a comparison of its date would read every case).
+    if filters.submitted_from and (start := _start_of(filters.submitted_from)):
+        cases = cases.filter(submitted_at__gte=start)
+    if filters.submitted_to and (end := _start_of(filters.submitted_to, days_later=1)):
+        cases = cases.filter(submitted_at__lt=end)
+    return CaseList(cases.order_by("-submitted_at", "-id"), tally)
+
+
+def _start_of(day: datetime.date, days_later: int = 0) -> datetime.datetime | None:
+    """Midnight of the day (in the platform's time zone), or None at the ends of the calendar, which bound nothing."""
+    try:
+        midnight = datetime.datetime.combine(day + datetime.timedelta(days=days_later), datetime.time())
+        return midnight.replace(tzinfo=timezone.get_current_timezone()).astimezone(datetime.UTC)
+    except OverflowError:
+        return None
 
 
 def case_for_actor(user, number: str) -> Case:

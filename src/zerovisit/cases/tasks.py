@@ -5,6 +5,7 @@ from django_tasks import task
 from zerovisit.core.tasks import retrying_task
 
 from . import notices, services
+from .services import tally
 
 
 @task()
@@ -15,6 +16,11 @@ def deem_overdue_acceptances() -> list[str]:
 @task()
 def tell_staff_of_new_work() -> int:
     return services.tell_staff_of_new_work()
+
+
+@task()
+def fold_case_tally() -> int:
+    return tally.fold_case_tally()
 
 
 @retrying_task(max_attempts=5, first_delay=10)

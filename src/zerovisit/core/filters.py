@@ -39,9 +39,14 @@ class FilterBackend(DjangoFilterBackend):
     filters may be empty."""
 
     def filter_queryset(self, request, queryset, view):
+        filterset = self.checked_filterset(request, queryset, view)
+        return queryset if filterset is None else filterset.qs
+
+    def checked_filterset(self, request, queryset, view):
+        """The view's filterset bound to the request, its values checked (`.form.cleaned_data`); None without one."""
         filterset = self.get_filterset(request, queryset, view)
         if filterset is None:
-            return queryset
+            return None
         checked = [name for name, declared in filterset.filters.items()
                    if not isinstance(declared, django_filters.CharFilter)]  # fmt: skip
         booleans = [name for name in checked if isinstance(filterset.filters[name], django_filters.BooleanFilter)]
@@ -50,4 +55,4 @@ class FilterBackend(DjangoFilterBackend):
             errors = form_problems(filterset)
         if errors:
             raise DomainError(errors[0]["message"], code="invalid_filter", errors=errors)
-        return filterset.qs
+        return filterset

@@ -23,6 +23,8 @@ JOBS = [
     Job("deem-overdue-acceptances", "zerovisit.cases.tasks.deem_overdue_acceptances", datetime.timedelta(minutes=10)),
     # Workers also reap each other as they beat (core.workers); this catches the rest, e.g. a plain db_worker's.
     Job("reap-stuck-tasks", "zerovisit.core.jobs.reap_stuck_tasks", datetime.timedelta(minutes=1)),
+    # The ±1 rows that case writes add to the tally are summed up, so that a count reads a few rows per agency.
+    Job("fold-case-tally", "zerovisit.cases.tasks.fold_case_tally", datetime.timedelta(minutes=1)),
     Job("tell-staff-of-new-work", "zerovisit.cases.tasks.tell_staff_of_new_work", datetime.timedelta(minutes=10)),
     Job("ship-approved-results", "zerovisit.delivery.tasks.ship_approved_results", datetime.timedelta(minutes=1)),
     Job("track-shipments", "zerovisit.delivery.tasks.track_shipments", datetime.timedelta(minutes=1)),

@@ -79,6 +79,7 @@ USERS = [
     ("spj_shouli", "市审批局受理人", "徐州市行政审批局", [Role.ACCEPTOR], False),
     ("spj_shencha", "市审批局审查人", "徐州市行政审批局", [Role.REVIEWER], False),
     ("spj_jueding", "市审批局决定人", "徐州市行政审批局", [Role.DECIDER], False),
+    ("shi_jiandu", "市政务服务监督员", "徐州市行政审批局", [Role.REGION_SUPERVISOR], False),
     ("zhangsan", "张三", None, [], False),
 ]
 DEMO_COMPANY = ("徐州市彭城餐饮管理有限公司", "91320300MA1PCCY20")  # the check character is added below

@@ -1,11 +1,20 @@
-"""The case lists cost a fixed number of queries, whatever the number of cases: the case list API as staff, as an
-applicant and as another system's token, and the staff inbox API. Each runs with 2 and with 10 cases and expects
-the same number (a row that costs a query of its own makes the 10-case run fail)."""
+"""The case lists and the case detail cost a fixed number of queries, whatever the number of cases, the page size,
+materials or events: the case list API as staff (session or token), as a regional supervisor, as an applicant and
+as another system's token, the staff inbox API, and the detail. Each runs at two sizes and expects the same number
+(a row that costs a query of its own makes the larger run fail).
+
+What a request costs, for the record: a signed-in request reads its session (none with a shared cache) and its user
+with their roles (one query); staff also ask whether their agency takes part in a parallel review. A list is then
+its count (from the tally for staff and supervisors) and its page."""
 
 import pytest
+from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from zerovisit.accounts.models import Role
 from zerovisit.accounts.services import create_api_client
+from zerovisit.accounts.tests.factories import editor
+from zerovisit.cases import services
 
 from .factories import apply
 
@@ -37,9 +46,43 @@ def cases(clock, item, citizen, staff):
 def test_the_case_list_costs_staff_the_same_queries_for_any_number_of_cases(cases, staff, n, django_assert_num_queries):
     cases(n)
     client = signed_in(staff["acceptor"])
-    with django_assert_num_queries(9):
+    client.get("/api/v1/cases/")  # the first request after signing in also refreshes the session
+    with django_assert_num_queries(5):
         body = client.get("/api/v1/cases/").json()
     assert body["count"] == n and len(body["results"]) == n
+
+
+@pytest.mark.parametrize("page_size", [2, 10])
+def test_the_case_list_costs_the_same_queries_for_any_page_size(cases, staff, agency, page_size,
+                                                                 django_assert_num_queries):  # fmt: skip
+    cases(10)
+    token = Token.objects.create(user=staff["acceptor"])
+    client = APIClient(HTTP_AUTHORIZATION=f"Token {token.key}")
+    with django_assert_num_queries(4):  # the token with its user and roles, parallel reviews, the tally, the page
+        body = client.get(f"/api/v1/cases/?page_size={page_size}").json()
+    assert body["count"] == 10 and len(body["results"]) == page_size
+    supervisor = signed_in(editor(agency, role=Role.REGION_SUPERVISOR, username="city"))
+    supervisor.get("/api/v1/cases/")
+    with django_assert_num_queries(4):  # the session, the user with their roles, the tally, the page
+        body = supervisor.get(f"/api/v1/cases/?page_size={page_size}&status=submitted").json()
+    assert body["count"] == 10 and len(body["results"]) == page_size
+
+
+@pytest.mark.parametrize("handled", [False, True])
+def test_the_case_detail_costs_the_same_queries_for_any_number_of_events(cases, staff, handled,
+                                                                          django_assert_num_queries):  # fmt: skip
+    number = cases(2)[1]  # not claimed
+    acceptor = staff["acceptor"]
+    if handled:
+        services.claim_case(actor=acceptor, number=number)
+        services.accept_case(actor=acceptor, number=number)
+    client = signed_in(acceptor)
+    client.get("/api/v1/cases/")
+    # The session and user; the applicant records and authorisations of the user (a member of staff may apply
+    # too); parallel reviews; the case with its item, agency, applicant and claimer; its materials; its events.
+    with django_assert_num_queries(8):
+        body = client.get(f"/api/v1/cases/{number}/").json()
+    assert len(body["events"]) == (3 if handled else 1) and len(body["materials"]) == 2
 
 
 @pytest.mark.parametrize("n", SIZES)
@@ -48,7 +91,8 @@ def test_the_case_list_costs_an_applicant_the_same_queries_for_any_number_of_cas
 ):
     cases(n)
     client = signed_in(citizen.user)
-    with django_assert_num_queries(9):
+    client.get("/api/v1/cases/")
+    with django_assert_num_queries(6):  # with the applicant records and authorisations, and a count of the cases
         body = client.get("/api/v1/cases/").json()
     assert body["count"] == n and len(body["results"]) == n
 
@@ -69,8 +113,8 @@ def test_the_case_list_of_a_systems_token_is_empty_at_a_fixed_cost(cases, agency
 def test_the_inbox_api_costs_the_same_queries_for_any_number_of_cases(cases, staff, n, django_assert_num_queries):
     cases(n)
     client = signed_in(staff["acceptor"])
-    with django_assert_num_queries(8):  # the first request after signing in also refreshes the session
+    with django_assert_num_queries(7):  # the first request after signing in also refreshes the session
         unclaimed = client.get("/api/v1/inbox/?queue=unclaimed").json()
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         mine = client.get("/api/v1/inbox/?queue=mine").json()
     assert unclaimed["count"] == n // 2 and mine["count"] == n - n // 2
