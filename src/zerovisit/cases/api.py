@@ -320,7 +320,7 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return Response({"next": next_url, "results": [summary_row(row) for row in rows]})
 
     def _detail(self, number, code=status.HTTP_200_OK):
-        case = selectors.case_for_actor(self.request.user, number)
+        case = selectors.case_for_actor(self.request.user, number, item_fields=("impl_code", "name"))
         prefetch_related_objects(
             [case],
             Prefetch("materials", CaseMaterial.objects.select_related("spec")),

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zerovisit.accounts.models import Role
+from zerovisit.catalog.models import ServiceItem
 from zerovisit.core.errors import NotFound
 from zerovisit.org.models import Agency
 from zerovisit.workcalendar.selectors import work_calendar
@@ -53,8 +54,12 @@ def region_reach(user) -> str | None:
 
 
 def _within(prefix: str) -> Q:
-    """Cases of the agencies in the region of this prefix and below: a subquery, not a list read beforehand."""
-    return Q(agency_id__in=Agency.objects.filter(region__code__startswith=prefix).values("pk")) if prefix else Q()
+    """Cases of the agencies in the region of this prefix and below. The agencies are read first: given their ids,
+    the database knows how many cases they have and walks the newest first; given a subquery, it guessed one agency
+    and sorted every matching case (80 ms at 100,000 cases)."""
+    if not prefix:
+        return Q()
+    return Q(agency_id__in=list(Agency.objects.filter(region__code__startswith=prefix).values_list("pk", flat=True)))
 
 
 def visible_cases(user):
@@ -168,11 +173,34 @@ def _start_of(day: datetime.date, days_later: int = 0) -> datetime.datetime | No
         return None
 
 
-def case_for_actor(user, number: str) -> Case:
-    case = visible_cases(user).select_related("item", "agency", "applicant", "claimed_by").filter(number=number).first()
-    if case is None:
+def case_for_actor(user, number: str, *, item_fields: tuple[str, ...] = ()) -> Case:
+    """The case of this number if the user may see it (as visible_cases() decides), else NotFound. It is read by
+    its number and then checked, which costs no query for the usual reader, where the same condition in SQL costs
+    three. `item_fields` restricts what is read of its item (the item has some sixty columns)."""
+    cases = Case.objects.select_related("item", "agency__region", "applicant", "claimed_by", "proxy_authorisation")
+    if item_fields:
+        cases = cases.defer(*(f"item__{field.name}" for field in ServiceItem._meta.concrete_fields
+                              if field.name not in (*item_fields, "id")))  # fmt: skip
+    case = cases.filter(number=number).first()
+    if case is None or not _may_see(user, case):
         raise NotFound(_("No case has the number %(number)s.") % {"number": number})
     return case
+
+
+def _may_see(user, case: Case) -> bool:
+    """visible_cases() for one case in hand (a test holds the two to the same answers)."""
+    if not user.is_authenticated or user.pk is None:
+        return False
+    reach = region_reach(user)
+    if reach is not None and case.agency.region.code.startswith(reach):
+        return True
+    if user.pk in (case.submitted_by_id, case.applicant.user_id):
+        return True
+    if case.proxy_authorisation is not None and case.proxy_authorisation.agent_id == user.pk:
+        return True
+    if not _staff_roles(user):
+        return False
+    return case.agency_id == user.agency_id or case.joint_agencies.filter(pk=user.agency_id).exists()
 
 
 QUEUES = ("unclaimed", "mine", "due_soon", "overdue", "suspended")

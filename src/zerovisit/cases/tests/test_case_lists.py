@@ -203,3 +203,30 @@ def test_the_ends_of_the_calendar_bound_nothing_and_an_id_is_a_whole_number(cloc
         assert response.status_code == 400 and response.json()["code"] == "invalid_filter", response.content
     else:
         assert response.status_code == 200 and response.json()["count"] == count
+
+
+def test_reading_one_case_by_number_agrees_with_the_list_of_what_each_user_may_see(spread, staff, citizen):
+    from zerovisit.cases import selectors
+    from zerovisit.core.errors import NotFound
+
+    agencies = spread["agencies"]
+    users = [
+        citizen.user, staff["acceptor"], UserFactory(username="outsider"),
+        UserFactory(username="root", is_superuser=True),
+        editor(agencies["city"], role=Role.REGION_SUPERVISOR, username="city"),
+        editor(agencies["county"], role=Role.AUDITOR, username="county"),
+        editor(agencies["county"], role=Role.ACCEPTOR, username="county-acceptor"),
+        editor(agencies["other_city"], role=Role.CATALOGUE_EDITOR, username="editor"),
+    ]  # fmt: skip
+    at_window = apply(Case.objects.get(number=spread["numbers"]["city"][0]).item, citizen, actor=staff["acceptor"],
+                      channel="window")  # fmt: skip
+    assert at_window.submitted_by == staff["acceptor"]  # staff see a case they filed by their agency, not as filer
+    for user in users:
+        visible = set(selectors.visible_cases(user).values_list("number", flat=True))
+        for case in Case.objects.all():
+            try:
+                selectors.case_for_actor(user, case.number)
+                readable = True
+            except NotFound:
+                readable = False
+            assert readable == (case.number in visible), (user.username, case.number)
