@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: demo test install install-dev lint check-migrations test-postgres docs clean
+.PHONY: demo test install install-dev lint check-migrations test-postgres bench-smoke docs clean
 
 # Debian/Ubuntu without python3-venv lack ensurepip: make the venv without pip, then bootstrap pip from PyPI.
 $(BIN)/python:
@@ -40,6 +40,11 @@ check-migrations: install-dev
 
 test-postgres: install-dev
 	ZV_DATABASE_URL=$${ZV_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} $(BIN)/python -m pytest -n 2 --dist loadfile
+
+## Every benchmark at a small size, to prove it still runs (needs wrk): on SQLite, and in a fresh database on the
+## PostgreSQL server of ZV_DATABASE_URL when it is set.
+bench-smoke: install-dev
+	$(BIN)/python bench/smoke.py
 
 ## Write the documents generated from the code (a test fails while they differ).
 docs: install

@@ -1,6 +1,6 @@
 """Licence library at scale: verification and holder lookup latency, and signing throughput.
 
-    python bench/licenses.py --licenses 2000000            # SQLite (var/bench-licenses-2000000.sqlite3)
+    python bench/licenses.py --licenses 2000000            # SQLite, in ZV_DATA_DIR
     ZV_DATABASE_URL=postgres://postgres@127.0.0.1:5432/zv_bench_licenses python bench/licenses.py --licenses 2000000
 
 The database is filled once: the demo (licence types, seals), then `generate_licenses` writes a JSON lines file
@@ -13,12 +13,9 @@ import argparse
 import os
 import random
 import statistics
-import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "src"))
+import harness
 
 
 def percentiles(timings: list[float]) -> str:
@@ -34,8 +31,9 @@ def measure(client, urls: list[str], **headers) -> list[float]:
     timings = []
     for url in urls:
         start = time.perf_counter()
-        client.get(url, **headers)
+        response = client.get(url, **headers)
         timings.append((time.perf_counter() - start) * 1000)
+        assert response.status_code == 200, (url, response.status_code)
     return timings
 
 
@@ -45,12 +43,8 @@ def main():
     parser.add_argument("--requests", type=int, default=1000)
     parser.add_argument("--sign", type=int, default=40, help="licence PDFs to render and seal")
     args = parser.parse_args()
-    os.environ.setdefault("ZV_DATABASE_URL", f"sqlite:///{ROOT / 'var' / f'bench-licenses-{args.licenses}.sqlite3'}")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zerovisit.settings")
     os.environ["ZV_VERIFY_RATE_PER_MINUTE"] = "100000000"  # one client makes every request here
-    import django
-
-    django.setup()
+    harness.setup(f"bench-licenses-{args.licenses}.sqlite3")
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client
@@ -67,7 +61,7 @@ def main():
         call_command("load_demo", verbosity=0)
     have = License.objects.count()
     if have < args.licenses:
-        path = ROOT / "var" / f"bench-licenses-{args.licenses - have}.jsonl"
+        path = harness.data_dir() / f"bench-licenses-{args.licenses - have}.jsonl"
         call_command("generate_licenses", count=args.licenses - have, out=str(path), seed=have)
         started = time.perf_counter()
         call_command("import_licenses", str(path))

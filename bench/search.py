@@ -1,6 +1,6 @@
 """Search API latency: p50/p95 over a realistic query mix, at a given catalogue size.
 
-    python bench/search.py --items 10176            # SQLite (var/bench-search.sqlite3)
+    python bench/search.py --items 10176            # SQLite, in ZV_DATA_DIR
     ZV_DATABASE_URL=postgres://postgres@127.0.0.1:5432/zv_bench python bench/search.py --items 100000
 
 The database is filled once (demo organisation + generate_catalogue) and reused by later runs of the same size.
@@ -9,14 +9,10 @@ the server's own time without the network.
 """
 
 import argparse
-import os
 import statistics
-import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "src"))
+import harness
 
 QUERIES = [
     "yyzz",
@@ -54,11 +50,7 @@ def main():
     parser.add_argument("--rounds", type=int, default=20)
     args = parser.parse_args()
 
-    os.environ.setdefault("ZV_DATABASE_URL", f"sqlite:///{ROOT / 'var' / f'bench-search-{args.items}.sqlite3'}")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zerovisit.settings")
-    import django
-
-    django.setup()
+    harness.setup(f"bench-search-{args.items}.sqlite3")
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client
@@ -80,13 +72,16 @@ def main():
         with CaptureQueriesContext(connection) as captured:
             response = client.get(url)
         assert response.status_code == 200, (url, response.status_code, response.content[:300])
+        assert isinstance(response.json()["results"], list), (url, response.content[:300])
         queries_per_request[url] = len(captured)
+    assert client.get("/api/v1/search/?q=营业执照").json()["results"], "the search finds no 营业执照"
     timings, per_url = [], {url: [] for url in urls}
     for _ in range(args.rounds):
         for url in urls:
             start = time.perf_counter()
-            client.get(url)
+            response = client.get(url)
             elapsed = (time.perf_counter() - start) * 1000
+            assert response.status_code == 200, (url, response.status_code)
             timings.append(elapsed)
             per_url[url].append(elapsed)
     timings.sort()

@@ -16,13 +16,10 @@ request does (one query for the current version, the rest from the cache).
 
 import argparse
 import multiprocessing
-import os
 import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "src"))
+import harness
 
 
 def main():
@@ -31,11 +28,7 @@ def main():
     parser.add_argument("--processes", type=int, default=4)
     parser.add_argument("--fetch-item", action="store_true", help="load the item for every submission")
     args = parser.parse_args()
-    os.environ.setdefault("ZV_DATABASE_URL", f"sqlite:///{ROOT / 'var' / 'bench-cases.sqlite3'}")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zerovisit.settings")
-    import django
-
-    django.setup()
+    harness.setup("bench-cases.sqlite3")
     from django.core.management import call_command
     from django.db import connection, connections
 
@@ -90,8 +83,9 @@ def main():
     print(f"database: {connection.vendor}  processes: {args.processes}  cases: {made}  errors: {len(errors)}"
           f"  item loaded: {'per submission' if args.fetch_item else 'once'}")  # fmt: skip
     print(f"submissions: {made / elapsed:.0f} cases/s ({elapsed:.1f} s)")
-    if errors:
-        print("first error:", errors[0])
+    if errors or made != per_process * args.processes:
+        sys.exit(f"FAILED: {len(errors)} workers failed, {made} of {per_process * args.processes} cases made; "
+                 f"the first error: {errors[:1]}")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -1,0 +1,123 @@
+"""What the benchmarks share: where they write, Django on a database of their own, gunicorn serving as in
+production, and staff users who log in through the real form."""
+
+import contextlib
+import functools
+import http.client
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+PASSWORD = "Bench-pass-2026"
+
+
+def data_dir() -> Path:
+    """ZV_DATA_DIR, with the default settings give it, so that a bench, the server it starts and the settings write
+    to one folder and nowhere else."""
+    return Path(os.environ.get("ZV_DATA_DIR", str(Path.cwd() / "var"))).absolute()
+
+
+def setup(sqlite_name: str) -> None:
+    """Django on ZV_DATABASE_URL, or else on a SQLite file of the bench's own in the data directory. The data
+    directory is pinned in the environment, so that a server started later with another working directory agrees."""
+    os.environ["ZV_DATA_DIR"] = str(data_dir())
+    os.environ.setdefault("ZV_DATABASE_URL", f"sqlite:///{data_dir() / sqlite_name}")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zerovisit.settings")
+    import django
+
+    django.setup()
+
+
+@functools.cache
+def password_hash() -> str:
+    """PASSWORD hashed once for every bench user: hashing is slow on purpose, and a bench makes dozens of users."""
+    from django.contrib.auth.hashers import make_password
+
+    return make_password(PASSWORD)
+
+
+def staff_user(username: str, agency, roles: list[str]):
+    """A member of staff of `agency` holding `roles`, who logs in with PASSWORD; made once, moved to `agency` if
+    an earlier run put them elsewhere."""
+    from zerovisit.accounts.models import StaffRole, User
+
+    user, created = User.objects.get_or_create(
+        username=username, defaults={"agency": agency, "is_staff": True, "password": password_hash()}
+    )
+    if not created and user.agency_id != agency.pk:
+        user.agency = agency
+        user.save(update_fields=["agency"])
+    for role in roles:
+        StaffRole.objects.get_or_create(user=user, role=role)
+    return user
+
+
+def gunicorn_command(port: int) -> list[str]:
+    """The demo's production web server (its workers, threads and logger), without the access log."""
+    from zerovisit.core.management.commands.demo import processes
+
+    command = processes(port)["web"]
+    at = command.index("--access-logfile")
+    return [*command[:at], *command[at + 2 :], "--log-level", "warning"]
+
+
+@contextlib.contextmanager
+def serve():
+    """gunicorn for the duration of the block; yields its port once it answers. The port is a free one, so that a
+    bench never measures a server that another left running on a fixed port."""
+    port = free_port()
+    server = subprocess.Popen(gunicorn_command(port), env=os.environ)
+    try:
+        deadline = time.monotonic() + 60
+        while not _answers(port):
+            if server.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"gunicorn did not start on port {port}")
+            time.sleep(0.2)
+        yield port
+    finally:
+        server.terminate()
+        server.wait()
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _answers(port: int) -> bool:
+    try:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+        conn.request("GET", "/accounts/login/")
+        return conn.getresponse().status == 200
+    except OSError:
+        return False
+
+
+def login(port: int, username: str) -> str:
+    """A session cookie (`sessionid=…`) for the user, through the real login form."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    conn.request("GET", "/accounts/login/")
+    response = conn.getresponse()
+    page = response.read().decode()
+    csrf_cookie = re.search(r"csrftoken=([^;]+)", response.getheader("Set-Cookie")).group(1)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    body = f"csrfmiddlewaretoken={token}&username={username}&password={PASSWORD}"
+    headers = {
+        "Content-Type": "application/x-www-form-urlencoded",
+        "Cookie": f"csrftoken={csrf_cookie}",
+        "Referer": f"http://127.0.0.1:{port}/accounts/login/",
+    }
+    conn.request("POST", "/accounts/login/", body, headers)
+    response = conn.getresponse()
+    response.read()
+    session = re.search(r"sessionid=([^;]+)", response.getheader("Set-Cookie") or "")
+    if not session:
+        raise RuntimeError(f"login failed for {username}: {response.status}")
+    return f"sessionid={session.group(1)}"
