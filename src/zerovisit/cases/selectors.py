@@ -89,11 +89,14 @@ def visible_cases(user):
 def _of_agency(user) -> Q:
     """The cases of the user's agency and those whose parallel review (as filed) it takes part in. The second
     condition is added only for an agency that has any, so that the usual list stays one index range."""
-    condition = Q(agency_id=user.agency_id)
+    joint = _joint_reviews(user)
+    return Q(agency_id=user.agency_id) | joint if joint else Q(agency_id=user.agency_id)
+
+
+def _joint_reviews(user) -> Q | None:
+    """The cases whose parallel review the user's agency takes part in, or None for an agency that has none."""
     joint = Case.joint_agencies.through.objects.filter(agency_id=user.agency_id)
-    if joint.exists():
-        condition |= Q(pk__in=joint.values("case_id"))
-    return condition
+    return Q(pk__in=joint.values("case_id")) if joint.exists() else None
 
 
 @dataclass(frozen=True)
@@ -116,52 +119,64 @@ class CaseFilters:
 
 @dataclass(frozen=True)
 class CaseList:
-    """A case list (newest first) and where its exact count comes from: the tally rows that sum to it (see
-    models.CaseTally), or the cases themselves when the tally cannot count the list."""
+    """A case list (newest first) and the disjoint parts whose sizes add up to its exact count: tally rows (see
+    models.CaseTally), summed, or cases, counted."""
 
     cases: QuerySet
-    tally: QuerySet | None
+    parts: tuple[QuerySet, ...]
 
     def count(self) -> int:
-        if self.tally is None:
-            return self.cases.count()
-        return self.tally.aggregate(n=Sum("n"))["n"] or 0
+        return sum(_size(part) for part in self.parts)
+
+
+def _size(part: QuerySet) -> int:
+    if part.model is CaseTally:
+        return part.aggregate(n=Sum("n"))["n"] or 0
+    return part.count()
 
 
 def case_list(user, filters: CaseFilters = CaseFilters()) -> CaseList:
     """The list a user works through: regional readers every agency's cases in their reach, staff their agency's
     (and the parallel reviews it takes part in), others their own. Unlike visible_cases() it does not mix these, so
     a staff list is one range of the (agency, -submitted_at) index and a reader's one of (-submitted_at), newest
-    first, and the count of a list across agencies reads a few tally rows per agency, at any number of cases. The
-    tally cannot count a filter by item or dates, a parallel review's agency or an applicant's own cases: these
-    count their own index range."""
+    first. Its count reads a few tally rows per agency, at any number of cases; what the tally cannot count (a filter
+    by item or days, an applicant's own cases) counts its own index range, and a parallel review's cases of other
+    agencies are counted through the review's rows and added."""
     reach = region_reach(user)
+    joint = None
     if reach is not None:
         scope = _within(reach)
     elif _staff_roles(user):
-        scope = _of_agency(user)
+        scope = Q(agency_id=user.agency_id)
+        joint = _joint_reviews(user)
     else:
         scope = None
-    cases = visible_cases(user) if scope is None else Case.objects.filter(scope)
-    # The tally counts by agency: not an applicant's own cases, nor a parallel review's (the OR of _of_agency).
-    tally = CaseTally.objects.filter(scope) if scope is not None and len(scope) <= 1 and filters.tallied() else None
-    for condition in (
+    if scope is None:
+        cases = visible_cases(user)
+        parts = [cases]
+    else:
+        cases = Case.objects.filter(scope | joint if joint else scope)
+        parts = [CaseTally.objects.filter(scope) if filters.tallied() else Case.objects.filter(scope)]
+        if joint:
+            parts.append(Case.objects.filter(joint).exclude(scope))
+    tallied = [
         Q(status=filters.status) if filters.status else None,
         Q(channel=filters.channel) if filters.channel else None,
         Q(agency_id=filters.agency) if filters.agency is not None else None,
         _within(filters.region) if filters.region else None,
-    ):
-        if condition is not None:
-            cases = cases.filter(condition)
-            tally = tally.filter(condition) if tally is not None else None
-    if filters.item:
-        cases = cases.filter(item__impl_code=filters.item)
+    ]
     # Days as ranges of the indexed column (a comparison of its date would read every case).
-    if filters.submitted_from and (start := _start_of(filters.submitted_from)):
-        cases = cases.filter(submitted_at__gte=start)
-    if filters.submitted_to and (end := _start_of(filters.submitted_to, days_later=1)):
-        cases = cases.filter(submitted_at__lt=end)
-    return CaseList(cases.order_by("-submitted_at", "-id"), tally)
+    start = _start_of(filters.submitted_from) if filters.submitted_from else None
+    end = _start_of(filters.submitted_to, days_later=1) if filters.submitted_to else None
+    untallied = [
+        Q(item__impl_code=filters.item) if filters.item else None,
+        Q(submitted_at__gte=start) if start else None,
+        Q(submitted_at__lt=end) if end else None,
+    ]
+    for condition in filter(None, tallied + untallied):  # the second kind never meets a tally part (.tallied())
+        cases = cases.filter(condition)
+        parts = [part.filter(condition) for part in parts]
+    return CaseList(cases.order_by("-submitted_at", "-id"), tuple(parts))
 
 
 def _start_of(day: datetime.date, days_later: int = 0) -> datetime.datetime | None:

@@ -230,3 +230,24 @@ def test_reading_one_case_by_number_agrees_with_the_list_of_what_each_user_may_s
             except NotFound:
                 readable = False
             assert readable == (case.number in visible), (user.username, case.number)
+
+
+def test_an_agency_in_a_parallel_review_lists_its_own_cases_and_the_reviews_with_an_exact_count(clock, citizen):
+    from zerovisit.catalog.models import ProcessKind, ProcessStage, ProcessTemplate
+
+    lead, fire = AgencyFactory(name="徐州市住房和城乡建设局"), AgencyFactory(name="徐州市消防救援支队")
+    template = ProcessTemplate.objects.create(code="joint-list", name="并联", kind=ProcessKind.JOINT)
+    ProcessStage.objects.create(template=template, order=1, action="accept", name="受理", role="acceptor", share=10)
+    review = ProcessStage.objects.create(template=template, order=2, action="joint_review", name="联合审查",
+                                         role="reviewer", share=60)  # fmt: skip
+    review.agencies.set([lead, fire])
+    ProcessStage.objects.create(template=template, order=3, action="decide", name="决定", role="decider", share=30)
+    reviews = {apply(publish(lead, template="joint-list"), citizen).number for _ in range(2)}
+    own = {apply(publish(fire), citizen).number for _ in range(3)}
+    clock.set(2026, 11, 20)
+    later = apply(publish(fire), citizen).number
+    reviewer = editor(fire, role=Role.REVIEWER, username="fire")
+    for query, wanted in {"": {*reviews, *own, later}, "&status=submitted": {*reviews, *own, later},
+                          "&submitted_from=2026-11-20": {later}, "&status=accepted": set()}.items():  # fmt: skip
+        body = listed(reviewer, query)
+        assert numbers_of(body) == wanted and body["count"] == len(wanted), query
