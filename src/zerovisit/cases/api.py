@@ -22,7 +22,7 @@ from rest_framework.utils.urls import replace_query_param
 from zerovisit.accounts.models import ApplicantKind
 from zerovisit.catalog import selectors as catalog
 from zerovisit.catalog.models import ServiceItem
-from zerovisit.core.api import CleanJSONField
+from zerovisit.core.api import CleanJSONField, invalid_parameter
 from zerovisit.core.errors import DomainError, NotFound
 from zerovisit.core.filters import FilterBackend
 from zerovisit.core.openapi import ErrorSerializer
@@ -246,8 +246,7 @@ def case_filters(request, view) -> selectors.CaseFilters:
         region = Region.objects.filter(code=values["region"]).first()
         if region is None:
             message = _("No region has the division code %(code)s.") % {"code": values["region"]}
-            raise DomainError(message, code="invalid_filter", errors=[{"field": "region", "code": "invalid",
-                                                                       "message": message}])  # fmt: skip
+            raise invalid_parameter("region", "invalid_filter", message)
     return selectors.CaseFilters(
         status=values["status"], channel=values["channel"], item=values["item"],
         agency=values["agency"],
@@ -267,8 +266,7 @@ def _cursor_position(value: str) -> tuple[datetime.datetime, int] | None:
         position = None
     if position is None or position[0].tzinfo is None:
         message = _("This cursor is not one the list gave; start again with cursor=start.")
-        raise DomainError(message, code="invalid_cursor", errors=[{"field": "cursor", "code": "invalid",
-                                                                  "message": message}])  # fmt: skip
+        raise invalid_parameter("cursor", "invalid_cursor", message)
     return position
 
 

@@ -29,7 +29,7 @@ class Pagination(PageNumberPagination):
             return self.page_size
         if not (_is_whole_number(value) and 1 <= int(value) <= self.max_page_size):
             message = _("page_size must be a whole number from 1 to %(max)s.") % {"max": self.max_page_size}
-            raise _invalid(self.page_size_query_param, "invalid_page_size", message)
+            raise invalid_parameter(self.page_size_query_param, "invalid_page_size", message)
         return int(value)
 
     def get_page_number(self, request, paginator):
@@ -38,7 +38,7 @@ class Pagination(PageNumberPagination):
         if value is None:
             return 1
         if not (_is_whole_number(value) and int(value) >= 1):
-            raise _invalid(self.page_query_param, "invalid_page", _("page must be a whole number from 1."))
+            raise invalid_parameter(self.page_query_param, "invalid_page", _("page must be a whole number from 1."))
         return int(value)
 
     def paginate_queryset(self, queryset, request, view=None, count: int | None = None):
@@ -65,7 +65,8 @@ def _is_whole_number(value):
     return value.isascii() and value.isdigit()
 
 
-def _invalid(field, code, message):
+def invalid_parameter(field, code, message) -> DomainError:
+    """The error of a query parameter given a value it cannot take, naming the parameter."""
     return DomainError(message, code=code, errors=[{"field": field, "code": "invalid", "message": message}])
 
 
