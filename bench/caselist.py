@@ -25,11 +25,9 @@ connections, for staff, city and token alike.
 import argparse
 import json
 import os
-import sqlite3
 import subprocess
 import sys
 from dataclasses import dataclass
-from pathlib import Path
 
 import casefill
 import harness
@@ -189,19 +187,6 @@ def over_http(chosen: list[Caller], measured: dict, connections: list[int], dura
     return failures
 
 
-def machine(connection) -> str:
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), "unknown CPU")  # fmt: skip
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SHOW server_version")
-            database = f"PostgreSQL {cursor.fetchone()[0]}"
-    else:
-        database = f"SQLite {sqlite3.sqlite_version}"
-    load = " ".join(f"{v:.2f}" for v in os.getloadavg())
-    return f"machine: {len(os.sched_getaffinity(0))} CPUs, {cpu}; {database}; load average {load}"
-
-
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--cases", type=int, default=100_000)
@@ -229,7 +214,7 @@ def main():
     casefill.check()
     everyone = callers()
     chosen = [everyone[name] for name in args.callers.split(",")]
-    print(machine(connection))
+    print(harness.machine())
     print(f"cases: {Case.objects.count():,} (added {added:,}); staff agency: {everyone['staff'].user.agency}; "
           f"city: {everyone['city'].user.agency}")  # fmt: skip
     if args.profile:

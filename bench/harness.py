@@ -7,6 +7,7 @@ import http.client
 import os
 import re
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -32,6 +33,53 @@ def setup(sqlite_name: str) -> None:
     import django
 
     django.setup()
+
+
+def machine() -> str:
+    """What the figures were measured on: the CPU, the database, the load, and the yardstick.
+
+    The benches are bound by the CPU of two cores, and machines sold as the same kind were seen to run the same
+    commit up to three times slower than each other; the yardstick lets figures from two machines be compared."""
+    from django.db import connection
+
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), "unknown CPU")  # fmt: skip
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW server_version")
+            database = f"PostgreSQL {cursor.fetchone()[0]}"
+    else:
+        database = f"SQLite {sqlite3.sqlite_version}"
+    load = " ".join(f"{v:.2f}" for v in os.getloadavg())
+    return (f"machine: {len(os.sched_getaffinity(0))} CPUs, {cpu}; {database}; load average {load}; "
+            f"yardstick {yardstick():.0f} ms")  # fmt: skip
+
+
+def yardstick() -> float:
+    """Milliseconds, best of five, of a fixed piece of plain Python of the kind a request spends its time in
+    (small objects, dictionaries, attribute lookups, string formatting). Recorded beside each figure in
+    docs/benchmarks.md, so that a figure from another machine is read against its own machine's speed."""
+
+    class Row:
+        __slots__ = ("name", "pk", "values")
+
+        def __init__(self, pk, name, values):
+            self.pk, self.name, self.values = pk, name, values
+
+    def work():
+        rows = [Row(i, f"case-{i:06d}", {"status": "accepted", "days": i % 20}) for i in range(40_000)]
+        by_status: dict[str, int] = {}
+        for row in rows:
+            key = f"{row.values['status']}:{row.values['days']}"
+            by_status[key] = by_status.get(key, 0) + len(row.name)
+        return sorted(by_status.items())
+
+    best = float("inf")
+    for _ in range(5):
+        started = time.perf_counter()
+        work()
+        best = min(best, time.perf_counter() - started)
+    return best * 1000
 
 
 @functools.cache

@@ -92,6 +92,7 @@ def main():
         for t in threads:
             t.join()
     every = sorted(t for values in timings.values() for t in values)
+    print(harness.machine())
     print(f"database: {vendor}  cases: {total}  users: {args.users}  think: {args.think} s  requests: {len(every)}  "
           f"failures: {len(failures)}")  # fmt: skip
     if failures or not every:

@@ -94,6 +94,7 @@ def main():
         documents.render(pk)
     signing_rate = len(unsigned) / (time.perf_counter() - started)
 
+    print(harness.machine())
     print(f"database: {connection.vendor}  licences: {total:,}")
     print(f"verify API by identifier  {percentiles(api)}")
     print(f"verify page by identifier {percentiles(pages)}")

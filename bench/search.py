@@ -87,6 +87,7 @@ def main():
     timings.sort()
     p50 = statistics.median(timings)
     p95 = timings[int(len(timings) * 0.95) - 1]
+    print(harness.machine())
     print(f"database: {connection.vendor}  items: {args.items}  requests: {len(timings)}")
     print(f"search API p50 {p50:.1f} ms  p95 {p95:.1f} ms  max {timings[-1]:.1f} ms")
     print(f"queries per request: {min(queries_per_request.values())}–{max(queries_per_request.values())}")

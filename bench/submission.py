@@ -80,6 +80,7 @@ def main():
     elapsed = time.perf_counter() - start
     made = Case.objects.count() - before
     errors = [failures.get() for _ in range(failures.qsize())]
+    print(harness.machine())
     print(f"database: {connection.vendor}  processes: {args.processes}  cases: {made}  errors: {len(errors)}"
           f"  item loaded: {'per submission' if args.fetch_item else 'once'}")  # fmt: skip
     print(f"submissions: {made / elapsed:.0f} cases/s ({elapsed:.1f} s)")

@@ -51,8 +51,17 @@ class ItemFilters:
         return Q(**{prefix + k: v for k, v in conditions.items()})
 
 
+# What a list shows of an item (the API's ItemSummarySerializer, the portal's item card): an item has sixty
+# columns, some long texts and JSON, and reading and decoding them all made a page of 20 cost more than the search.
+LIST_FIELDS = (
+    "impl_code", "version", "status", "name", "base_code", "item_type__code", "item_type__name", "agency__name",
+    "region__code", "level", "case_kind", "legal_days", "promised_days", "visits_required", "online_level",
+    "is_high_frequency", "is_investment", "is_convenience",
+)  # fmt: skip
+
+
 def _list_queryset():
-    return ServiceItem.objects.select_related("agency", "region", "item_type")
+    return ServiceItem.objects.select_related("agency", "region", "item_type").only(*LIST_FIELDS)
 
 
 class SearchResults:
