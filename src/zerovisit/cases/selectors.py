@@ -36,10 +36,11 @@ def possible_steps(user, case) -> list[str]:
     return lifecycle.steps_for(user, case)
 
 
-def first_correction_notice(case) -> list[int] | None:
-    """The materials the case's first correction notice named (一次性告知: a later notice may name no others), or
-    None when there was none, or it predates notices naming their materials (then nothing is restricted)."""
-    event = case.events.filter(action="request_correction").order_by("seq").first()
+def correction_materials(case, *, first: bool = False) -> list[int] | None:
+    """The materials the case's latest correction notice named, which its answer replaces; or those of its first
+    notice (一次性告知: a later notice may name no others). None when there was no notice, or it predates notices
+    naming their materials (then nothing is restricted)."""
+    event = case.events.filter(action="request_correction").order_by("seq" if first else "-seq").first()
     return event.data.get("materials") if event else None
 
 

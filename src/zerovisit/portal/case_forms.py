@@ -125,11 +125,12 @@ class ApplicationForm(forms.Form):
 class CorrectionAnswerForm(forms.Form):
     note = forms.CharField(label=_("Note to the office"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
-    def __init__(self, item: ServiceItem, *args, **kwargs):
+    def __init__(self, item: ServiceItem, asked: list[int] | None, *args, **kwargs):
+        """A corrected copy of each material the notice named (`asked`); of any material when it named none."""
         super().__init__(*args, **kwargs)
-        self.specs = list(item.materials.all())
+        self.specs = [spec for spec in item.materials.all() if asked is None or spec.pk in asked]
         for spec in self.specs:
-            self.fields[f"material_{spec.pk}"] = forms.FileField(label=spec.name, required=False)
+            self.fields[f"material_{spec.pk}"] = forms.FileField(label=spec.name, required=asked is not None)
 
     def materials(self) -> list[MaterialInput]:
         return [

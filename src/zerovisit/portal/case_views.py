@@ -94,6 +94,13 @@ def my_cases(request):
 @login_required
 def case_detail(request, number):
     case = selectors.case_for_actor(request.user, number)
+    return _case_page(request, case)
+
+
+def _case_page(request, case, correction_form=None, status=200):
+    correction = case.events.filter(action="request_correction").order_by("-seq").first()
+    if correction_form is None and case.status == CaseStatus.CORRECTION:
+        correction_form = CorrectionAnswerForm(case.item, selectors.correction_materials(case))
     return render(request, "portal/case_detail.html", {
         "case": case,
         "events": case.events.select_related("actor").order_by("seq"),
@@ -101,25 +108,29 @@ def case_detail(request, number):
         "notices": case.notices.all(),
         "licenses": case.licenses.select_related("license_type"),
         "shipments": case.shipments.prefetch_related("events"),
-        "correction": case.events.filter(action="request_correction").order_by("-seq").first(),
-        "correction_form": CorrectionAnswerForm(case.item) if case.status == CaseStatus.CORRECTION else None,
+        "correction": correction,
+        "correction_form": correction_form,
         "withdraw_form": WithdrawForm() if case.is_open else None,
-    })  # fmt: skip
+    }, status=status)  # fmt: skip
 
 
 @login_required
 @require_POST
 def answer_correction(request, number):
+    """A form that does not pass, or an answer the service refuses, shows the page again with the errors at their
+    fields and the note kept (a browser cannot be given back the files it sent)."""
     case = selectors.case_for_actor(request.user, number)
-    form = CorrectionAnswerForm(case.item, request.POST, request.FILES)
+    form = CorrectionAnswerForm(case.item, selectors.correction_materials(case), request.POST, request.FILES)
     if form.is_valid():
         try:
             services.resubmit_correction(actor=request.user, number=number, materials=form.materials(),
                                          note=form.cleaned_data["note"])  # fmt: skip
-            messages.success(request, _("The corrected materials were sent."))
         except DomainError as error:
-            messages.error(request, str(error.message))
-    return redirect("portal:case_detail", number=number)
+            _show_error(form, error)
+        else:
+            messages.success(request, _("The corrected materials were sent."))
+            return redirect("portal:case_detail", number=number)
+    return _case_page(request, case, correction_form=form, status=400)
 
 
 @login_required

@@ -52,7 +52,7 @@ def request_correction(*, actor, number: str, corrections: list[str], materials:
         message = _("Name the materials of this item that are to be corrected.")
         raise DomainError(message, code="materials_required",
                           errors=[{"field": "materials", "code": "invalid", "message": message}])  # fmt: skip
-    first = selectors.first_correction_notice(case)
+    first = selectors.correction_materials(case, first=True)
     if first is not None and not set(wanted) <= set(first):
         new = "、".join(specs[pk] for pk in wanted if pk not in first)
         raise InvalidTransition(

@@ -34,6 +34,7 @@ from zerovisit.core.storage import private_storage
 from zerovisit.licenses import selectors as license_selectors
 from zerovisit.licenses.models import License
 
+from .. import selectors
 from ..models import Case, CaseAction, CaseMaterial, Channel, DeliveryMethod, frozen_process
 from ..numbering import new_case_number
 from .steps import MaterialsIncomplete, Step, authority, record, set_acceptance_clock
@@ -382,6 +383,7 @@ def resubmit_correction(*, actor, number: str, materials: list[MaterialInput], n
             if not materials:
                 raise MaterialsIncomplete(_("Add the corrected materials."), code="materials_required")
             case = step.case
+            _check_asked_for(case, materials)
             replaced = case.materials.filter(spec__in=[m.spec for m in materials])
             replaced_files = list(replaced.exclude(file="").values_list("file", flat=True))
             replaced.delete()
@@ -393,6 +395,27 @@ def resubmit_correction(*, actor, number: str, materials: list[MaterialInput], n
         _delete_files(stored)
         raise
     return case
+
+
+def _check_asked_for(case: Case, inputs: list[MaterialInput]) -> None:
+    """An answer brings a corrected copy of every material the latest correction notice named, and no other: the
+    office checked the others and accepted them as they are."""
+    asked = selectors.correction_materials(case)
+    if asked is None:
+        return
+    given = {m.spec.pk for m in inputs}
+    problems = [
+        {"field": f"materials.{m.spec.pk}", "code": "not_in_correction_notice",
+         "message": _("“%(name)s” was not asked for in the correction notice.") % {"name": m.spec.name}}
+        for m in inputs if m.spec.pk not in asked
+    ]  # fmt: skip
+    problems += [
+        {"field": f"materials.{spec.pk}", "code": "missing",
+         "message": _("“%(name)s” is missing.") % {"name": spec.name}}
+        for spec in case.item.materials.all() if spec.pk in asked and spec.pk not in given
+    ]  # fmt: skip
+    if problems:
+        raise MaterialsIncomplete(problems[0]["message"], code=problems[0]["code"], errors=problems)
 
 
 def _check_materials_subset(item: ServiceItem, inputs: list[MaterialInput]) -> None:

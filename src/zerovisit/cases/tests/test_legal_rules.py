@@ -85,6 +85,27 @@ def test_after_a_resubmission_a_correction_may_only_concern_the_first_notices_ma
     assert again.status == CaseStatus.CORRECTION
 
 
+def test_a_correction_answer_brings_every_material_the_notice_named_and_no_other(clock, item, citizen, staff):
+    case = apply(item, citizen)
+    first, second = item.materials.order_by("order")[:2]
+    services.request_correction(actor=staff["acceptor"], number=case.number, corrections=["申请书未签字"],
+                                materials=[first.pk])  # fmt: skip
+    with pytest.raises(DomainError) as other:
+        both = [services.MaterialInput(spec=first, file=pdf()), services.MaterialInput(spec=second, file=pdf())]
+        services.resubmit_correction(actor=citizen.user, number=case.number, materials=both)
+    assert other.value.code == "not_in_correction_notice" and other.value.errors[0]["field"] == f"materials.{second.pk}"
+    with pytest.raises(DomainError) as none:
+        services.resubmit_correction(actor=citizen.user, number=case.number,
+                                     materials=[services.MaterialInput(spec=second, file=pdf())])  # fmt: skip
+    assert {e["code"] for e in none.value.errors} == {"not_in_correction_notice", "missing"}
+    case.refresh_from_db()
+    assert case.status == CaseStatus.CORRECTION
+    services.resubmit_correction(actor=citizen.user, number=case.number,
+                                 materials=[services.MaterialInput(spec=first, file=pdf())])  # fmt: skip
+    case.refresh_from_db()
+    assert case.status == CaseStatus.SUBMITTED
+
+
 def test_a_correction_names_materials_of_the_item(clock, item, citizen, staff):
     case = apply(item, citizen)
     for materials in ([], [999999]):

@@ -69,6 +69,33 @@ def test_an_applicant_answers_a_correction_and_withdraws(client, item):
     assert Case.objects.get().status == CaseStatus.WITHDRAWN
 
 
+def test_the_correction_form_offers_only_the_materials_of_the_notice_and_keeps_the_note(client, item):
+    from zerovisit.accounts.models import Role
+    from zerovisit.accounts.services import applicant_for
+    from zerovisit.accounts.tests.factories import editor
+
+    user = UserFactory()
+    applicant = applicant_for(kind="person", name="王五", id_number="32030219900307123X", account=user)
+    case = apply(item, applicant)
+    asked, other = MaterialSpec.objects.filter(item=item).order_by("order")[:2]
+    services.request_correction(actor=editor(item.agency, role=Role.ACCEPTOR), number=case.number,
+                                materials=[asked.pk], corrections=["申请书未签字"])  # fmt: skip
+    client.force_login(user)
+    page = client.get(f"/my/cases/{case.number}/").content.decode()
+    assert f'name="material_{asked.pk}"' in page and f'name="material_{other.pk}"' not in page
+
+    sent_nothing = client.post(f"/my/cases/{case.number}/correction/", {"note": "已签"})
+    page = sent_nothing.content.decode()
+    assert sent_nothing.status_code == 400 and 'role="alert"' in page and "已签" in page
+    assert f'id="id_material_{asked.pk}"' in page and "aria-invalid" in page
+    assert Case.objects.get().status == CaseStatus.CORRECTION
+
+    kept = case.materials.get(spec=other)
+    client.post(f"/my/cases/{case.number}/correction/", {f"material_{asked.pk}": pdf(), f"material_{other.pk}": pdf()})
+    assert Case.objects.get().status == CaseStatus.SUBMITTED
+    assert case.materials.get(spec=other) == kept  # a material the notice did not name stays as the office checked it
+
+
 def test_others_cannot_see_a_case_or_its_files(client, item):
     from zerovisit.accounts.services import applicant_for
 
