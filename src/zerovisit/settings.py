@@ -356,3 +356,7 @@ LOGGING = {
         "pyhanko_certvalidator": {"level": "CRITICAL"},
     },
 }
+
+# Working days an applicant has to answer a correction notice (补正期限); after them the application counts as
+# withdrawn (cases.services.lapse_overdue_corrections).
+CORRECTION_ANSWER_DAYS = env.int("CORRECTION_ANSWER_DAYS", default=20)

@@ -126,6 +126,7 @@ MOVES = (
     Move(A.REQUEST_CORRECTION, (S.SUBMITTED,), ACCEPTING, (S.CORRECTION,), clock=Clock.PAUSE,
          notice="补正材料告知书", guards=(IN_ACCEPTANCE_TIME,)),
     Move(A.RESUBMIT, (S.CORRECTION,), ACCEPTING, (S.SUBMITTED,), Actor.APPLICANT, Clock.START),
+    Move(A.CORRECTION_LAPSED, (S.CORRECTION,), ACCEPTING, (S.WITHDRAWN,), Actor.SYSTEM, Clock.STOP),
     Move(A.REFUSE, (S.SUBMITTED,), ACCEPTING, (S.REFUSED,), clock=Clock.STOP, notice="不予受理通知书"),
     Move(A.ACCEPT, (S.SUBMITTED,), (StageAction.ACCEPT,), (S.ACCEPTED,), clock=Clock.START, notice="受理通知书",
          advances=True),

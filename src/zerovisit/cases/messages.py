@@ -22,5 +22,5 @@ def applicant_message(case: Case, action: str, data: dict, opinion: str) -> tupl
         "n": case.number, "item": case.item.name, "opinion": opinion, "due": case.acceptance_due or "",
         "decision_due": case.decision_due or "", "corrections": "；".join(data.get("corrections", [])),
         "procedure": data.get("procedure", ""), "expected_days": data.get("expected_days", ""),
-        "waybill": data.get("waybill", ""), "deadline": case.due or "",
+        "waybill": data.get("waybill", ""), "deadline": case.due or "", "answer_due": data.get("answer_due", ""),
     }  # fmt: skip

@@ -273,6 +273,7 @@ class CaseAction(models.TextChoices):
     MATERIALS_ARRIVED = "materials_arrived", _("Paper materials arrived by courier")
     DELIVERY_FAILED = "delivery_failed", _("Delivery failed")
     DEADLINE_RECOUNTED = "deadline_recounted", _("Deadline recounted with the official calendar")
+    CORRECTION_LAPSED = "correction_lapsed", _("Withdrawn: the correction was not answered in time")
 
 
 class CaseEvent(models.Model):

@@ -3,6 +3,7 @@
 Notices are official documents and are issued in Chinese whatever language the reader chose for the pages.
 """
 
+import datetime
 import hashlib
 import secrets
 
@@ -48,6 +49,11 @@ def _paragraphs(case: Case, event: CaseEvent) -> list[str]:
         return [
             f"你（单位）于{received}提出的{item}申请，申请材料不齐全或者不符合法定形式，"
             f"请一次性补正以下内容：{items}。{concerned}",
+            *(
+                [f"请于{_date(datetime.date.fromisoformat(data['answer_due']))}前补正；逾期未补正的，视为撤回申请。"]
+                if data.get("answer_due")
+                else []
+            ),
             "补正材料齐全之日起，本机关重新计算受理期限。",
         ]
     if event.action == "decide":

@@ -44,6 +44,13 @@ def correction_materials(case, *, first: bool = False) -> list[int] | None:
     return event.data.get("materials") if event else None
 
 
+def correction_answer_due(case) -> datetime.date | None:
+    """The day by which the case's latest correction notice is to be answered, or None if it set none."""
+    event = case.events.filter(action="request_correction").order_by("-seq").first()
+    due = event.data.get("answer_due") if event else None
+    return datetime.date.fromisoformat(due) if due else None
+
+
 def region_reach(user) -> str | None:
     """The division-code prefix of the region whose cases the user reads across agencies ('' for every region:
     an administrator), or None for a user who reads no agency's cases but their own."""

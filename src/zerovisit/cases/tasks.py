@@ -14,6 +14,11 @@ def deem_overdue_acceptances() -> list[str]:
 
 
 @task()
+def lapse_overdue_corrections() -> list[str]:
+    return services.lapse_overdue_corrections()
+
+
+@task()
 def tell_staff_of_new_work() -> int:
     return services.tell_staff_of_new_work()
 

@@ -15,7 +15,10 @@ TEMPLATES = {
     "case.resubmit": (_("Corrected materials received"), _(
         "The corrected materials of %(n)s (%(item)s) were received. Acceptance is due by %(due)s.")),
     "case.request_correction": (_("Please correct your application"), _(
-        "Application %(n)s (%(item)s) needs correcting: %(corrections)s.")),
+        "Application %(n)s (%(item)s) needs correcting by %(answer_due)s: %(corrections)s. Without an answer by "
+        "then, it counts as withdrawn.")),
+    "case.correction_lapsed": (_("Application withdrawn"), _(
+        "%(n)s (%(item)s) counts as withdrawn: the correction asked for was not sent by %(answer_due)s.")),
     "case.refuse": (_("Application not accepted"), _("Application %(n)s (%(item)s) was not accepted: %(opinion)s")),
     "case.accept": (_("Application accepted"), _(
         "Application %(n)s (%(item)s) was accepted. The decision is due by %(decision_due)s.")),

@@ -7,7 +7,13 @@ what staff are told · steps · the one lock → check → change → record seq
 the lifecycle declared in cases.lifecycle.
 """
 
-from .acceptance import accept_case, deem_overdue_acceptances, refuse_case, request_correction
+from .acceptance import (
+    accept_case,
+    deem_overdue_acceptances,
+    lapse_overdue_corrections,
+    refuse_case,
+    request_correction,
+)
 from .applying import (
     IdempotencyKeyReused,
     MaterialInput,
@@ -53,6 +59,7 @@ __all__ = [
     "extend_case",
     "file_case",
     "hand_over_result",
+    "lapse_overdue_corrections",
     "record_arrival",
     "record_delivery",
     "recount_estimated_deadlines",

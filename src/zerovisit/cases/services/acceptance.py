@@ -3,11 +3,13 @@ complete materials' arrival; an application left longer counts as accepted from 
 
 import datetime
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zerovisit.core.errors import DomainError
+from zerovisit.workcalendar.selectors import work_calendar
 
 from .. import events, lifecycle, selectors
 from ..models import Case, CaseAction, CaseStatus
@@ -60,7 +62,10 @@ def request_correction(*, actor, number: str, corrections: list[str], materials:
             % {"names": new},
             code="correction_not_in_first_notice",
         )
-    return step.done(corrections=corrections, materials=wanted, material_names=[specs[pk] for pk in wanted])
+    answer_due = work_calendar().add(timezone.localdate(), settings.CORRECTION_ANSWER_DAYS).date
+    return step.done(
+        corrections=corrections, materials=wanted, material_names=[specs[pk] for pk in wanted], answer_due=answer_due
+    )
 
 
 def deem_overdue_acceptances(*, today: datetime.date | None = None) -> list[str]:
@@ -82,4 +87,27 @@ def deem_overdue_acceptances(*, today: datetime.date | None = None) -> list[str]
             continue  # handled meanwhile, or an instant item (decided, never deemed accepted)
         except events.HistoryBroken:
             continue  # its history was tampered with: left as found (verify_audit reports it), the others move on
+    return done
+
+
+def lapse_overdue_corrections(*, today: datetime.date | None = None) -> list[str]:
+    """A correction notice not answered by its answer_due (CORRECTION_ANSWER_DAYS working days): the application
+    counts as withdrawn, and the applicant is told. Run by the periodic job; returns the case numbers. Notices
+    from before answer_due was recorded set no deadline."""
+    today = today or timezone.localdate()
+    done = []
+    waiting = Case.objects.filter(status=CaseStatus.CORRECTION).values_list("number", flat=True)
+    for number in waiting:
+        try:
+            with transaction.atomic():
+                step = Step.begin(number, CaseAction.CORRECTION_LAPSED)
+                due = selectors.correction_answer_due(step.case)
+                if due is None or due >= today:
+                    continue
+                step.done(answer_due=due)
+                done.append(number)
+        except InvalidTransition:
+            continue  # answered or withdrawn meanwhile
+        except events.HistoryBroken:
+            continue  # left as found for verify_audit, as deem_overdue_acceptances does
     return done

@@ -106,6 +106,26 @@ def test_a_correction_answer_brings_every_material_the_notice_named_and_no_other
     assert case.status == CaseStatus.SUBMITTED
 
 
+def test_a_correction_not_answered_in_time_counts_as_withdrawn_and_the_applicant_is_told(
+    clock, item, citizen, staff, settings
+):
+    settings.CORRECTION_ANSWER_DAYS = 3
+    clock.set(2026, 12, 3)  # a Thursday: three working days end on Tuesday
+    case = apply(item, citizen)
+    services.request_correction(actor=staff["acceptor"], number=case.number, corrections=["申请书未签字"],
+                                materials=first_material(case))  # fmt: skip
+    event = case.events.get(action="request_correction")
+    assert event.data["answer_due"] == "2026-12-08"
+    assert "2026-12-08" in Message.objects.filter(event="case.request_correction").first().body
+    assert services.lapse_overdue_corrections(today=datetime.date(2026, 12, 8)) == []  # the last day is in time
+    assert services.lapse_overdue_corrections(today=datetime.date(2026, 12, 9)) == [case.number]
+    case.refresh_from_db()
+    assert case.status == CaseStatus.WITHDRAWN and case.concluded_at is not None
+    assert case.events.order_by("-seq").first().action == CaseAction.CORRECTION_LAPSED
+    assert Message.objects.filter(event="case.correction_lapsed", case_number=case.number).exists()
+    assert services.lapse_overdue_corrections(today=datetime.date(2026, 12, 10)) == []  # once
+
+
 def test_a_correction_names_materials_of_the_item(clock, item, citizen, staff):
     case = apply(item, citizen)
     for materials in ([], [999999]):

@@ -14,7 +14,7 @@ from zerovisit.catalog.models.process import STAGE_ROLES
 from zerovisit.core.errors import DomainError
 from zerovisit.org.tests.factories import AgencyFactory
 
-from .. import lifecycle, services
+from .. import events, lifecycle, services
 from ..models import Case, CaseAction, CaseStatus, PostVerification
 from .factories import apply, first_material, pdf
 
@@ -61,12 +61,23 @@ TAKE = {
     A.MATERIALS_ARRIVED: (None, lambda c, u: services.record_arrival(number=c.number, waybill="W1",
                                                                      originals=False)),
 }  # fmt: skip
+
+
 # The periodic jobs do not raise for a case they may not move: they leave it out of what they return. Each is
-# given a case it would find: past its acceptance due date, or with estimated deadlines.
+# given a case it would find: past its acceptance due date, with estimated deadlines, or past the answer due
+# date of a correction notice.
+def _lapse(case):
+    """A correction notice due long ago, recorded in the history as a step records it, then the job."""
+    events.record(case, actor=None, role="system", action=A.REQUEST_CORRECTION, before=case.status,
+                  answer_due="2026-01-05")  # fmt: skip
+    return services.lapse_overdue_corrections(today=datetime.date(2030, 1, 2))
+
+
 JOBS = {
     A.DEEMED_ACCEPTED: ({"acceptance_due": datetime.date(2026, 1, 5)},
-                        lambda: services.deem_overdue_acceptances(today=datetime.date(2030, 1, 2))),
-    A.DEADLINE_RECOUNTED: ({"due_estimated": True}, services.recount_estimated_deadlines),
+                        lambda c: services.deem_overdue_acceptances(today=datetime.date(2030, 1, 2))),
+    A.DEADLINE_RECOUNTED: ({"due_estimated": True}, lambda c: services.recount_estimated_deadlines()),
+    A.CORRECTION_LAPSED: ({}, _lapse),
 }  # fmt: skip
 
 
@@ -108,7 +119,7 @@ def _expected_and_outcome(case, action, people) -> tuple[str, str]:
             expected, before = _expected(case, action), case.status
             try:
                 if job:
-                    outcome = _taken(case, action, before) if case.number in job() else "invalid_transition"
+                    outcome = _taken(case, action, before) if case.number in job(case) else "invalid_transition"
                 else:
                     who, take = TAKE[action]
                     with transaction.atomic():

@@ -83,6 +83,8 @@ def test_the_correction_form_offers_only_the_materials_of_the_notice_and_keeps_t
     client.force_login(user)
     page = client.get(f"/my/cases/{case.number}/").content.decode()
     assert f'name="material_{asked.pk}"' in page and f'name="material_{other.pk}"' not in page
+    due = case.events.get(action="request_correction").data["answer_due"]
+    assert f"请于 {due} 前补正" in page and "视为撤回申请" in page
 
     sent_nothing = client.post(f"/my/cases/{case.number}/correction/", {"note": "已签"})
     page = sent_nothing.content.decode()
