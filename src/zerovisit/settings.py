@@ -109,6 +109,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "zerovisit.portal.context_processors.display_preferences",
                 "zerovisit.portal.context_processors.unread_messages",
+                "zerovisit.portal.context_processors.reader_place",
             ],
         },
     },

@@ -25,6 +25,11 @@ class User(AbstractUser):
         "org.Agency", on_delete=models.PROTECT, null=True, blank=True, related_name="staff", verbose_name=_("agency")
     )
     display_name = models.CharField(_("display name"), max_length=100, blank=True)
+    # Where the person lives or runs their business, as they chose it in the portal: which implementation of an
+    # item serves them, on every device they sign in on.
+    place = models.ForeignKey(
+        "org.Region", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("place")
+    )
 
     class Meta:
         verbose_name = _("user")

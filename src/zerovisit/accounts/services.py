@@ -272,3 +272,11 @@ def api_client_for_token(token: str) -> ApiClient | None:
     if client is not None and (client.last_used_at is None or timezone.now() - client.last_used_at > USE_RESOLUTION):
         ApiClient.objects.filter(pk=client.pk).update(last_used_at=timezone.now())
     return client
+
+
+def choose_place(*, user, region) -> None:
+    """Remember where a signed-in person lives (the portal's place choice), for every device they use. Not audited:
+    it decides which office's guide they are shown, never what they may do."""
+    if user.place_id != region.pk:
+        user.place = region
+        user.save(update_fields=["place"])

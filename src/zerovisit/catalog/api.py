@@ -132,14 +132,20 @@ QUERY_PARAMETERS = [
     OpenApiParameter(
         "region", {"type": "string", "minLength": 1}, description="region division code; includes the regions below it"
     ),
+    OpenApiParameter(
+        "place",
+        {"type": "string", "minLength": 1},
+        description="division code of where the applicant lives: for each base item only the implementation that "
+        "serves that place (its own region's, else the nearest above; one from below where none does)",
+    ),
     OpenApiParameter("level", int, enum=[1, 2, 3, 4, 5, 6], description="exercise level 1–6"),
     OpenApiParameter("theme", {"type": "string", "minLength": 1}, description="theme slug"),
     OpenApiParameter("zero_visits", bool, description="only items needing no visit"),
     OpenApiParameter("focus", str, enum=["high_frequency", "investment", "convenience"]),
 ]
 # Filters that name a value, unlike the free text `q`: the API refuses them empty (the portal's form reads an
-# empty choice as "all"), and a type, agency, region or theme that does not exist with 400 `invalid_query`.
-_VALUE_FILTERS = ("type", "agency", "region", "level", "theme", "zero_visits", "focus")
+# empty choice as "all"), and a type, agency, region, place or theme that does not exist with 400 `invalid_query`.
+_VALUE_FILTERS = ("type", "agency", "region", "place", "level", "theme", "zero_visits", "focus")
 
 
 def _query(request):

@@ -24,6 +24,13 @@ class CatalogueQueryForm(forms.Form):
         to_field_name="code",
         empty_label=_("All regions"),
     )
+    place = forms.ModelChoiceField(
+        label=_("Place"),
+        queryset=Region.objects.all(),
+        required=False,
+        to_field_name="code",
+        help_text=_("Where the applicant lives: one implementation of each item, the one that serves this place."),
+    )
     level = forms.TypedChoiceField(
         label=_("Exercise level"),
         choices=[("", _("All levels")), *Level.choices],
@@ -51,4 +58,5 @@ class CatalogueQueryForm(forms.Form):
             theme=data["theme"],
             zero_visits=data["zero_visits"],
             focus=data["focus"] or None,
+            place=data["place"],
         )

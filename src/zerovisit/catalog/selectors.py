@@ -4,9 +4,10 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 
 from django.core.cache import cache
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 
 from zerovisit.org.models import Agency, Region
+from zerovisit.org.selectors import place_chain
 
 from . import search
 from .models import ItemStatus, MaterialSpec, ServiceItem, Theme
@@ -25,6 +26,7 @@ class ItemFilters:
     theme: Theme | None = None
     zero_visits: bool = False
     focus: str | None = None
+    place: Region | None = None  # where the reader lives: one implementation of each base item (place_condition)
 
     def q(self, prefix: str = "") -> Q | None:
         conditions = {}
@@ -43,20 +45,69 @@ class ItemFilters:
             conditions["visits_required"] = 0
         if self.focus in FOCUS_FIELDS:
             conditions[FOCUS_FIELDS[self.focus]] = True
-        if not conditions:
+        if not conditions and not self.place:
             return None
         # The status is implied for search (only published items have terms), but naming it lets the item indexes
         # on (status, …) answer the filter.
         conditions["status"] = ItemStatus.PUBLISHED
-        return Q(**{prefix + k: v for k, v in conditions.items()})
+        condition = Q(**{prefix + k: v for k, v in conditions.items()})
+        return condition & place_condition(self.place, prefix) if self.place else condition
+
+
+def place_condition(place: Region, prefix: str = "") -> Q:
+    """一级开发、多级使用: of the implementations of one base item (the seven districts' 个体工商户设立登记), the one
+    that serves someone living in `place`: the nearest in the place or above it (铜山区's own before the city's).
+
+    A base item that no agency of the place or above it implements is still shown once, by the implementation
+    below the place that comes first (the lowest id), so that a reader who has chosen only the city finds every
+    item and is asked for their district when they open it."""
+    chain = [region.pk for region in place_chain(place.pk)]
+    below = Region.objects.filter(code__startswith=place.prefix).exclude(pk=place.pk)
+    same_item = ServiceItem.objects.filter(status=ItemStatus.PUBLISHED, base_code=OuterRef(prefix + "base_code"))
+    serving = Q()
+    for depth, region in enumerate(chain):
+        nearer = chain[depth + 1 :]
+        here = Q(**{prefix + "region": region})
+        serving |= here & ~Exists(same_item.filter(region__in=nearer)) if nearer else here
+    standing_in = (
+        Q(**{prefix + "region__in": below})
+        & ~Exists(same_item.filter(region__in=chain))
+        & ~Exists(same_item.filter(region__in=below, pk__lt=OuterRef(prefix + "pk")))
+    )
+    return serving | standing_in
+
+
+def serves_place(item: ServiceItem, place: Region) -> bool:
+    """Whether the item's agency serves someone in `place` (it sits in the place or above it), as opposed to
+    standing in for the implementations below it."""
+    return any(region.pk == item.region_id for region in place_chain(place.pk))
+
+
+def implementations(base_code: str) -> list[ServiceItem]:
+    """Every published implementation of a base item, by region, for the guide's “other places”."""
+    items = _list_queryset().filter(status=ItemStatus.PUBLISHED, base_code=base_code)
+    return list(items.order_by("region__code", "impl_code"))
+
+
+def implementations_for(base_codes, place: Region) -> dict[str, ServiceItem]:
+    """Base code → the implementation shown to someone in `place` (place_condition), in one query."""
+    items = _list_queryset().filter(place_condition(place), status=ItemStatus.PUBLISHED, base_code__in=base_codes)
+    return {item.base_code: item for item in items.order_by("-pk")}  # of two in one region, the first by pk
+
+
+def implementation_for(base_code: str, place: Region) -> ServiceItem | None:
+    """The implementation of a base item that serves someone in `place`, or None if none does (only places below
+    it implement the item)."""
+    item = implementations_for([base_code], place).get(base_code)
+    return item if item and serves_place(item, place) else None
 
 
 # What a list shows of an item (the API's ItemSummarySerializer, the portal's item card): an item has sixty
 # columns, some long texts and JSON, and reading and decoding them all made a page of 20 cost more than the search.
 LIST_FIELDS = (
     "impl_code", "version", "status", "name", "base_code", "item_type__code", "item_type__name", "agency__name",
-    "region__code", "level", "case_kind", "legal_days", "promised_days", "visits_required", "online_level",
-    "is_high_frequency", "is_investment", "is_convenience",
+    "region__code", "region__name", "level", "case_kind", "legal_days", "promised_days", "visits_required",
+    "online_level", "is_high_frequency", "is_investment", "is_convenience",
 )  # fmt: skip
 
 

@@ -12,7 +12,7 @@ from django.db import transaction
 from zerovisit.accounts.models import Role, StaffRole, User
 from zerovisit.catalog.models import ProcessKind, ProcessStage, ProcessTemplate, StageAction
 from zerovisit.core.identity import credit_code_check_char
-from zerovisit.org.models import Agency, Level, Region, ServiceHall, Window
+from zerovisit.org.models import Agency, HallKind, HallService, Level, Region, ServiceHall, Window
 
 DATA_DIR = Path(__file__).resolve().parent
 DEMO_PASSWORD = "Zv-demo-2026"
@@ -60,6 +60,27 @@ HALLS = [
     ("320391000000", "徐州高新区政务服务中心", "徐州高新区第三工业园珠江路1号", ["综合受理窗口"]),
 ]
 HOURS = "工作日上午9:00-12:00，下午13:30-17:30（法定节假日除外）"
+
+# Town centres and village stations (便民服务中心/站): region, name, kind, address, phone, and the base items they
+# take in, 延伸服务 (accepted there) or 代办 (applied for on the person's behalf).
+POINTS = [
+    ("320312102000", "柳新镇便民服务中心", HallKind.TOWN, "徐州市铜山区柳新镇府前路8号", "0516-85210001",
+     [("203200100100", "extended"), ("203200200100", "extended"), ("013010200100", "proxy"),
+      ("013010100100", "proxy")]),
+    ("320312102201", "柳新村便民服务站", HallKind.VILLAGE, "铜山区柳新镇柳新村村民委员会", "0516-85210021",
+     [("203200200100", "proxy"), ("203200100100", "proxy")]),
+    ("320302004000", "丰财街道便民服务中心", HallKind.TOWN, "徐州市鼓楼区丰财街道平山路12号", "0516-85830001",
+     [("203200100100", "extended"), ("203200300100", "extended")]),
+    ("320302004001", "东方社区便民服务站", HallKind.VILLAGE, "鼓楼区丰财街道东方社区居民委员会", "0516-85830021",
+     [("203200100100", "proxy"), ("203200300100", "proxy")]),
+    ("320381104000", "瓦窑镇便民服务中心", HallKind.TOWN, "新沂市瓦窑镇人民路6号", "0516-88510001",
+     [("203200300100", "extended"), ("013010200100", "proxy")]),
+    ("320381104201", "马陵山村便民服务站", HallKind.VILLAGE, "新沂市瓦窑镇马陵山村村民委员会", "0516-88510021",
+     [("203200100100", "extended"), ("203200200100", "extended")]),
+    ("320382001000", "运河街道便民服务中心", HallKind.TOWN, "邳州市运河街道建设中路18号", "0516-86220001",
+     [("013010200100", "proxy"), ("013010100100", "proxy")]),
+]  # fmt: skip
+POINT_HOURS = "工作日上午8:30-12:00，下午14:00-17:30"
 
 # A joint review (联合审图, 并联审批) needs the agencies of the region, so it comes with the demo, not the migrations.
 JOINT_TEMPLATE = {
@@ -125,6 +146,14 @@ def load_organisation() -> None:
         )
         for window in windows:
             Window.objects.get_or_create(hall=hall, name=window)
+    for region_code, name, kind, address, phone, services in POINTS:
+        hall, _ = ServiceHall.objects.update_or_create(
+            region=regions[region_code],
+            name=name,
+            defaults={"kind": kind, "address": address, "opening_hours": POINT_HOURS, "phone": phone},
+        )
+        for base_code, mode in services:
+            HallService.objects.update_or_create(hall=hall, base_code=base_code, defaults={"mode": mode})
 
 
 def load_joint_template() -> None:

@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from zerovisit.core.admin import ReadOnly
 
-from .models import Agency, Region, Seal, ServiceHall, Window
+from .models import Agency, HallService, Region, Seal, ServiceHall, Window
 
 
 @admin.register(Region)
@@ -27,11 +27,18 @@ class WindowInline(admin.TabularInline):
     autocomplete_fields = ["agency"]
 
 
+class HallServiceInline(admin.TabularInline):
+    model = HallService
+    extra = 1
+
+
 @admin.register(ServiceHall)
 class ServiceHallAdmin(admin.ModelAdmin):
-    list_display = ["name", "region", "address"]
-    search_fields = ["name"]
-    inlines = [WindowInline]
+    list_display = ["name", "kind", "region", "address", "phone"]
+    list_filter = ["kind"]
+    search_fields = ["name", "region__name"]
+    autocomplete_fields = ["region"]
+    inlines = [WindowInline, HallServiceInline]
 
 
 @admin.register(Window)

@@ -118,10 +118,20 @@ class Agency(models.Model):
             )
 
 
+class HallKind(models.TextChoices):
+    """The three tiers of places where people are served in person."""
+
+    CENTRE = "centre", _("Government service centre")  # 政务服务中心, of a city or county
+    TOWN = "town", _("Town service centre")  # 便民服务中心, of a town or street
+    VILLAGE = "village", _("Village service station")  # 便民服务站, of a village or community
+
+
 class ServiceHall(models.Model):
-    """政务服务大厅 / 便民服务中心: a place with windows. Kept simple until the hall issue."""
+    """政务服务中心 / 便民服务中心 / 便民服务站: a place that serves people in person, with windows. The town and
+    village points (便民服务点) also take in items for agencies elsewhere (HallService)."""
 
     name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=10, choices=HallKind.choices, default=HallKind.CENTRE)
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="halls", verbose_name=_("region"))
     address = models.CharField(_("address"), max_length=200)
     opening_hours = models.CharField(_("opening hours"), max_length=200, blank=True)
@@ -134,6 +144,35 @@ class ServiceHall(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class HallServiceMode(models.TextChoices):
+    PROXY = "proxy", _("Applied for on your behalf (代办)")
+    EXTENDED = "extended", _("Accepted here (延伸服务)")
+
+
+class HallService(models.Model):
+    """An item a service point takes in for the people around it: 代办 (its staff apply for the person, free of
+    charge) or 延伸服务 (the implementing agency has extended the item to the point, which accepts it itself).
+
+    Named by base code, not by implementation: whichever implementation serves the point's place handles it, so
+    a new version or a power transfer leaves the point's list as it is."""
+
+    hall = models.ForeignKey(ServiceHall, on_delete=models.CASCADE, related_name="services", verbose_name=_("hall"))
+    base_code = models.CharField(_("base code"), max_length=12)
+    mode = models.CharField(_("service"), max_length=10, choices=HallServiceMode.choices)
+
+    class Meta:
+        verbose_name = _("item taken in at a service point")
+        verbose_name_plural = _("items taken in at service points")
+        constraints = [models.UniqueConstraint(fields=["hall", "base_code"], name="hallservice_unique_item")]
+
+    def __str__(self):
+        return f"{self.hall} · {self.base_code}"
+
+    def clean(self):
+        if not (len(self.base_code or "") == 12 and self.base_code.isdigit()):
+            raise ValidationError({"base_code": _("A base code has 12 digits.")})
 
 
 class Window(models.Model):

@@ -1,3 +1,6 @@
+from django.utils.functional import SimpleLazyObject
+
+
 def display_preferences(request):
     """The reader's large-text choice, kept in a cookie so it works without an account."""
     return {"large_text": request.COOKIES.get("zv_large_text") == "1"}
@@ -10,3 +13,10 @@ def unread_messages(request):
     from zerovisit.notify.services import unread_count
 
     return {"unread_messages": unread_count(request.user)}
+
+
+def reader_place(request):
+    """The reader's place, named in the header. Lazy, so that a page that does not show it pays nothing."""
+    from .selectors import reader_place
+
+    return {"place": SimpleLazyObject(lambda: reader_place(request))}

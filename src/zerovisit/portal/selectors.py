@@ -8,28 +8,49 @@ from django.utils import timezone
 
 from zerovisit.cases.models import Case
 from zerovisit.catalog.models import ItemStatus, ServiceItem
+from zerovisit.catalog.selectors import place_condition
+from zerovisit.org.models import Region
+from zerovisit.org.selectors import home_region, place_chain
+
+PLACE_COOKIE = "zv_place"
+
+
+def reader_place(request) -> Region | None:
+    """Where the reader lives, as they chose it (accounts.services.choose_place): on their account when signed
+    in, else in a cookie on this device; until they choose, the home region (the city)."""
+    if not hasattr(request, "_reader_place"):
+        user = getattr(request, "user", None)
+        region_id = user.place_id if user is not None and user.is_authenticated else None
+        cookie = request.COOKIES.get(PLACE_COOKIE, "")
+        if region_id is None and cookie.isascii() and cookie.isdigit():
+            region_id = int(cookie)
+        chain = place_chain(region_id) if region_id and region_id < 2**63 else []
+        request._reader_place = chain[-1] if chain else home_region()
+    return request._reader_place
+
 
 DEMAND_DAYS = 90
 HIGH_FREQUENCY_CACHE_SECONDS = 300
-HIGH_FREQUENCY_CACHE_KEY = "portal:high-frequency:{limit}"
+HIGH_FREQUENCY_CACHE_KEY = "portal:high-frequency:{limit}:{place}"
 
 
-def high_frequency_items(limit: int = 12) -> list[ServiceItem]:
+def high_frequency_items(limit: int = 12, place: Region | None = None) -> list[ServiceItem]:
     """The home page's high-frequency items, from real demand: the base items with most cases filed in the last
     DEMAND_DAYS days first, then the items the catalogue flags as high-frequency (by name), one implementation per
-    base item (the highest level, then the implementation code, until the portal knows the reader's place).
+    base item: the one that serves `place` (catalog.selectors.place_condition), or without a place the highest
+    level, then the implementation code.
 
     One aggregate over the recent cases and at most two reads of items, whatever the catalogue's size; the list is
-    cached for HIGH_FREQUENCY_CACHE_SECONDS, so the home page usually reads none of it."""
-    key = HIGH_FREQUENCY_CACHE_KEY.format(limit=limit)
+    cached per place for HIGH_FREQUENCY_CACHE_SECONDS, so the home page usually reads none of it."""
+    key = HIGH_FREQUENCY_CACHE_KEY.format(limit=limit, place=place.pk if place else "")
     items = cache.get(key)
     if items is None:
-        items = _high_frequency_items(limit)
+        items = _high_frequency_items(limit, place)
         cache.set(key, items, HIGH_FREQUENCY_CACHE_SECONDS)
     return items
 
 
-def _high_frequency_items(limit: int) -> list[ServiceItem]:
+def _high_frequency_items(limit: int, place: Region | None) -> list[ServiceItem]:
     since = timezone.now() - datetime.timedelta(days=DEMAND_DAYS)
     demand = list(
         Case.objects.filter(submitted_at__gte=since)
@@ -38,6 +59,8 @@ def _high_frequency_items(limit: int) -> list[ServiceItem]:
         .order_by("-filed", "item__base_code")[:limit]
     )
     published = ServiceItem.objects.select_related("agency", "region", "item_type").filter(status=ItemStatus.PUBLISHED)
+    if place is not None:
+        published = published.filter(place_condition(place))
     chosen: dict[str, ServiceItem] = {}
     if demand:
         for item in published.filter(base_code__in=[code for code, _ in demand]).order_by("level", "impl_code"):

@@ -7,15 +7,26 @@ from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from zerovisit.accounts.services import choose_place
 from zerovisit.catalog import guide, selectors
 from zerovisit.catalog.forms import CatalogueQueryForm
+from zerovisit.org import selectors as org_selectors
+from zerovisit.org.models import Region
+from zerovisit.org.selectors import place_chain
 
 from . import selectors as portal_selectors
 
 PAGE_SIZE = 20
+PLACE_COOKIE_AGE = 365 * 24 * 3600
+
+
+def _safe_next(request, default="/") -> str:
+    target = request.POST.get("next") or request.GET.get("next") or default
+    return target if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}) else default
 
 
 def home(request):
+    place = portal_selectors.reader_place(request)
     return render(
         request,
         "portal/home.html",
@@ -23,7 +34,7 @@ def home(request):
             "summary": selectors.catalogue_summary(),
             "themes": selectors.themes_by_audience(),
             "agencies": selectors.agencies_with_items(),
-            "high_frequency": portal_selectors.high_frequency_items(),
+            "high_frequency": portal_selectors.high_frequency_items(place=place),
             "form": CatalogueQueryForm(),
         },
     )
@@ -31,10 +42,9 @@ def home(request):
 
 def item_list(request):
     form = CatalogueQueryForm(request.GET)
-    if form.is_valid():
-        results = selectors.search_items(form.cleaned_data["q"], form.filters())
-    else:
-        results = selectors.search_items("")
+    filters = form.filters() if form.is_valid() else selectors.ItemFilters()
+    filters.place = filters.place or portal_selectors.reader_place(request)
+    results = selectors.search_items(form.cleaned_data["q"] if form.is_valid() else "", filters)
     page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
@@ -46,6 +56,9 @@ def item_list(request):
             "page": page,
             "query_string": params.urlencode(),
             "elided_pages": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
+            # The place the list is for (the address may name another than the reader's): a card of a region
+            # outside it stands in for the offices below it.
+            "place_ids": {region.pk for region in place_chain(filters.place.pk)} if filters.place else set(),
         },
     )
 
@@ -54,6 +67,8 @@ def item_guide(request, impl_code):
     item = selectors.published_item(impl_code)
     if item is None:
         raise Http404
+    place = portal_selectors.reader_place(request)
+    serves = place is None or selectors.serves_place(item, place)
     return render(
         request,
         "portal/item_guide.html",
@@ -62,8 +77,51 @@ def item_guide(request, impl_code):
             "materials": item.materials.all(),
             "steps": guide.flow_steps(item),
             "faq": guide.faq_pairs(item.faq),
+            "serves_place": serves,
+            # Another office serves the reader's place: the guide says so and links to its own guide.
+            "place_item": None if serves else selectors.implementation_for(item.base_code, place),
+            "implementations": [i for i in selectors.implementations(item.base_code) if i.pk != item.pk],
         },
     )
+
+
+def choose_place_page(request):
+    """The place chooser (city → county → town → village): browse down with links, choose with a button. The
+    choice is kept in a cookie, and on the account of someone signed in."""
+    if request.method == "POST":
+        region = Region.objects.filter(code=request.POST.get("region", "")).first()
+        if region is None:
+            return render(request, "portal/place.html", _place_context(request, None), status=400)
+        response = HttpResponseRedirect(_safe_next(request))
+        if request.user.is_authenticated:
+            choose_place(user=request.user, region=region)
+        response.set_cookie(portal_selectors.PLACE_COOKIE, str(region.pk), max_age=PLACE_COOKIE_AGE, samesite="Lax")
+        return response
+    browsing = Region.objects.filter(code=request.GET.get("at", "")).first()
+    return render(request, "portal/place.html", _place_context(request, browsing))
+
+
+def _place_context(request, browsing: Region | None) -> dict:
+    place = portal_selectors.reader_place(request)
+    browsing = browsing or place
+    return {
+        "browsing": browsing,
+        "trail": org_selectors.place_chain(browsing.pk) if browsing else [],
+        "choices": org_selectors.regions_to_choose(browsing),
+        "next": _safe_next(request, default=""),
+        "invalid": request.method == "POST",
+    }
+
+
+def service_points(request):
+    """The halls and town and village service points near the reader's place, with the items they take in."""
+    place = portal_selectors.reader_place(request)
+    points = org_selectors.service_points(place) if place else []
+    services = [service for point in points for service in point.services.all()]
+    items = selectors.implementations_for({s.base_code for s in services}, place) if services else {}
+    for service in services:
+        service.item = items.get(service.base_code)  # the implementation that serves the reader's place
+    return render(request, "portal/service_points.html", {"points": points})
 
 
 @login_required
@@ -79,10 +137,7 @@ def agency_list(request):
 @require_POST
 def large_text(request):
     """Switch the large-text reading mode; a cookie, so it works before and without logging in."""
-    target = request.POST.get("next", "/")
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        target = "/"
-    response = HttpResponseRedirect(target)
+    response = HttpResponseRedirect(_safe_next(request))
     if request.POST.get("on") == "1":
         response.set_cookie("zv_large_text", "1", max_age=365 * 24 * 3600, samesite="Lax")
     else:

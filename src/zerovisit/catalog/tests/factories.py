@@ -3,7 +3,7 @@ import factory
 from zerovisit.catalog import services
 from zerovisit.catalog.models import CaseKind, ItemType, MaterialSpec, ProcessTemplate, ReformMode, ServiceItem
 from zerovisit.catalog.models.item import ART_42_DAYS
-from zerovisit.org.tests.factories import AgencyFactory
+from zerovisit.org.tests.factories import AgencyFactory, bureau
 
 
 class ServiceItemFactory(factory.django.DjangoModelFactory):
@@ -95,3 +95,20 @@ def row(**overrides) -> dict[str, str]:
     }
     base.update(overrides)
     return base
+
+
+def placed_catalogue(places: dict) -> dict[str, ServiceItem]:
+    """Implementations of three base items over org.tests.factories.xuzhou_places(): 个体工商户设立登记 by two
+    districts only, 食品经营许可 by the city and by 铜山区, 老年人优待证办理 by a town."""
+    bureaus = {key: bureau(region, n) for n, (key, region) in enumerate(places.items(), start=1)}
+
+    def item(key, name, base_code, level):
+        return published_item(name=name, base_code=base_code, agency=bureaus[key], level=level)
+
+    return {
+        "sole_trader_tongshan": item("tongshan", "个体工商户设立登记", "013010200100", 4),
+        "sole_trader_xinyi": item("xinyi", "个体工商户设立登记", "013010200100", 4),
+        "food_city": item("city", "食品经营许可", "013010100100", 3),
+        "food_tongshan": item("tongshan", "食品经营许可", "013010100100", 4),
+        "elderly_liuxin": item("liuxin", "老年人优待证办理", "013200100100", 5),
+    }

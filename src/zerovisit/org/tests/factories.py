@@ -44,3 +44,18 @@ class WindowFactory(factory.django.DjangoModelFactory):
 
     hall = factory.SubFactory(ServiceHallFactory)
     name = factory.Sequence(lambda n: f"综合受理窗口{n}")
+
+
+def xuzhou_places() -> dict[str, Region]:
+    """A small region tree: the city, three of its counties, and a town and a village of 铜山区."""
+    city = RegionFactory()
+    tongshan = RegionFactory(code="320312000000", name="铜山区", level=Level.COUNTY, parent=city)
+    xinyi = RegionFactory(code="320381000000", name="新沂市", level=Level.COUNTY, parent=city)
+    gulou = RegionFactory(code="320302000000", name="鼓楼区", level=Level.COUNTY, parent=city)
+    liuxin = RegionFactory(code="320312102000", name="柳新镇", level=Level.TOWN, parent=tongshan)
+    village = RegionFactory(code="320312102201", name="柳新村", level=Level.VILLAGE, parent=liuxin)
+    return {"city": city, "tongshan": tongshan, "xinyi": xinyi, "gulou": gulou, "liuxin": liuxin, "village": village}
+
+
+def bureau(region: Region, n: int) -> Agency:
+    return AgencyFactory(name=f"{region.name}行政审批局", region=region, credit_code=make_credit_code(n, region.code))

@@ -6,9 +6,9 @@ import pytest
 from zerovisit.accounts.services import applicant_for
 from zerovisit.accounts.tests.factories import PASSWORD, UserFactory
 from zerovisit.cases.tests.factories import apply, publish
-from zerovisit.catalog.tests.factories import MaterialSpecFactory
+from zerovisit.catalog.tests.factories import MaterialSpecFactory, placed_catalogue
 from zerovisit.notify import services as notify
-from zerovisit.org.tests.factories import AgencyFactory
+from zerovisit.org.tests.factories import AgencyFactory, xuzhou_places
 
 from .conftest import DESKTOP, PHONE
 
@@ -64,6 +64,8 @@ def test_no_portal_page_scrolls_sideways(live_server, chromium, portal, viewport
         "search": "/items/?q=%E4%B8%AA%E4%BD%93",
         "item guide": f"/items/{item.impl_code}/",
         "departments": "/agencies/",
+        "place chooser": "/place/",
+        "service points": "/service-points/",
         "sign-in": "/accounts/login/",
         "not found": "/no-such-page/",
     }
@@ -149,3 +151,19 @@ def test_the_desktop_keeps_its_header_and_has_no_tab_bar(live_server, chromium, 
     assert page.locator(".tab-bar").is_hidden() and page.locator(".icon-grid .tile").first.is_hidden()
     page.goto(f"{live_server.url}/items/{portal['item'].impl_code}/")
     assert page.get_by_role("table").locator("thead").is_visible()  # the materials stay a table
+
+
+def test_on_a_phone_a_newcomer_chooses_their_district_and_finds_its_one_office(live_server, chromium):
+    places = xuzhou_places()
+    own = placed_catalogue(places)["sole_trader_tongshan"]
+    page = new_page(chromium, PHONE)
+    page.goto(live_server.url + "/items/?q=%E4%B8%AA%E4%BD%93%E5%B7%A5%E5%95%86%E6%88%B7")
+    assert page.locator(".item-card").count() == 1  # the districts' copies shown once, for the city
+    page.get_by_role("link", name="所在地：徐州市，点击更换").click()
+    page.get_by_role("button", name="选择铜山区").click()
+    assert page.locator(".place-link").inner_text() == "铜山区"
+    cards = page.locator(".item-card")
+    assert cards.count() == 1 and "铜山区行政审批局" in cards.inner_text()
+    cards.get_by_role("link").click()
+    assert page.url.endswith(f"/items/{own.impl_code}/") and page.locator(".place-note").count() == 0
+    assert_no_sideways_scrolling(page, "the guide of the reader's office")
