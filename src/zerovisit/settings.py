@@ -134,9 +134,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DB_CONN_MAX_AGE", default=60))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-    # Starting parallel workers costs PostgreSQL ~10 ms, more than a request-sized query takes on its own.
+    # Starting parallel workers costs PostgreSQL ~10 ms, more than a request-sized query takes on its own; and JIT
+    # compiling a query the planner overestimates cost a placed search 700 ms to run a 50 ms query
+    # (docs/benchmarks.md). Both are for long analytic queries, which a request is not.
     workers = env.int("DB_PARALLEL_WORKERS", default=0)
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = f"-c max_parallel_workers_per_gather={workers}"
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+        f"-c max_parallel_workers_per_gather={workers} -c jit={'on' if env.bool('DB_JIT', default=False) else 'off'}"
+    )
     # Parameters bound by the server, and a statement run twice on a connection prepared: a case's read joins six
     # tables, and planning it cost PostgreSQL more than running it (detail 10.3 → 8.6 ms). Off behind a pooler that
     # keeps no session per client (PgBouncer in transaction mode), which cannot keep prepared statements.
@@ -361,3 +365,6 @@ LOGGING = {
 # Working days an applicant has to answer a correction notice (补正期限); after them the application counts as
 # withdrawn (cases.services.lapse_overdue_corrections).
 CORRECTION_ANSWER_DAYS = env.int("CORRECTION_ANSWER_DAYS", default=20)
+
+# Days an application draft (暂存) is kept, with its files, after it was last saved.
+DRAFT_DAYS = env.int("DRAFT_DAYS", default=30)

@@ -26,6 +26,16 @@ class InvalidIdentity(DomainError):
     code = "invalid_identity"
 
 
+# The field of an application form that shows each refusal of the applicant's identity (the portal's wizard, the
+# window's form).
+IDENTITY_ERROR_FIELDS = {
+    "invalid_id_number": "id_number", "invalid_credit_code": "credit_code",
+    "invalid_credit_code_characters": "credit_code", "credit_code_check_failed": "check_override_reason",
+    "check_override_reason_too_long": "check_override_reason", "personal_data_in_reason": "check_override_reason",
+    "name_required": "applicant_name",
+}  # fmt: skip
+
+
 def _contact_changes(applicant: Applicant, phone: str, email: str) -> list[str]:
     """Set the contact details given that differ from the stored ones (where messages about the applicant's cases
     go); the changed fields."""

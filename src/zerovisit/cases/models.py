@@ -378,3 +378,46 @@ class CaseNotice(models.Model):
 
     def __str__(self):
         return f"{self.kind} {self.case}"
+
+
+class ApplicationDraft(models.Model):
+    """暂存: an application saved before it is sent, resumed on any device its person signs in on.
+
+    The answers typed so far are encrypted (they hold ID numbers and phone numbers); the files are kept like case
+    materials. A draft goes, with its files, when it is sent or discarded, or DRAFT_DAYS after it was last saved
+    (cases.services.delete_expired_drafts)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="application_drafts")
+    impl_code = models.CharField(_("implementation code"), max_length=31)
+    item_name = models.CharField(_("item"), max_length=200)
+    data_encrypted = models.TextField(editable=False)
+    saved_at = models.DateTimeField(_("saved"))
+    expires_at = models.DateTimeField(_("expires"), db_index=True)
+
+    class Meta:
+        verbose_name = _("application draft")
+        verbose_name_plural = _("application drafts")
+        indexes = [models.Index(fields=["user", "-saved_at"], name="draft_user_saved")]
+
+    def __str__(self):
+        return f"{self.item_name} · {self.saved_at:%Y-%m-%d %H:%M}"
+
+
+class DraftMaterial(models.Model):
+    """A file uploaded into a draft: kept when the application is refused for another reason or saved for later,
+    and filed as the case's material when it is sent."""
+
+    draft = models.ForeignKey(ApplicationDraft, on_delete=models.CASCADE, related_name="materials")
+    spec = models.ForeignKey("catalog.MaterialSpec", on_delete=models.CASCADE, related_name="+")
+    file = models.FileField(_("file"), upload_to=RandomName("drafts"), storage=private_storage)
+    name = models.CharField(_("file name"), max_length=255)
+    size = models.PositiveBigIntegerField(default=0)
+    sha256 = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("draft material")
+        verbose_name_plural = _("draft materials")
+        constraints = [models.UniqueConstraint(fields=["draft", "spec"], name="draftmaterial_one_per_spec")]
+
+    def __str__(self):
+        return self.name

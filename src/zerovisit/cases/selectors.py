@@ -15,7 +15,7 @@ from zerovisit.org.models import Agency
 from zerovisit.workcalendar.selectors import work_calendar
 
 from . import lifecycle
-from .models import Case, CaseStatus, CaseTally, Channel
+from .models import ApplicationDraft, Case, CaseStatus, CaseTally, Channel
 
 STAFF_ROLES = (Role.ACCEPTOR, Role.REVIEWER, Role.DECIDER, Role.SUPERVISOR)
 # Roles that read (never act on) every case of every agency in their agency's region and below.
@@ -49,6 +49,29 @@ def correction_answer_due(case) -> datetime.date | None:
     event = case.events.filter(action="request_correction").order_by("-seq").first()
     due = event.data.get("answer_due") if event else None
     return datetime.date.fromisoformat(due) if due else None
+
+
+def draft_for(user, pk) -> ApplicationDraft | None:
+    """The user's own draft with this id; None without an id; NotFound for anyone else's or one that has gone
+    (sent, discarded or expired)."""
+    if not pk:
+        return None
+    pk = str(pk)
+    draft = None
+    if pk.isascii() and pk.isdigit() and int(pk) < 2**63:
+        draft = ApplicationDraft.objects.filter(user=user, pk=int(pk)).first()
+    if draft is None:
+        raise NotFound(_("This draft no longer exists: it was sent, discarded or has expired."))
+    return draft
+
+
+def draft_files(draft) -> dict:
+    """spec id → the file a draft keeps of that material."""
+    return {m.spec_id: m for m in draft.materials.all()} if draft else {}
+
+
+def drafts_of(user):
+    return ApplicationDraft.objects.filter(user=user).order_by("-saved_at").prefetch_related("materials")
 
 
 def region_reach(user) -> str | None:

@@ -19,6 +19,11 @@ def lapse_overdue_corrections() -> list[str]:
 
 
 @task()
+def delete_expired_drafts() -> int:
+    return services.delete_expired_drafts()
+
+
+@task()
 def tell_staff_of_new_work() -> int:
     return services.tell_staff_of_new_work()
 

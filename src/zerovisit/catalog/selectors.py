@@ -69,11 +69,10 @@ def place_condition(place: Region, prefix: str = "") -> Q:
         nearer = chain[depth + 1 :]
         here = Q(**{prefix + "region": region})
         serving |= here & ~Exists(same_item.filter(region__in=nearer)) if nearer else here
-    standing_in = (
-        Q(**{prefix + "region__in": below})
-        & ~Exists(same_item.filter(region__in=chain))
-        & ~Exists(same_item.filter(region__in=below, pk__lt=OuterRef(prefix + "pk")))
-    )
+    # One probe of the base item's few implementations answers both questions: none serves the place, and none
+    # below it comes first.
+    preferred = Q(region__in=chain) | Q(region__in=below, pk__lt=OuterRef(prefix + "pk"))
+    standing_in = Q(**{prefix + "region__in": below}) & ~Exists(same_item.filter(preferred))
     return serving | standing_in
 
 

@@ -22,6 +22,7 @@ class Job:
 JOBS = [
     Job("deem-overdue-acceptances", "zerovisit.cases.tasks.deem_overdue_acceptances", datetime.timedelta(minutes=10)),
     Job("lapse-overdue-corrections", "zerovisit.cases.tasks.lapse_overdue_corrections", datetime.timedelta(hours=1)),
+    Job("delete-expired-drafts", "zerovisit.cases.tasks.delete_expired_drafts", datetime.timedelta(hours=1)),
     # Workers also reap each other as they beat (core.workers); this catches the rest, e.g. a plain db_worker's.
     Job("reap-stuck-tasks", "zerovisit.core.jobs.reap_stuck_tasks", datetime.timedelta(minutes=1)),
     # The ±1 rows that case writes add to the tally are summed up, so that a count reads a few rows per agency.

@@ -24,9 +24,11 @@ class ApplicationForm(forms.Form):
     email = forms.EmailField(label=_("E-mail (optional, for updates)"), required=False, max_length=254)
     idempotency_key = forms.CharField(widget=forms.HiddenInput)
 
-    def __init__(self, item: ServiceItem, *args, from_library=None, **kwargs):
+    def __init__(self, item: ServiceItem, *args, from_library=None, kept=None, **kwargs):
+        """`from_library`: spec id → the licence the library gives for it; `kept`: spec id → the file a draft
+        holds for it (uploaded before and kept, so it need not be chosen again)."""
         super().__init__(*args, **kwargs)
-        self.item, self.from_library = item, from_library or {}
+        self.item, self.from_library, self.kept = item, from_library or {}, kept or {}
         self.fields["idempotency_key"].initial = uuid.uuid4().hex
         for label, field in form_fields(item.form_fields).items():
             self.fields[f"form.{label}"] = field
@@ -84,12 +86,18 @@ class ApplicationForm(forms.Form):
         }
 
     def material_fields(self):
-        """(spec, file field, 容缺后补 field or None, the licence the library offers for it or None)."""
+        """(spec, file field, 容缺后补 field or None, the licence the library offers for it or None, the draft's
+        file of it or None)."""
         return [
             (spec, self[f"material_{spec.pk}"], self[f"later_{spec.pk}"] if f"later_{spec.pk}" in self.fields else None,
-             self.from_library.get(spec.pk))
+             self.from_library.get(spec.pk), self.kept.get(spec.pk))
             for spec in self.specs
         ]  # fmt: skip
+
+    def uploads(self) -> dict:
+        """spec id → the file chosen for it in this request (valid or not: a draft checks it again)."""
+        names = {spec.pk: f"material_{spec.pk}" for spec in self.specs}
+        return {pk: self.files[name] for pk, name in names.items() if name in self.files}
 
     def delivery_fields(self):
         return [self[name] for name in ("delivery_name", "delivery_phone", "delivery_region", "delivery_address")

@@ -9,28 +9,23 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zerovisit.accounts import services as accounts
+from zerovisit.accounts.services import IDENTITY_ERROR_FIELDS
 from zerovisit.cases import selectors, services
 from zerovisit.cases.models import CaseNotice, CaseStatus, Channel
 from zerovisit.catalog import selectors as catalog
 from zerovisit.catalog.models import MaterialSource
 from zerovisit.core import crypto, ratelimit, signing
-from zerovisit.core.errors import DomainError
+from zerovisit.core.errors import DomainError, show_on_form
 from zerovisit.core.serving import private_file_response
 from zerovisit.licenses import selectors as license_selectors
 from zerovisit.org import selectors as org
 
 from .case_forms import ApplicationForm, CorrectionAnswerForm, WithdrawForm
-
-
-def _show_error(form, error: DomainError) -> None:
-    """A refused application keeps what was typed and says what to fix, field by field where known."""
-    for problem in error.errors or [{"field": None, "message": str(error.message)}]:
-        field = (problem.get("field") or "").replace("materials.", "material_").replace("delivery.", "delivery_")
-        form.add_error(field if field in form.fields else None, problem["message"])
 
 
 def _details_of(applicant) -> dict:
@@ -45,41 +40,110 @@ def _details_of(applicant) -> dict:
     }  # fmt: skip
 
 
+def _answers(post) -> dict:
+    """A form's posted answers as a draft keeps them: one value, or the list of a multiple choice."""
+    return {key: values[0] if len(values) == 1 else values for key, values in post.lists()}
+
+
 @login_required
 def apply(request, impl_code):
     """The apply wizard: item → applicant → form → materials → review → submit. One form, shown a step at a
-    time by wizard.js; without JavaScript every step shows at once and the server's checks are the same."""
+    time by wizard.js; without JavaScript every step shows at once and the server's checks are the same.
+
+    Files are never lost: when the server refuses the application, what was uploaded is kept in the
+    application's draft (暂存) and shown as uploaded; “Save as draft” keeps everything for later, on any device."""
     item = catalog.item_for_application(impl_code)
     if item is None:
         raise Http404
+    draft = selectors.draft_for(request.user, request.POST.get("draft") or request.GET.get("draft"))
+    answers = services.draft_answers(draft) if draft and request.method == "GET" else {}
     own = [] if request.user.agency_id else accounts.own_applicants(request.user)
     chosen = next((a for a in own if str(a.pk) == request.GET.get("as")), own[0] if own else None)
     library = [spec.name for spec in item.materials.all() if spec.source == MaterialSource.LICENSE_LIBRARY]
     held = license_selectors.for_materials(chosen, library) if chosen and library else {}
     offered = {spec.pk: held[spec.name] for spec in item.materials.all() if spec.name in held}
-    form = ApplicationForm(item, request.POST or None, request.FILES or None, initial=_details_of(chosen),
-                           from_library=offered)  # fmt: skip
-    if request.method == "POST" and form.is_valid():
+    form = ApplicationForm(item, request.POST or None, request.FILES or None,
+                           initial={**_details_of(chosen), **answers}, from_library=offered,
+                           kept=selectors.draft_files(draft))  # fmt: skip
+    if request.method == "POST" and "save_draft" in request.POST:
+        try:
+            draft = services.save_draft(user=request.user, item=item, answers=_answers(request.POST),
+                                        files=form.uploads(), draft=draft)  # fmt: skip
+        except DomainError as error:
+            form.is_valid()
+            show_on_form(form, error, IDENTITY_ERROR_FIELDS)
+        else:
+            messages.success(request, _("Saved as a draft until %(date)s. Continue it from “My drafts”.")
+                             % {"date": f"{timezone.localtime(draft.expires_at):%Y-%m-%d}"})  # fmt: skip
+            return redirect("portal:drafts")
+    elif request.method == "POST":
+        case, draft = _submit(request, item, form, draft)
+        if case is not None:
+            messages.success(request, _("Your application %(number)s was received.") % {"number": case.number})
+            return redirect("portal:case_detail", number=case.number)
+        form.kept = selectors.draft_files(draft)
+    return render(request, "portal/apply.html", {
+        "item": item, "form": form, "materials": form.specs, "own_applicants": own, "chosen": chosen,
+        "draft": draft, "draft_days": settings.DRAFT_DAYS,
+    })  # fmt: skip
+
+
+def _submit(request, item, form, draft):
+    """(the case filed, None) or, when the application is refused, (None, the draft now holding its files)."""
+    if form.is_valid():
         data = form.cleaned_data
+        given = form.materials()
+        kept = services.draft_material_inputs(draft, form.specs, skip={m.spec.pk for m in given}) if draft else []
         try:
             case = services.submit_application(
                 actor=request.user, item=item,
                 applicant={"kind": data["applicant_kind"], "name": data["applicant_name"],
                            "id_number": data["id_number"], "credit_code": data["credit_code"],
                            "phone": data["phone"], "email": data["email"]},
-                channel=Channel.WEB, materials=form.materials(), form_data=form.form_data(),
+                channel=Channel.WEB, materials=given + kept, form_data=form.form_data(),
                 idempotency_key=data["idempotency_key"], commitment_signed=data.get("commitment") == "sign",
                 normal_procedure=data.get("commitment") == "normal", delivery_method=data["delivery_method"],
                 delivery_address=form.delivery_address(), paper_pickup=data.get("paper_pickup", False),
             ).case  # fmt: skip
         except DomainError as error:
-            _show_error(form, error)
+            show_on_form(form, error, IDENTITY_ERROR_FIELDS)
         else:
-            messages.success(request, _("Your application %(number)s was received.") % {"number": case.number})
-            return redirect("portal:case_detail", number=case.number)
-    return render(request, "portal/apply.html", {
-        "item": item, "form": form, "materials": form.specs, "own_applicants": own, "chosen": chosen,
-    })  # fmt: skip
+            if draft is not None:
+                services.discard_draft(user=request.user, draft=draft)
+            return case, None
+    usable, problems = services.usable_uploads(item, form.uploads())
+    for problem in problems:  # a file that fails the checks is not kept; the form says why
+        form.add_error(f"material_{problem['field'].removeprefix('materials.')}", problem["message"])
+    if usable:
+        files = {spec.pk: upload for spec, upload in usable.items()}
+        draft = services.save_draft(user=request.user, item=item, answers=_answers(request.POST), files=files,
+                                    draft=draft)  # fmt: skip
+    return None, draft
+
+
+@login_required
+def drafts(request):
+    """我的草稿: applications saved before they were sent, to continue or discard."""
+    drafts = selectors.drafts_of(request.user)
+    return render(request, "portal/drafts.html", {"drafts": drafts, "draft_days": settings.DRAFT_DAYS})
+
+
+@login_required
+@require_POST
+def discard_draft(request, draft_id):
+    services.discard_draft(user=request.user, draft=selectors.draft_for(request.user, draft_id))
+    messages.success(request, _("The draft and its files were deleted."))
+    return redirect("portal:drafts")
+
+
+@login_required
+def draft_file(request, draft_id, material_id):
+    """A file kept in one's own draft, to check what was uploaded."""
+    draft = selectors.draft_for(request.user, draft_id)
+    material = draft.materials.filter(pk=material_id).first()
+    if material is None:
+        raise Http404
+    return private_file_response(material.file, filename=material.name)
 
 
 @login_required
@@ -126,7 +190,7 @@ def answer_correction(request, number):
             services.resubmit_correction(actor=request.user, number=number, materials=form.materials(),
                                          note=form.cleaned_data["note"])  # fmt: skip
         except DomainError as error:
-            _show_error(form, error)
+            show_on_form(form, error, IDENTITY_ERROR_FIELDS)
         else:
             messages.success(request, _("The corrected materials were sent."))
             return redirect("portal:case_detail", number=number)

@@ -8,21 +8,14 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from zerovisit.accounts.models import Role
+from zerovisit.accounts.services import IDENTITY_ERROR_FIELDS
 from zerovisit.cases import services
 from zerovisit.cases.models import Channel
 from zerovisit.catalog import selectors as catalog
-from zerovisit.core.errors import DomainError
+from zerovisit.core.errors import DomainError, show_on_form
 
 from .views import staff_required
 from .window_forms import WindowApplicationForm
-
-# Error codes of the applicant's identity → the field that shows them.
-ERROR_FIELDS = {
-    "invalid_id_number": "id_number", "invalid_credit_code": "credit_code",
-    "invalid_credit_code_characters": "credit_code", "credit_code_check_failed": "check_override_reason",
-    "check_override_reason_too_long": "check_override_reason", "personal_data_in_reason": "check_override_reason",
-    "name_required": "applicant_name",
-}  # fmt: skip
 
 
 def _acceptor_required(request) -> None:
@@ -43,13 +36,6 @@ def window_start(request):
     return render(request, "workbench/window_start.html", {"code": code})
 
 
-def _show_error(form, error: DomainError) -> None:
-    """A refused application keeps what was typed and says what to fix, on the field concerned where known."""
-    for problem in error.errors or [{"field": ERROR_FIELDS.get(error.code), "message": str(error.message)}]:
-        field = (problem.get("field") or "").replace("materials.", "material_").replace("delivery.", "delivery_")
-        form.add_error(field if field in form.fields else None, problem["message"])
-
-
 @staff_required
 def window_apply(request, impl_code):
     _acceptor_required(request)
@@ -68,7 +54,7 @@ def window_apply(request, impl_code):
                 paper_pickup=data.get("paper_pickup", False),
             ).case  # fmt: skip
         except DomainError as error:
-            _show_error(form, error)
+            show_on_form(form, error, IDENTITY_ERROR_FIELDS)
         else:
             messages.success(request, _("Application %(number)s was filed.") % {"number": case.number})
             return redirect("workbench:case_detail", number=case.number)

@@ -25,6 +25,15 @@ from .applying import (
 )
 from .commitments import conclude_correction, verify_commitment
 from .deadlines import recount_estimated_deadlines
+from .drafts import (
+    DraftRefused,
+    delete_expired_drafts,
+    discard_draft,
+    draft_answers,
+    draft_material_inputs,
+    save_draft,
+    usable_uploads,
+)
 from .handling import (
     EXTENSION_DAYS,
     SPECIAL_PROCEDURES,
@@ -44,6 +53,7 @@ __all__ = [
     "ACCEPTANCE_DAYS",
     "EXTENSION_DAYS",
     "SPECIAL_PROCEDURES",
+    "DraftRefused",
     "IdempotencyKeyReused",
     "InvalidTransition",
     "MaterialInput",
@@ -56,6 +66,10 @@ __all__ = [
     "conclude_correction",
     "decide_case",
     "deem_overdue_acceptances",
+    "delete_expired_drafts",
+    "discard_draft",
+    "draft_answers",
+    "draft_material_inputs",
     "extend_case",
     "file_case",
     "hand_over_result",
@@ -68,10 +82,12 @@ __all__ = [
     "resubmit_correction",
     "resume_case",
     "review_case",
+    "save_draft",
     "submit_application",
     "submit_case",
     "suspend_case",
     "tell_staff_of_new_work",
+    "usable_uploads",
     "verify_commitment",
     "withdraw_case",
 ]  # fmt: skip

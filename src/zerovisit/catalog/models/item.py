@@ -169,7 +169,7 @@ class ServiceItem(models.Model):
     status = models.CharField(_("status"), max_length=12, choices=ItemStatus.choices, default=ItemStatus.DRAFT)
 
     name = models.CharField(_("item name"), max_length=200)
-    base_code = models.CharField(_("base code"), max_length=12, db_index=True)
+    base_code = models.CharField(_("base code"), max_length=12)
     item_type = models.ForeignKey(ItemType, on_delete=models.PROTECT, verbose_name=_("item type"))
     agency = models.ForeignKey(
         "org.Agency", on_delete=models.PROTECT, related_name="items", verbose_name=_("implementing agency")
@@ -293,6 +293,8 @@ class ServiceItem(models.Model):
         indexes = [
             models.Index(fields=["status", "-is_high_frequency", "name"], name="item_status_hf_name"),
             models.Index(fields=["status", "region"], name="item_status_region"),
+            # The other implementations of one base item, for the place rule (catalog.selectors.place_condition).
+            models.Index(fields=["base_code", "status", "region"], name="item_base_status_region"),
             models.Index(fields=["status", "agency"], name="item_status_agency"),
             # Counting a filtered list reads one of these instead of the table.
             models.Index(fields=["status", "visits_required"], name="item_status_visits"),

@@ -10,7 +10,7 @@ register = template.Library()
 TABS = {
     "home": ("home",),
     "services": ("item_list", "item_guide", "agency_list", "apply"),
-    "cases": ("my_cases", "case_detail", "answer_correction"),
+    "cases": ("my_cases", "case_detail", "answer_correction", "drafts"),
     "messages": ("messages", "message_preferences"),
     "me": ("me", "wallet"),
 }

@@ -1,10 +1,13 @@
 """The portal on a phone (390×844) and on a desktop (1366×900) in Chromium: no page scrolls sideways, my cases
 shows each case's status and deadline, and the guide's 网上申请 button is on screen without scrolling."""
 
+import re
+
 import pytest
 
 from zerovisit.accounts.services import applicant_for
 from zerovisit.accounts.tests.factories import PASSWORD, UserFactory
+from zerovisit.cases.models import Case
 from zerovisit.cases.tests.factories import apply, publish
 from zerovisit.catalog.tests.factories import MaterialSpecFactory, placed_catalogue
 from zerovisit.notify import services as notify
@@ -167,3 +170,35 @@ def test_on_a_phone_a_newcomer_chooses_their_district_and_finds_its_one_office(l
     cards.get_by_role("link").click()
     assert page.url.endswith(f"/items/{own.impl_code}/") and page.locator(".place-note").count() == 0
     assert_no_sideways_scrolling(page, "the guide of the reader's office")
+
+
+def test_on_a_phone_a_mistake_found_by_the_server_loses_no_uploaded_file(live_server, browser_page, portal):
+    page, item = browser_page, portal["item"]
+    log_in(page, live_server, portal["user"])
+    page.goto(f"{live_server.url}/items/{item.impl_code}/apply/")
+    step = page.locator("fieldset[data-step]:visible")
+    for number in range(1, 5):
+        if number == 2:
+            page.fill("#id_id_number", "320302199003071231")  # well-formed, but the check character is wrong
+        if number == 4:
+            page.locator("input[type=file]").first.set_input_files(
+                files=[{"name": "申请书.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.7 test"}]
+            )
+            for later in page.get_by_label("容缺后补", exact=False).all():
+                later.check()
+        step.get_by_role("button", name="下一步").click()
+    page.locator("#id_confirm").check()
+    page.get_by_role("button", name="提交申请").click()
+    page.wait_for_load_state()
+    summary = page.locator(".error-summary")
+    assert summary.is_visible() and "这不是有效的居民身份证号码" in summary.inner_text()
+    assert "已上传并保留：申请书.pdf" in page.content()
+    summary.get_by_role("link").first.click()  # the summary's link opens the step of the field
+    page.fill("#id_id_number", "32030219900307123X")
+    for _ in range(3):
+        step.get_by_role("button", name="下一步").click()
+    page.locator("#id_confirm").check()
+    page.get_by_role("button", name="提交申请").click()
+    page.wait_for_url(re.compile(r"/my/cases/[^/]+/"))
+    assert Case.objects.filter(submitted_by=portal["user"]).count() == 2  # the fixture's and this one
+    assert Case.objects.latest("id").materials.filter(spec__name="申请书").exclude(file="").exists()
