@@ -1,10 +1,13 @@
 from django.urls import path
 
-from . import case_views, license_views, message_views, views
+from . import app_views, case_views, license_views, message_views, views
 
 app_name = "portal"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("manifest.webmanifest", app_views.manifest, name="manifest"),
+    path("sw.js", app_views.service_worker, name="service_worker"),
+    path("offline/", app_views.offline, name="offline"),
     path("items/", views.item_list, name="item_list"),
     path("items/<str:impl_code>/", views.item_guide, name="item_guide"),
     path("agencies/", views.agency_list, name="agency_list"),

@@ -202,3 +202,23 @@ def test_on_a_phone_a_mistake_found_by_the_server_loses_no_uploaded_file(live_se
     page.wait_for_url(re.compile(r"/my/cases/[^/]+/"))
     assert Case.objects.filter(submitted_by=portal["user"]).count() == 2  # the fixture's and this one
     assert Case.objects.latest("id").materials.filter(spec__name="申请书").exclude(file="").exists()
+
+
+def test_the_installed_app_shows_my_cases_with_status_and_deadline_offline(live_server, browser_page, portal):
+    page, case = browser_page, portal["case"]
+    log_in(page, live_server, portal["user"])
+    page.goto(live_server.url + "/my/cases/")
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    page.reload()  # now under the worker, which keeps this copy
+    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    page.context.set_offline(True)
+    try:
+        page.goto(live_server.url + "/my/cases/")
+        assert page.locator(".offline-note").is_visible()
+        card = page.locator("tbody tr").first
+        assert case.get_status_display() in card.locator(".case-status").inner_text()
+        assert case.due.isoformat() in card.locator(".case-due").inner_text()
+        page.goto(live_server.url + "/items/")  # not kept: the offline page says what can be read
+        assert page.locator("h1").inner_text() == "您已离线"
+    finally:
+        page.context.set_offline(False)

@@ -12,4 +12,15 @@
     menu.setAttribute("data-ready", "");
     if (phone.addEventListener) phone.addEventListener("change", fit);
   });
+  // The installable app: the service worker keeps the shell and the last copy of my cases and licences.
+  if ("serviceWorker" in navigator) {
+    window.addEventListener("load", function () { navigator.serviceWorker.register("/sw.js").catch(function () {}); });
+  }
+  var showOffline = function () {
+    var note = document.querySelector(".offline-note");
+    if (note) note.hidden = navigator.onLine;
+  };
+  document.addEventListener("DOMContentLoaded", showOffline);
+  window.addEventListener("online", showOffline);
+  window.addEventListener("offline", showOffline);
 })();
