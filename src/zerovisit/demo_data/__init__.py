@@ -13,6 +13,7 @@ from zerovisit.accounts.models import Role, StaffRole, User
 from zerovisit.catalog.models import ProcessKind, ProcessStage, ProcessTemplate, StageAction
 from zerovisit.core.identity import credit_code_check_char
 from zerovisit.org.models import Agency, HallKind, HallService, Level, Region, ServiceHall, Window
+from zerovisit.portal.models import ServiceApp
 
 DATA_DIR = Path(__file__).resolve().parent
 DEMO_PASSWORD = "Zv-demo-2026"
@@ -81,6 +82,61 @@ POINTS = [
      [("013010200100", "proxy"), ("013010100100", "proxy")]),
 ]  # fmt: skip
 POINT_HOURS = "工作日上午8:30-12:00，下午14:00-17:30"
+
+# The mobile flagship store's service apps: name, description, category, owner agency, icon text, link kind,
+# target (portal path, base code or https address), identity level, featured.
+APPS = [
+    ("社保查询", "查询个人社会保险参保、缴费记录，打印参保证明", "social", "徐州市人力资源和社会保障局", "社",
+     "item", "202030900100", 2, True),
+    ("灵活就业参保缴费", "灵活就业人员社会保险费网上缴纳", "social", "徐州市人力资源和社会保障局", "缴",
+     "item", "042090200300", 2, False),
+    ("退休待遇申领", "职工基本养老保险退休待遇网上申领", "social", "徐州市人力资源和社会保障局", "退",
+     "item", "052030400100", 2, False),
+    ("公积金提取", "购房、还贷提取住房公积金，秒批到账", "housing_fund", "徐州住房公积金管理中心", "金",
+     "item", "202050100100", 2, True),
+    ("公积金还贷提取", "偿还住房贷款本息提取住房公积金", "housing_fund", "徐州住房公积金管理中心", "贷",
+     "item", "202050100200", 2, False),
+    ("公积金缴存查询", "个人缴存明细、余额和贷款进度查询", "housing_fund", "徐州住房公积金管理中心", "存",
+     "outside", "https://gjj.xz.gov.cn/", 2, False),
+    ("水费缴纳", "徐州市区供水户号查询与缴费", "bills", "徐州市水务局", "水",
+     "outside", "https://www.xzwater.com/", 1, True),
+    ("燃气缴费", "管道燃气费用查询与缴纳", "bills", "徐州市城市管理局", "气",
+     "outside", "https://www.xzgas.com/", 1, False),
+    ("电子税务局", "个人所得税、社保费缴纳与发票查询", "bills", "国家税务总局徐州市税务局", "税",
+     "outside", "https://etax.jiangsu.chinatax.gov.cn/", 2, False),
+    ("市民卡服务", "徐州市民卡申领、挂失、充值与网点查询", "citizen_card", "徐州市人力资源和社会保障局", "卡",
+     "outside", "https://www.xzsmk.cn/", 2, True),
+    ("市民卡网点", "附近的市民卡与社保卡服务网点", "citizen_card", None, "点",
+     "page", "/service-points/", 0, False),
+    ("我的电子证照", "营业执照、许可证等电子证照随身带、亮证用证", "life", None, "证",
+     "page", "/my/licenses/", 2, True),
+    ("证照核验", "扫码或输入编号核验电子证照真伪", "life", None, "验",
+     "page", "/licenses/verify/", 0, False),
+    ("户口迁移", "夫妻投靠、父母投靠子女等户口迁移网上办", "life", "徐州市公安局", "户",
+     "item", "012010200100", 2, False),
+    ("居住证申领", "来徐人员居住证网上申领", "life", "徐州市公安局", "居",
+     "item", "202010400100", 2, False),
+    ("出生登记", "新生儿出生登记、落户一次办", "life", "徐州市公安局", "生",
+     "item", "072010100100", 2, False),
+    ("便民服务点", "镇（街道）便民服务中心和村（社区）便民服务站", "city", None, "站",
+     "page", "/service-points/", 0, False),
+    ("智慧徐州", "城市资讯、政务公开与 12345 诉求", "city", None, "徐",
+     "outside", "https://www.xz.gov.cn/", 0, True),
+    ("驾驶证换证", "机动车驾驶证有效期满换证", "travel", "徐州市公安局", "驾",
+     "item", "012011000100", 2, False),
+    ("公交出行", "徐州公交线路、实时到站查询", "travel", "徐州市交通运输局", "交",
+     "outside", "https://www.xzbus.com/", 0, False),
+    ("医保服务", "医保参保、异地就医备案与个人账户查询", "health", "徐州市医疗保障局", "医",
+     "outside", "https://ybj.xz.gov.cn/", 2, True),
+    ("预约挂号", "市属医院预约挂号与检查报告查询", "health", "徐州市卫生健康委员会", "诊",
+     "outside", "https://wjw.xz.gov.cn/", 3, False),
+    ("企业开办", "营业执照、印章、发票、社保一网通办", "business", "徐州市行政审批局", "企",
+     "item", "011010100100", 2, True),
+    ("不动产登记", "不动产抵押、转移登记网上申请", "business", "徐州市不动产登记中心", "房",
+     "item", "071080300100", 2, False),
+]  # fmt: skip
+# Out of service in the demo, to show how the directory says so.
+UNAVAILABLE_APPS = {"燃气缴费": "系统升级维护中，预计12月5日恢复"}
 
 # A joint review (联合审图, 并联审批) needs the agencies of the region, so it comes with the demo, not the migrations.
 JOINT_TEMPLATE = {
@@ -154,6 +210,20 @@ def load_organisation() -> None:
         )
         for base_code, mode in services:
             HallService.objects.update_or_create(hall=hall, base_code=base_code, defaults={"mode": mode})
+
+
+def load_apps() -> int:
+    """The service-app directory; idempotent (by name)."""
+    agencies = {agency.name: agency for agency in Agency.objects.filter(name__in={row[3] for row in APPS if row[3]})}
+    for order, (name, description, category, agency, icon, link, target, level, featured) in enumerate(APPS):
+        app = ServiceApp.objects.filter(name=name).first() or ServiceApp(name=name)
+        app.description, app.category, app.agency, app.icon_text = description, category, agencies.get(agency), icon
+        app.link, app.identity_level, app.featured, app.display_order = link, level, featured, order
+        app.path, app.base_code, app.url = (target if link == kind else "" for kind in ("page", "item", "outside"))
+        app.available, app.unavailable_note = name not in UNAVAILABLE_APPS, UNAVAILABLE_APPS.get(name, "")
+        app.full_clean()
+        app.save()
+    return len(APPS)
 
 
 def load_joint_template() -> None:

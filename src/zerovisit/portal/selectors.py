@@ -4,15 +4,19 @@ import datetime
 
 from django.core.cache import cache
 from django.db.models import Count
+from django.urls import reverse
 from django.utils import timezone
 
 from zerovisit.cases.models import Case
 from zerovisit.catalog.models import ItemStatus, ServiceItem
-from zerovisit.catalog.selectors import place_condition
+from zerovisit.catalog.selectors import implementations_for, place_condition
 from zerovisit.org.models import Region
 from zerovisit.org.selectors import home_region, place_chain
 
+from .models import AppLink, ServiceApp
+
 PLACE_COOKIE = "zv_place"
+FEATURED_APPS_CACHE_SECONDS = 300
 
 
 def reader_place(request) -> Region | None:
@@ -75,3 +79,35 @@ def _high_frequency_items(limit: int, place: Region | None) -> list[ServiceItem]
                 seen.add(item.base_code)
                 ranked.append(item)
     return ranked
+
+
+def service_apps(category: str = "", agency_id: int | None = None) -> list[ServiceApp]:
+    """The directory of service apps, available or not (an unavailable one says why), by category."""
+    apps = ServiceApp.objects.select_related("agency")
+    if category:
+        apps = apps.filter(category=category)
+    if agency_id:
+        apps = apps.filter(agency_id=agency_id)
+    return list(apps)
+
+
+def featured_apps() -> list[ServiceApp]:
+    """The home page's service apps, cached like its high-frequency items."""
+    apps = cache.get("portal:featured-apps")
+    if apps is None:
+        apps = list(ServiceApp.objects.filter(featured=True, available=True).order_by("display_order", "name")[:8])
+        cache.set("portal:featured-apps", apps, FEATURED_APPS_CACHE_SECONDS)
+    return apps
+
+
+def app_target(app: ServiceApp, place: Region | None) -> str:
+    """Where opening the app leads: its portal page, its outside address, or the guide of the implementation of
+    its item that serves the reader's place (a search for the item where none does)."""
+    if app.link == AppLink.PAGE:
+        return app.path
+    if app.link == AppLink.OUTSIDE:
+        return app.url
+    item = implementations_for([app.base_code], place).get(app.base_code) if place else None
+    if item is None:
+        return f"{reverse('portal:item_list')}?q={app.base_code}"
+    return reverse("portal:item_guide", args=[item.impl_code])

@@ -1,9 +1,10 @@
 """Public pages: home, item list and search, item guide, departments. Thin: forms and selectors do the work."""
 
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseRedirect
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
@@ -15,6 +16,8 @@ from zerovisit.org.models import Region
 from zerovisit.org.selectors import place_chain
 
 from . import selectors as portal_selectors
+from .models import AppCategory, IdentityLevel, ServiceApp
+from .services import record_app_use
 
 PAGE_SIZE = 20
 PLACE_COOKIE_AGE = 365 * 24 * 3600
@@ -35,6 +38,7 @@ def home(request):
             "themes": selectors.themes_by_audience(),
             "agencies": selectors.agencies_with_items(),
             "high_frequency": portal_selectors.high_frequency_items(place=place),
+            "apps": portal_selectors.featured_apps(),
             "form": CatalogueQueryForm(),
         },
     )
@@ -143,3 +147,25 @@ def large_text(request):
     else:
         response.delete_cookie("zv_large_text")
     return response
+
+
+def app_directory(request):
+    """移动端旗舰店: the departments' featured service apps, by category, filtered by category or agency."""
+    category = request.GET.get("category", "")
+    category = category if category in AppCategory.values else ""
+    agency = request.GET.get("agency", "")
+    agency_id = int(agency) if agency.isascii() and agency.isdigit() and int(agency) < 2**63 else None
+    apps = portal_selectors.service_apps(category, agency_id)
+    return render(request, "portal/apps.html", {"apps": apps, "category": category, "categories": AppCategory.choices})
+
+
+def open_app(request, app_id):
+    """Open a service app: counted, then on to where it leads; one that needs a signed-in person asks for the
+    sign-in first, and an unavailable one says why instead."""
+    app = get_object_or_404(ServiceApp, pk=app_id)
+    if not app.available:
+        return render(request, "portal/app_unavailable.html", {"app": app}, status=503)
+    if app.identity_level > IdentityLevel.ANYONE and not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    record_app_use(app)
+    return HttpResponseRedirect(portal_selectors.app_target(app, portal_selectors.reader_place(request)))

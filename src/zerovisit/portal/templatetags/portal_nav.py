@@ -9,7 +9,7 @@ register = template.Library()
 # The portal's URL names by tab; the first of each is the page the tab links to.
 TABS = {
     "home": ("home",),
-    "services": ("item_list", "item_guide", "agency_list", "apply"),
+    "services": ("item_list", "item_guide", "agency_list", "apply", "apps", "place", "service_points"),
     "cases": ("my_cases", "case_detail", "answer_correction", "drafts"),
     "messages": ("messages", "message_preferences"),
     "me": ("me", "wallet"),

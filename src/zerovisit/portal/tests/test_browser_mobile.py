@@ -14,6 +14,7 @@ from zerovisit.notify import services as notify
 from zerovisit.org.tests.factories import AgencyFactory, xuzhou_places
 
 from .conftest import DESKTOP, PHONE
+from .factories import ServiceAppFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -38,6 +39,7 @@ def portal(db):
     case = apply(item, applicant)
     notify.notify(user_id=user.pk, event="case.accept",
                   values={"n": case.number, "item": item.name, "decision_due": "2026-12-10"})  # fmt: skip
+    ServiceAppFactory(name="公积金缴存明细与贷款进度查询（住房公积金管理中心）", description=LONG_NOTE, featured=True)
     return {"item": item, "user": user, "case": case}
 
 
@@ -69,6 +71,8 @@ def test_no_portal_page_scrolls_sideways(live_server, chromium, portal, viewport
         "departments": "/agencies/",
         "place chooser": "/place/",
         "service points": "/service-points/",
+        "service apps": "/apps/",
+        "offline": "/offline/",
         "sign-in": "/accounts/login/",
         "not found": "/no-such-page/",
     }

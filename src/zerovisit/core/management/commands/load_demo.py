@@ -23,6 +23,7 @@ class Command(BaseCommand):
             raise CommandError("The demo catalogue has problems; nothing of it was written.")
         self.stdout.write(f"Catalogue: {report.created} new, {report.updated} updated, {report.unchanged} unchanged.")
         self.stdout.write(f"Licences: {demo_data.load_licenses()} new in the library.")
+        self.stdout.write(f"Service apps: {demo_data.load_apps()} in the directory.")
         numbers = demo_data.load_cases()
         self.stdout.write(f"Demo cases: {', '.join(numbers)}")
         self.stdout.write(f"Demo accounts (password {demo_data.DEMO_PASSWORD}):")
