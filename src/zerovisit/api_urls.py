@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("zerovisit.licenses.api_urls")),
     path("", include("zerovisit.delivery.api_urls")),
     path("", include("zerovisit.portal.api_urls")),
+    path("", include("zerovisit.notify.api_urls")),
     path("schema/", SchemaView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="swagger-ui"),
     re_path(r"^(?P<rest>[\s\S]*)\Z", not_found),  # any character, a newline too

@@ -5,6 +5,7 @@ Thin: serializers check the shape of the input, selectors decide what the caller
 
 import base64
 import datetime
+import json
 
 import django_filters
 from django import forms
@@ -480,3 +481,91 @@ class InboxViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def list(self, request, *args, **kwargs):
         rows = self.paginate_queryset(self.get_queryset().values(*SUMMARY_COLUMNS))
         return self.get_paginated_response([summary_row(row) for row in rows])
+
+
+# -- drafts (暂存) --------------------------------------------------------------------------------------------
+
+
+class DraftMaterialSerializer(serializers.Serializer):
+    spec = serializers.IntegerField(source="spec_id")
+    name = serializers.CharField()
+    size = serializers.IntegerField()
+    sha256 = serializers.CharField()
+
+
+class ApplicationDraftSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    impl_code = serializers.CharField()
+    item_name = serializers.CharField()
+    saved_at = serializers.DateTimeField()
+    expires_at = serializers.DateTimeField()
+    materials = DraftMaterialSerializer(many=True)
+    answers = serializers.SerializerMethodField()
+
+    def get_answers(self, draft) -> dict:
+        return services.draft_answers(draft) if self.context.get("with_answers") else {}
+
+
+class DraftInputSerializer(serializers.Serializer):
+    impl_code = serializers.CharField(max_length=31, required=False, help_text="the item; required for a new draft")
+    answers = CleanJSONField(required=False, default=dict,
+                             help_text="the form's answers so far, as the apply form names its fields (an object; "
+                                       "as JSON text in a multipart form)")  # fmt: skip
+
+
+def _answers_object(answers) -> dict:
+    """A draft's answers: an object whose values are texts or lists of texts (JSON text in a multipart form)."""
+    if isinstance(answers, str):
+        try:
+            answers = json.loads(answers)
+        except ValueError:
+            answers = None
+
+    def text(value):
+        return isinstance(value, str) or (isinstance(value, list) and all(isinstance(v, str) for v in value))
+
+    if not isinstance(answers, dict) or not all(text(value) for value in answers.values()):
+        raise DomainError(_("The answers are an object of texts."), code="invalid_answers")
+    return answers
+
+
+class ApplicationDraftViewSet(viewsets.ViewSet):
+    """The caller's application drafts (暂存), to resume on any device: list, read (with the answers), save
+    (`POST` a new one, `PUT` over one; files as `material_<spec id>`), delete. Sent by `POST /api/v1/cases/`."""
+
+    permission_classes = [permissions.IsAuthenticated]
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    serializer_class = ApplicationDraftSerializer
+
+    def list(self, request):
+        drafts = selectors.drafts_of(request.user)
+        return Response(ApplicationDraftSerializer(drafts, many=True).data)
+
+    def retrieve(self, request, pk=None):
+        draft = selectors.draft_for(request.user, pk)
+        return Response(ApplicationDraftSerializer(draft, context={"with_answers": True}).data)
+
+    @extend_schema(request=DraftInputSerializer, responses={201: ApplicationDraftSerializer})
+    def create(self, request):
+        return self._save(request, None, status.HTTP_201_CREATED)
+
+    @extend_schema(request=DraftInputSerializer, responses=ApplicationDraftSerializer)
+    def update(self, request, pk=None):
+        return self._save(request, selectors.draft_for(request.user, pk), status.HTTP_200_OK)
+
+    def destroy(self, request, pk=None):
+        services.discard_draft(user=request.user, draft=selectors.draft_for(request.user, pk))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    def _save(self, request, draft, code):
+        given = DraftInputSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        impl_code = draft.impl_code if draft else given.validated_data.get("impl_code", "")
+        item = catalog.item_for_application(impl_code) if impl_code else None
+        if item is None:
+            raise DomainError(_("Name a published item (impl_code)."), code="item_not_found")
+        answers = _answers_object(given.validated_data["answers"])
+        files = {spec.pk: request.FILES[f"material_{spec.pk}"] for spec in item.materials.all()
+                 if f"material_{spec.pk}" in request.FILES}  # fmt: skip
+        draft = services.save_draft(user=request.user, item=item, answers=answers, files=files, draft=draft)
+        return Response(ApplicationDraftSerializer(draft, context={"with_answers": True}).data, status=code)

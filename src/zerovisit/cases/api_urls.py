@@ -5,4 +5,5 @@ from . import api
 router = SimpleRouter()
 router.register("cases", api.CaseViewSet, basename="case")
 router.register("inbox", api.InboxViewSet, basename="inbox")
+router.register("application-drafts", api.ApplicationDraftViewSet, basename="application-draft")
 urlpatterns = router.urls

@@ -14,7 +14,7 @@ from zerovisit.delivery import services
 from zerovisit.delivery.models import Direction, Shipment
 from zerovisit.org.tests.factories import AgencyFactory
 
-from .test_shipments import approved_by_courier
+from .factories import approved_by_courier
 
 
 @pytest.fixture

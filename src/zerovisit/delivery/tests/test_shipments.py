@@ -16,21 +16,8 @@ from zerovisit.delivery import carriers, services
 from zerovisit.delivery.models import Shipment, ShipmentStatus
 from zerovisit.notify.models import Message
 
+from .factories import ADDRESS, approved_by_courier
 from .fake_courier import FakeCourier
-
-ADDRESS = {"name": "张三", "phone": "13812341234", "region": "320303000000", "address": "徐州市云龙区和平路88号"}
-
-
-@pytest.fixture
-def courier_item(agency):
-    return publish(agency, name="食品经营许可", mail_results=True, result_type="license", result_name="食品经营许可证")
-
-
-def approved_by_courier(item, citizen, staff, address=ADDRESS):
-    case = apply(item, citizen, delivery_method="courier", delivery_address=address)
-    cases.accept_case(actor=staff["acceptor"], number=case.number)
-    cases.review_case(actor=staff["reviewer"], number=case.number, opinion="符合")
-    return cases.decide_case(actor=staff["decider"], number=case.number, approve=True, reasons="准予")
 
 
 def test_an_applicant_chooses_a_supported_delivery_and_gives_a_complete_address(clock, item, courier_item, citizen):
