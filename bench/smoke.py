@@ -27,7 +27,8 @@ RUNS = [
     ["caselist.py", "--cases", "2000", "--duration", "1", "--connections", "4"],
     ["caselist.py", "--cases", "2000", "--profile", "--profile-requests", "20", "--profile-lines", "12",
      "--callers", "staff,city"],
-    ["search.py", "--items", "500", "--rounds", "2"],  # last: its catalogue would add items to the case fills
+    ["search.py", "--items", "500", "--rounds", "2"],  # after the case fills: its catalogue would add items to them
+    ["home.py", "--items", "500", "--rounds", "5"],  # on the search bench's catalogue
 ]  # fmt: skip
 
 

@@ -234,8 +234,17 @@ def item_version(item_id: int) -> ServiceItem | None:
     )
 
 
+# The home page's figures change only when items are published; counting 100,000 items, and again per agency, on
+# every visit took most of the home page's time (docs/benchmarks.md), and figures minutes old are as good.
+CATALOGUE_FIGURES_CACHE_SECONDS = 300
+
+
 def catalogue_summary() -> dict:
     """Figures for the home page: published items and the share that needs no visit."""
+    return cache.get_or_set("catalog:summary", _catalogue_summary, CATALOGUE_FIGURES_CACHE_SECONDS)
+
+
+def _catalogue_summary() -> dict:
     figures = ServiceItem.objects.filter(status=ItemStatus.PUBLISHED).aggregate(
         total=Count("id"), zero_visits=Count("id", filter=Q(visits_required=0))
     )
@@ -244,15 +253,13 @@ def catalogue_summary() -> dict:
     return figures
 
 
-def high_frequency_items(limit: int = 12):
+def agencies_with_items() -> list[Agency]:
+    """Agencies with their count of published items, for the departments list and the home page."""
+    return cache.get_or_set("catalog:agencies-with-items", _agencies_with_items, CATALOGUE_FIGURES_CACHE_SECONDS)
+
+
+def _agencies_with_items() -> list[Agency]:
     return list(
-        _list_queryset().filter(status=ItemStatus.PUBLISHED, is_high_frequency=True).order_by("name", "id")[:limit]
-    )
-
-
-def agencies_with_items():
-    """Agencies with their count of published items, for the departments list."""
-    return (
         Agency.objects.select_related("region")
         .annotate(item_count=Count("items", filter=Q(items__status=ItemStatus.PUBLISHED)))
         .filter(item_count__gt=0)
