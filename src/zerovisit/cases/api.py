@@ -8,12 +8,11 @@ import datetime
 import json
 
 import django_filters
-from django import forms
 from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -25,7 +24,7 @@ from zerovisit.catalog import selectors as catalog
 from zerovisit.catalog.models import ServiceItem
 from zerovisit.core.api import CleanJSONField, invalid_parameter
 from zerovisit.core.errors import DomainError, NotFound
-from zerovisit.core.filters import FilterBackend
+from zerovisit.core.filters import FilterBackend, IdFilter
 from zerovisit.core.openapi import ErrorSerializer
 from zerovisit.core.serving import private_file_response
 from zerovisit.org.models import Region
@@ -104,7 +103,11 @@ class CaseDetailSerializer(CaseSummarySerializer):
     stage = serializers.CharField(source="stage.name", default=None, help_text="the stage the case is at")
     steps = serializers.SerializerMethodField(help_text="the steps (`POST …/{step}/`) the caller may take now")
     materials = CaseMaterialSerializer(many=True)
-    events = CaseEventSerializer(many=True)
+    events = serializers.SerializerMethodField(help_text="the history, as the caller may read it")
+
+    @extend_schema_field(CaseEventSerializer(many=True))
+    def get_events(self, case) -> list[dict]:
+        return CaseEventSerializer(self.context["events"], many=True).data
 
     def get_steps(self, case) -> list[str]:
         return selectors.possible_steps(self.context["request"].user, case)
@@ -225,15 +228,11 @@ class ResubmitSerializer(serializers.Serializer):
 # -- views ---------------------------------------------------------------------------------------------------
 
 
-class _IdFilter(django_filters.NumberFilter):
-    field_class = forms.IntegerField  # a whole number: 1.5 is not an id
-
-
 class CaseFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=CaseStatus.choices)
     channel = django_filters.ChoiceFilter(choices=Channel.choices)
     item = django_filters.CharFilter(label="implementation code of the item")
-    agency = _IdFilter(label="id of the agency", min_value=1, max_value=2**63 - 1)
+    agency = IdFilter(label="id of the agency")
     region = django_filters.CharFilter(label="division code; the region's agencies and those of all below it")
     submitted_from = django_filters.DateFilter(label="submitted on this day or later")
     submitted_to = django_filters.DateFilter(label="submitted on this day or earlier")
@@ -320,12 +319,10 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     def _detail(self, number, code=status.HTTP_200_OK):
         case = selectors.case_for_actor(self.request.user, number, item_fields=("impl_code", "name"))
-        prefetch_related_objects(
-            [case],
-            Prefetch("materials", CaseMaterial.objects.select_related("spec")),
-            Prefetch("events", CaseEvent.objects.select_related("actor")),
-        )
-        return Response(CaseDetailSerializer(case, context={"request": self.request}).data, status=code)
+        prefetch_related_objects([case], Prefetch("materials", CaseMaterial.objects.select_related("spec")))
+        events = selectors.timeline_for(self.request.user, CaseEvent.objects.filter(case=case).select_related("actor"))
+        context = {"request": self.request, "events": events}
+        return Response(CaseDetailSerializer(case, context=context).data, status=code)
 
     def retrieve(self, request, number=None):
         return self._detail(number)

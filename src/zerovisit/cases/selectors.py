@@ -1,5 +1,6 @@
 """Who sees which cases, and the staff inbox. Access and fetch happen together, so no view can forget the check."""
 
+import copy
 import datetime
 from dataclasses import dataclass
 
@@ -15,7 +16,7 @@ from zerovisit.org.models import Agency
 from zerovisit.workcalendar.selectors import work_calendar
 
 from . import lifecycle
-from .models import ApplicationDraft, Case, CaseStatus, CaseTally, Channel
+from .models import ApplicationDraft, Case, CaseAction, CaseStatus, CaseTally, Channel, Stage
 
 STAFF_ROLES = (Role.ACCEPTOR, Role.REVIEWER, Role.DECIDER, Role.SUPERVISOR)
 # Roles that read (never act on) every case of every agency in their agency's region and below.
@@ -49,6 +50,49 @@ def correction_answer_due(case) -> datetime.date | None:
     event = case.events.filter(action="request_correction").order_by("-seq").first()
     due = event.data.get("answer_due") if event else None
     return datetime.date.fromisoformat(due) if due else None
+
+
+# The office's own steps, which the applicant's view of a case leaves out (who took it up, what the reviewer
+# thought), and the opinions that view keeps: the reasons the applicant is owed for a refusal, a correction, a
+# decision, an extension or a special procedure (行政许可法 Arts. 32, 38 and 42).
+OFFICE_ONLY_ACTIONS = frozenset({CaseAction.CLAIM, CaseAction.REVIEW})
+OPINIONS_TOLD = frozenset({
+    CaseAction.REFUSE, CaseAction.REQUEST_CORRECTION, CaseAction.DECIDE, CaseAction.EXTEND, CaseAction.SUSPEND,
+    CaseAction.RESUME, CaseAction.WITHDRAW, CaseAction.ORDER_CORRECTION, CaseAction.REVOKE, CaseAction.DELIVERY_FAILED,
+})  # fmt: skip
+
+
+def reads_as_applicant(user) -> bool:
+    """Someone outside the offices (an applicant, their agent or proxy) reads a case's history without the
+    office's own steps."""
+    return user.agency_id is None
+
+
+def timeline_for(user, events) -> list:
+    """A case's history as `user` may read it: all of it for staff; for the applicant's side, without the
+    office's own steps, the opinions they are not owed, or the names of the staff who acted (the events are
+    copies for reading, never saved)."""
+    events = list(events)
+    if not reads_as_applicant(user):
+        return events
+    shown = []
+    for event in events:
+        if event.action in OFFICE_ONLY_ACTIONS:
+            continue
+        event = copy.copy(event)
+        event.opinion = event.opinion if event.action in OPINIONS_TOLD else ""
+        if event.actor_id != user.pk:
+            event.actor, event.actor_id = None, None
+        shown.append(event)
+    return shown
+
+
+def stages_to_come(case) -> list:
+    """The stages of the process as filed that an open case has still to pass, the current one first."""
+    if not case.is_open:
+        return []
+    stages = case.process.get("stages", [])
+    return [Stage(**stage) for stage in stages if stage["order"] >= case.stage_order]
 
 
 def draft_for(user, pk) -> ApplicationDraft | None:

@@ -1,12 +1,25 @@
 """The API's list filters: django-filter, refusing what it would otherwise quietly ignore."""
 
 import django_filters
+from django import forms
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 
 from .errors import DomainError
 
 _BOOLEAN_VALUES = ("true", "false", "1", "0")
+
+
+class IdFilter(django_filters.NumberFilter):
+    """The id of a row: a whole number (1.5 is not an id) that a 64-bit key can hold; one that names no row
+    finds nothing."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 2**63 - 1)
+        super().__init__(*args, **kwargs)
 
 
 def value_problems(params, names, *, booleans=()) -> list[dict]:

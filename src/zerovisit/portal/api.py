@@ -5,12 +5,14 @@ import django_filters
 from django.urls import reverse
 from rest_framework import permissions, serializers, viewsets
 
+from zerovisit.core.filters import IdFilter
+
 from .models import AppCategory, ServiceApp
 
 
 class ServiceAppSerializer(serializers.ModelSerializer):
     category_name = serializers.CharField(source="get_category_display")
-    agency_name = serializers.CharField(source="agency.name", default=None)
+    agency_name = serializers.CharField(source="agency.name", default=None, allow_null=True)
     open_url = serializers.SerializerMethodField()
 
     class Meta:
@@ -26,6 +28,7 @@ class ServiceAppSerializer(serializers.ModelSerializer):
 
 class ServiceAppFilter(django_filters.FilterSet):
     category = django_filters.ChoiceFilter(choices=AppCategory.choices)
+    agency = IdFilter(label="id of the owner agency")
 
     class Meta:
         model = ServiceApp

@@ -167,7 +167,8 @@ def _case_page(request, case, correction_form=None, status=200):
         correction_form = CorrectionAnswerForm(case.item, selectors.correction_materials(case))
     return render(request, "portal/case_detail.html", {
         "case": case,
-        "events": case.events.select_related("actor").order_by("seq"),
+        "events": selectors.timeline_for(request.user, case.events.select_related("actor").order_by("seq")),
+        "to_come": selectors.stages_to_come(case),
         "materials": case.materials.select_related("spec", "license__license_type"),
         "notices": case.notices.all(),
         "licenses": case.licenses.select_related("license_type"),

@@ -100,6 +100,8 @@ def test_the_api_lists_the_directory_for_the_mobile_app(client, db):
     assert app["open_url"] == f"/apps/{app['id']}/"
     refused = client.get("/api/v1/apps/", {"category": "nope"})
     assert refused.status_code == 400 and refused.json()["code"] == "invalid_filter"
+    assert client.get("/api/v1/apps/", {"agency": 999999}).json()["count"] == 0  # an agency with none
+    assert client.get("/api/v1/apps/", {"agency": "1.5"}).status_code == 400
 
 
 def test_the_demo_has_a_directory_of_more_than_twenty_apps(db):
