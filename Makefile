@@ -16,8 +16,10 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e .
 	touch $@
 
-$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+$(VENV)/.installed-dev: pyproject.toml tools/a11y/package-lock.json | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev]'
+	@# axe-core for the accessibility tests, where npm is (they are skipped without it, except in CI)
+	if command -v npm >/dev/null 2>&1; then npm ci --prefix tools/a11y --no-audit --no-fund --silent; fi
 	touch $(VENV)/.installed $@
 
 install: $(VENV)/.installed

@@ -1,7 +1,9 @@
 """The portal on a phone (390×844) and on a desktop (1366×900) in Chromium: no page scrolls sideways, my cases
 shows each case's status and deadline, and the guide's 网上申请 button is on screen without scrolling."""
 
+import os
 import re
+from pathlib import Path
 
 import pytest
 
@@ -60,11 +62,9 @@ def assert_no_sideways_scrolling(page, what):
     assert fits, f"{what} scrolls sideways at {page.viewport_size['width']}px: {page.evaluate(OVERFLOWING)}"
 
 
-@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
-def test_no_portal_page_scrolls_sideways(live_server, chromium, portal, viewport):
-    page = new_page(chromium, viewport)
-    item, case = portal["item"], portal["case"]
-    public = {
+def public_pages(portal) -> dict[str, str]:
+    item = portal["item"]
+    return {
         "home": "/",
         "search": "/items/?q=%E4%B8%AA%E4%BD%93",
         "item guide": f"/items/{item.impl_code}/",
@@ -76,18 +76,30 @@ def test_no_portal_page_scrolls_sideways(live_server, chromium, portal, viewport
         "sign-in": "/accounts/login/",
         "not found": "/no-such-page/",
     }
-    for what, path in public.items():
-        page.goto(live_server.url + path)
-        assert_no_sideways_scrolling(page, what)
-    log_in(page, live_server, portal["user"])
-    own = {
+
+
+def own_pages(portal) -> dict[str, str]:
+    """The pages of someone signed in (portal["user"])."""
+    return {
         "my cases": "/my/cases/",
-        "a case": f"/my/cases/{case.number}/",
+        "a case": f"/my/cases/{portal['case'].number}/",
         "messages": "/my/messages/",
         "licences wallet": "/my/licenses/",
         "me": "/my/",
+        "my drafts": "/my/drafts/",
+        "apply": f"/items/{portal['item'].impl_code}/apply/",
     }
-    for what, path in own.items():
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_no_portal_page_scrolls_sideways(live_server, chromium, portal, viewport):
+    page = new_page(chromium, viewport)
+    item = portal["item"]
+    for what, path in public_pages(portal).items():
+        page.goto(live_server.url + path)
+        assert_no_sideways_scrolling(page, what)
+    log_in(page, live_server, portal["user"])
+    for what, path in own_pages(portal).items():
         page.goto(live_server.url + path)
         assert_no_sideways_scrolling(page, what)
 
@@ -226,3 +238,38 @@ def test_the_installed_app_shows_my_cases_with_status_and_deadline_offline(live_
         assert page.locator("h1").inner_text() == "您已离线"
     finally:
         page.context.set_offline(False)
+
+
+AXE = Path(__file__).resolve().parents[4] / "tools" / "a11y" / "node_modules" / "axe-core" / "axe.min.js"
+RUN_AXE = """() => axe.run(document, {resultTypes: ["violations"]}).then(result => result.violations
+    .filter(v => v.impact === "serious" || v.impact === "critical")
+    .map(v => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map(n => n.target.join(" ")).join("; ")}`))"""
+
+
+@pytest.mark.parametrize("large_text", [False, True], ids=["standard", "large-text"])
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_axe_finds_no_serious_or_critical_violation_on_any_portal_page(
+    live_server, chromium, portal, viewport, large_text
+):
+    if not AXE.exists():
+        if os.environ.get("ZV_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"ZV_REQUIRE_BROWSER=1 but {AXE} is missing (npm ci --prefix tools/a11y)")
+        pytest.skip("axe-core is not installed (npm ci --prefix tools/a11y)")
+    # The page's own CSP allows no inline script; axe is the test's, not the page's.
+    context = chromium.new_context(viewport=viewport, bypass_csp=True)
+    if large_text:
+        context.add_cookies([{"name": "zv_large_text", "value": "1", "url": live_server.url}])
+    page = context.new_page()
+    found = {}
+    pages = list(public_pages(portal).items())
+    for signed_in in (False, True):
+        if signed_in:
+            log_in(page, live_server, portal["user"])
+            pages = list(own_pages(portal).items())
+        for what, path in pages:
+            page.goto(live_server.url + path)
+            page.add_script_tag(path=str(AXE))
+            if problems := page.evaluate(RUN_AXE):
+                found[what] = problems
+    context.close()
+    assert not found, found
