@@ -289,6 +289,7 @@ SPECTACULAR_SETTINGS = {
         "CaseMaterialSourceEnum": "zerovisit.cases.models.CaseMaterial.Source",
         "CalendarSourceEnum": "zerovisit.workcalendar.models.CalendarYear.Source",
         "LicenseStatusEnum": "zerovisit.licenses.models.LicenseStatus",
+        "ShipmentStatusEnum": "zerovisit.delivery.models.ShipmentStatus",
     },
 }
 

@@ -4,12 +4,14 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import extend_schema_field
 
 from .errors import DomainError
 
 _BOOLEAN_VALUES = ("true", "false", "1", "0")
 
 
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": 2**63 - 1})
 class IdFilter(django_filters.NumberFilter):
     """The id of a row: a whole number (1.5 is not an id) that a 64-bit key can hold; one that names no row
     finds nothing."""

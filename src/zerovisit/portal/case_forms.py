@@ -4,6 +4,7 @@ import uuid
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from zerovisit.accounts.models import ApplicantKind
 from zerovisit.cases.models import DeliveryMethod
@@ -58,8 +59,11 @@ class ApplicationForm(forms.Form):
                 label=_("Recipient's mobile phone"), regex=r"^1\d{10}$", required=False,
                 error_messages={"invalid": _("Enter an 11-digit mobile number.")},
             )  # fmt: skip
+            levels = [pgettext("address", "Province"), pgettext("address", "City"),
+                      pgettext("address", "District or county"), pgettext("address", "Town or street")]  # fmt: skip
             self.fields["delivery_region"] = forms.ModelChoiceField(
                 label=_("District"), queryset=Region.objects.order_by("code"), to_field_name="code", required=False,
+                widget=forms.Select(attrs={"data-cascade": "|".join(levels)}),
             )  # fmt: skip
             self.fields["delivery_address"] = forms.CharField(label=_("Street address"), max_length=200,
                                                               required=False)  # fmt: skip

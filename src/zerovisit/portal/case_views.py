@@ -32,11 +32,12 @@ def _details_of(applicant) -> dict:
     """What the form can fill in for someone applying again for themselves or their organisation."""
     if applicant is None:
         return {}
+    phone = crypto.decrypt(applicant.phone_encrypted) if applicant.phone_encrypted else ""
     return {
         "applicant_kind": applicant.kind, "applicant_name": applicant.name, "credit_code": applicant.credit_code,
         "id_number": crypto.decrypt(applicant.id_number_encrypted) if applicant.id_number_encrypted else "",
-        "phone": crypto.decrypt(applicant.phone_encrypted) if applicant.phone_encrypted else "",
-        "email": crypto.decrypt(applicant.email_encrypted) if applicant.email_encrypted else "",
+        "phone": phone, "email": crypto.decrypt(applicant.email_encrypted) if applicant.email_encrypted else "",
+        "delivery_name": applicant.name, "delivery_phone": phone,  # the courier brings it to the applicant
     }  # fmt: skip
 
 

@@ -273,3 +273,30 @@ def test_axe_finds_no_serious_or_critical_violation_on_any_portal_page(
                 found[what] = problems
     context.close()
     assert not found, found
+
+
+def test_on_a_phone_the_courier_address_is_a_cascade_and_the_recipient_is_the_applicant(live_server, browser_page):
+    xuzhou_places()
+    user = UserFactory()
+    item = publish(AgencyFactory(name="徐州市行政审批局"), name="食品经营许可", mail_results=True)
+    page = browser_page
+    log_in(page, live_server, user)
+    page.goto(f"{live_server.url}/items/{item.impl_code}/apply/")
+    step = page.locator("fieldset[data-step]:visible")
+    step.get_by_role("button", name="下一步").click()
+    page.get_by_label("姓名或单位名称").fill("王五")
+    page.fill("#id_id_number", "32030219900307123X")
+    page.fill("#id_phone", "13912345678")
+    for _ in range(3):
+        step.get_by_role("button", name="下一步").click()
+    page.get_by_label("快递送达", exact=False).check()
+    assert page.locator("#id_delivery_name").input_value() == "王五"
+    assert page.locator("#id_delivery_phone").input_value() == "13912345678"
+    assert page.locator("#id_delivery_region").is_hidden()
+    page.get_by_label("市", exact=True).select_option(label="徐州市")
+    page.get_by_label("区（县）").select_option(label="铜山区")
+    page.get_by_label("乡镇（街道）").select_option(label="柳新镇")
+    assert page.locator("#id_delivery_region").input_value() == "320312102000"
+    page.get_by_label("区（县）").select_option(label="新沂市")  # a new choice above clears the one below
+    assert page.locator("#id_delivery_region").input_value() == "320381000000"
+    assert_no_sideways_scrolling(page, "the courier address")

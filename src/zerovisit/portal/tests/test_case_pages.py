@@ -174,3 +174,16 @@ def test_an_application_page_naming_someone_else_takes_over_nothing(client, item
     assert Case.objects.count() == 1
     assert client.get(f"/my/cases/{case.number}/").status_code == 404
     assert case.number not in client.get("/my/cases/").content.decode()
+
+
+def test_every_message_of_a_refused_application_is_tied_to_its_field(client, item):
+    import re
+
+    client.force_login(UserFactory())
+    page = client.post(f"/items/{item.impl_code}/apply/", form_data(item, id_number="320302199003071231",
+                                                                    phone="123")).content.decode()  # fmt: skip
+    ids = set(re.findall(r'\bid="([^"]+)"', page))
+    described = [ref for refs in re.findall(r'aria-describedby="([^"]+)"', page) for ref in refs.split()]
+    assert described and set(described) <= ids, set(described) - ids
+    assert re.search(r'aria-invalid="true"[^>]*aria-describedby="[^"]*id_phone_error', page)
+    assert 'href="#id_phone"' in page  # the summary links to the field

@@ -107,6 +107,76 @@
     });
   });
 
+  // The courier's district as a cascade (province → city → district → street) over the one list the server
+  // checks: each level lists the regions one step down from the choice above it, by division code.
+  function cascade(select) {
+    const allLevels = [2, 4, 6, 9];
+    const regions = Array.from(select.options).filter(function (o) { return o.value; }).map(function (o) {
+      return { code: o.value, name: o.textContent };
+    });
+    function prefixLength(code) {
+      const digits = code.replace(/0+$/, "").length;
+      return allLevels.find(function (n) { return n >= digits; }) || 12;
+    }
+    // From the widest level the platform has (a city's platform starts at its city).
+    const top = Math.max(0, allLevels.findIndex(function (n) {
+      return regions.some(function (r) { return prefixLength(r.code) === n; });
+    }));
+    const levels = allLevels.slice(top);
+    const names = select.dataset.cascade.split("|").slice(top);
+    const box = document.createElement("div");
+    box.className = "cascade";
+    const selects = levels.map(function (length, i) {
+      const label = document.createElement("label");
+      const choice = document.createElement("select");
+      choice.id = select.id + "_level" + i;
+      label.htmlFor = choice.id;
+      label.textContent = names[i] || "";
+      box.append(label, choice);
+      choice.addEventListener("change", function () { fill(i + 1); pick(); });
+      return choice;
+    });
+    function fill(from) {
+      for (let i = from; i < levels.length; i++) {
+        const above = i === 0 ? "" : selects[i - 1].value.slice(0, levels[i - 1]);
+        const here = regions.filter(function (r) {
+          return prefixLength(r.code) === levels[i] && r.code.startsWith(above) && (i === 0 || selects[i - 1].value);
+        });
+        selects[i].replaceChildren(new Option("—", ""), ...here.map(function (r) { return new Option(r.name, r.code); }));
+        selects[i].disabled = here.length === 0;
+        selects[i].previousSibling.hidden = selects[i].hidden = here.length === 0 && i > 0;
+      }
+    }
+    function pick() {
+      const chosen = selects.map(function (s) { return s.value; }).filter(Boolean);
+      select.value = chosen.length ? chosen[chosen.length - 1] : "";
+    }
+    select.hidden = true;
+    select.previousElementSibling.hidden = true;  // its label; the cascade's selects have their own
+    select.after(box);
+    fill(0);
+    // What the server already holds (a refused application, a draft) is shown chosen.
+    const kept = select.value;
+    levels.forEach(function (length, i) {
+      const code = kept.slice(0, length).padEnd(12, "0");
+      if (kept && prefixLength(kept) >= length && regions.some(function (r) { return r.code === code; })) {
+        selects[i].value = code;
+        fill(i + 1);
+      }
+    });
+  }
+  form.querySelectorAll("select[data-cascade]").forEach(cascade);
+
+  // The recipient is the applicant unless said otherwise.
+  function fillRecipient() {
+    [["delivery_name", "applicant_name"], ["delivery_phone", "phone"]].forEach(function (pair) {
+      const to = form.querySelector("[name=" + pair[0] + "]");
+      const from = form.querySelector("[name=" + pair[1] + "]");
+      if (to && from && !to.value) to.value = from.value;
+    });
+  }
+  form.addEventListener("click", function (event) { if (event.target.matches("[data-next]")) fillRecipient(); });
+
   form.querySelectorAll(".wizard-nav, [data-back][hidden]").forEach(function (el) { el.hidden = false; });
   review.hidden = false;
   showKind();
@@ -115,4 +185,6 @@
   const firstError = form.querySelector(".has-error");
   current = firstError ? steps.indexOf(firstError.closest("[data-step]")) : (form.querySelector(".error-summary") ? steps.length - 1 : 0);
   show(current, false);
+  const summary = document.querySelector(".error-summary");
+  if (summary) summary.focus();  // the refusal is read out first, each message a link to its field
 })();
