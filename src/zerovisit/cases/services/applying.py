@@ -106,6 +106,20 @@ def _from_license_library(item: ServiceItem, applicant: Applicant, inputs: list[
     return result
 
 
+# What a case records for a material filled in online (申请表): its answers are the case's form_data.
+ONLINE_FORM_REFERENCE = "form_data"
+
+
+def _from_online_form(item: ServiceItem, inputs: list[MaterialInput]) -> list[MaterialInput]:
+    """A material filled in online (在线填报, the 申请表) is the application form itself: not asked for again as a
+    file. One the applicant did give (a signed scan) is kept as given."""
+    given = {material.spec.pk for material in inputs}
+    online = [
+        spec for spec in item.materials.all() if spec.source == MaterialSource.ONLINE_FORM and spec.pk not in given
+    ]
+    return inputs + [MaterialInput(spec=spec, reference=ONLINE_FORM_REFERENCE) for spec in online]
+
+
 def _check_materials(item: ServiceItem, inputs: list[MaterialInput]) -> None:
     """Every required material is given, each input belongs to the item, files are what they claim to be."""
     specs = {spec.pk: spec for spec in item.materials.all()}
@@ -326,7 +340,7 @@ def _submit(
         template, limit_days, authorisation, commitment_signed = _check_application(
             actor, item, applicant, channel, commitment_signed=commitment_signed, normal_procedure=normal_procedure
         )
-        materials = _from_license_library(item, applicant, materials)
+        materials = _from_online_form(item, _from_license_library(item, applicant, materials))
         materials = _by_courier(item, materials) if paper_pickup else materials
         _check_materials(item, materials)
         form_data = _checked_form_data(item, form_data)

@@ -190,3 +190,15 @@ def test_a_key_reused_for_a_different_application_is_refused(clock, item):
         other = client.post("/api/v1/cases/", different, format="multipart", HTTP_IDEMPOTENCY_KEY="k-1")
         assert other.status_code == 422 and other.json()["code"] == "idempotency_key_reused"
     assert Case.objects.count() == 1
+
+
+def test_a_material_filled_in_online_is_the_application_form_itself_not_a_file_to_upload(clock, agency, citizen):
+    item = publish(agency)
+    form = MaterialSpec.objects.filter(item=item, name="申请书").get()
+    form.source = "online_form"
+    form.save(update_fields=["source"])
+    item = ServiceItem.objects.get(pk=item.pk)
+    deferrable = MaterialSpec.objects.get(item=item, name="场所证明")
+    case = apply(item, citizen, materials=[services.MaterialInput(spec=deferrable, later=True)])
+    filed = case.materials.get(spec=form)
+    assert filed.source == "held_data" and filed.reference == "form_data" and not filed.file

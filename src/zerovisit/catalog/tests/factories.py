@@ -50,7 +50,7 @@ class MaterialSpecFactory(factory.django.DjangoModelFactory):
     material_type = "form"
     form = "electronic"
     necessity = "required"
-    source = "online_form"
+    source = "applicant"
     order = factory.Sequence(lambda n: n)
 
 

@@ -39,7 +39,7 @@ def test_an_item_shows_every_element_and_its_materials(api):
     assert body["name"] == "食品经营许可" and body["faq"].startswith("问")
     assert body["legal_days"] == 20 and body["zero_visits"] is True
     assert len(body["materials"]) == 1
-    assert api.get(f"/api/v1/items/{item.impl_code}/materials/").json()[0]["source"] == "online_form"
+    assert api.get(f"/api/v1/items/{item.impl_code}/materials/").json()[0]["source"] == "applicant"
 
 
 @pytest.mark.django_db

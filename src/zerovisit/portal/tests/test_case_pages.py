@@ -187,3 +187,16 @@ def test_every_message_of_a_refused_application_is_tied_to_its_field(client, ite
     assert described and set(described) <= ids, set(described) - ids
     assert re.search(r'aria-invalid="true"[^>]*aria-describedby="[^"]*id_phone_error', page)
     assert 'href="#id_phone"' in page  # the summary links to the field
+
+
+def test_the_application_form_filled_in_online_is_not_asked_for_again_as_a_file(client, item):
+    spec = MaterialSpec.objects.filter(item=item, name="申请书").get()
+    spec.source = "online_form"
+    spec.save(update_fields=["source"])
+    client.force_login(UserFactory())
+    page = client.get(f"/items/{item.impl_code}/apply/").content.decode()
+    assert "申请书</strong>：随本申请在线填写，无需上传。" in page and f'name="material_{spec.pk}"' not in page
+    data = form_data(item)
+    data.pop(f"material_{spec.pk}")
+    assert client.post(f"/items/{item.impl_code}/apply/", data).status_code == 302
+    assert Case.objects.get().materials.get(spec=spec).reference == "form_data"
