@@ -504,10 +504,15 @@ class ApplicationDraftSerializer(serializers.Serializer):
 
 
 class ApplicationDraftInputSerializer(serializers.Serializer):
-    impl_code = serializers.CharField(max_length=31, required=False, help_text="the item; required for a new draft")
+    """Saving over a draft: its item stays the one it was started for."""
+
     answers = CleanJSONField(required=False, default=dict,
                              help_text="the form's answers so far, as the apply form names its fields (an object; "
                                        "as JSON text in a multipart form)")  # fmt: skip
+
+
+class NewApplicationDraftSerializer(ApplicationDraftInputSerializer):
+    impl_code = serializers.CharField(max_length=31, help_text="implementation code of the item applied for")
 
 
 def _answers_object(answers) -> dict:
@@ -543,7 +548,7 @@ class ApplicationDraftViewSet(viewsets.ViewSet):
         draft = selectors.draft_for(request.user, pk)
         return Response(ApplicationDraftSerializer(draft, context={"with_answers": True}).data)
 
-    @extend_schema(request=ApplicationDraftInputSerializer, responses={201: ApplicationDraftSerializer})
+    @extend_schema(request=NewApplicationDraftSerializer, responses={201: ApplicationDraftSerializer})
     def create(self, request):
         return self._save(request, None, status.HTTP_201_CREATED)
 
@@ -556,10 +561,9 @@ class ApplicationDraftViewSet(viewsets.ViewSet):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     def _save(self, request, draft, code):
-        given = ApplicationDraftInputSerializer(data=request.data)
+        given = (ApplicationDraftInputSerializer if draft else NewApplicationDraftSerializer)(data=request.data)
         given.is_valid(raise_exception=True)
-        impl_code = draft.impl_code if draft else given.validated_data.get("impl_code", "")
-        item = catalog.item_for_application(impl_code) if impl_code else None
+        item = catalog.item_for_application(draft.impl_code if draft else given.validated_data["impl_code"])
         if item is None:
             raise DomainError(_("Name a published item (impl_code)."), code="item_not_found")
         answers = _answers_object(given.validated_data["answers"])

@@ -55,7 +55,7 @@ def test_another_persons_draft_is_a_404_for_every_verb(item):
     "body,code",
     [
         ({"impl_code": "NOPE"}, "item_not_found"),
-        ({}, "item_not_found"),
+        ({}, "invalid"),
         ({"impl_code": "ITEM", "answers": {"x": {"y": 1}}}, "invalid_answers"),
         ({"impl_code": "ITEM", "answers": [1, 2]}, "invalid_answers"),
         ({"impl_code": "ITEM", "answers": {"x": "a\u0000b"}}, None),
