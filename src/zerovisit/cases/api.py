@@ -503,16 +503,20 @@ class ApplicationDraftSerializer(serializers.Serializer):
         return services.draft_answers(draft) if self.context.get("with_answers") else {}
 
 
+DRAFT_ANSWERS_HELP = (
+    "the form's answers so far, as the apply form names its fields (an object; as JSON text in a multipart form)"
+)
+
+
 class ApplicationDraftInputSerializer(serializers.Serializer):
-    """Saving over a draft: its item stays the one it was started for."""
+    """Saving over a draft (PUT): its answers replaced, its item the one it was started for."""
 
-    answers = CleanJSONField(required=False, default=dict,
-                             help_text="the form's answers so far, as the apply form names its fields (an object; "
-                                       "as JSON text in a multipart form)")  # fmt: skip
+    answers = CleanJSONField(help_text=DRAFT_ANSWERS_HELP)
 
 
-class NewApplicationDraftSerializer(ApplicationDraftInputSerializer):
+class NewApplicationDraftSerializer(serializers.Serializer):
     impl_code = serializers.CharField(max_length=31, help_text="implementation code of the item applied for")
+    answers = CleanJSONField(required=False, default=dict, help_text=DRAFT_ANSWERS_HELP)
 
 
 def _answers_object(answers) -> dict:

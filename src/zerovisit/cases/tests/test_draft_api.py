@@ -66,3 +66,13 @@ def test_a_bad_draft_is_a_400_and_keeps_nothing(item, body, code):
     response = client_of(UserFactory()).post("/api/v1/application-drafts/", body, format="json")
     assert response.status_code == 400 and (code is None or response.json()["code"] == code)
     assert not ApplicationDraft.objects.exists()
+
+
+def test_saving_over_a_draft_replaces_its_answers_and_needs_them(item):
+    api = client_of(UserFactory())
+    draft = api.post("/api/v1/application-drafts/", {"impl_code": item.impl_code}, format="json").json()
+    url = f"/api/v1/application-drafts/{draft['id']}/"
+    assert api.put(url, {}, format="json").status_code == 400
+    assert api.put(url, {"answers": {"phone": "13912345678"}}, format="json").json()["answers"] == {
+        "phone": "13912345678"
+    }
