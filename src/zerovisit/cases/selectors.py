@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from zerovisit.accounts.models import Role
 from zerovisit.catalog.models import ServiceItem
 from zerovisit.core.errors import NotFound
+from zerovisit.core.text import named_id
 from zerovisit.org.models import Agency
 from zerovisit.workcalendar.selectors import work_calendar
 
@@ -100,10 +101,8 @@ def draft_for(user, pk) -> ApplicationDraft | None:
     (sent, discarded or expired)."""
     if not pk:
         return None
-    pk = str(pk)
-    draft = None
-    if pk.isascii() and pk.isdigit() and int(pk) < 2**63:
-        draft = ApplicationDraft.objects.filter(user=user, pk=int(pk)).first()
+    draft_id = named_id(str(pk))
+    draft = ApplicationDraft.objects.filter(user=user, pk=draft_id).first() if draft_id else None
     if draft is None:
         raise NotFound(_("This draft no longer exists: it was sent, discarded or has expired."))
     return draft

@@ -16,3 +16,9 @@ def has_forbidden(value) -> bool:
     if isinstance(value, list | tuple):
         return any(has_forbidden(v) for v in value)
     return False
+
+
+def named_id(text: str) -> int | None:
+    """The id of a row that a text from outside names (a cookie, a query parameter, a form field): ASCII digits
+    that a 64-bit key can hold, else None."""
+    return int(text) if text.isascii() and text.isdigit() and int(text) < 2**63 else None

@@ -20,11 +20,10 @@ def place_chain(region_id: int) -> list[Region]:
     key = f"org:place-chain:{region_id}"
     chain = cache.get(key)
     if chain is None:
-        region = Region.objects.filter(pk=region_id).first()
-        if region is None:
-            return []
-        prefixes = {region.code[:n].ljust(12, "0") for n in PREFIX_LENGTH.values() if n <= len(region.prefix)}
-        chain = list(Region.objects.filter(code__in=prefixes).order_by("level"))
+        chain = []  # a region that has gone (a stale cookie) is remembered as none, not read on every page
+        if region := Region.objects.filter(pk=region_id).first():
+            prefixes = {region.code[:n].ljust(12, "0") for n in PREFIX_LENGTH.values() if n <= len(region.prefix)}
+            chain = list(Region.objects.filter(code__in=prefixes).order_by("level"))
         cache.set(key, chain, REGION_CACHE_SECONDS)
     return chain
 

@@ -112,9 +112,14 @@ def _submit(request, item, form, draft):
             if draft is not None:
                 services.discard_draft(user=request.user, draft=draft)
             return case, None
+        finally:
+            for material in kept:  # the draft's files, opened for the case to copy
+                material.file.close()
     usable, problems = services.usable_uploads(item, form.uploads())
-    for problem in problems:  # a file that fails the checks is not kept; the form says why
-        form.add_error(f"material_{problem['field'].removeprefix('materials.')}", problem["message"])
+    for problem in problems:  # a file that fails the checks is not kept; the form says why, once
+        field = f"material_{problem['field'].removeprefix('materials.')}"
+        if field not in form.errors:
+            form.add_error(field, problem["message"])
     if usable:
         files = {spec.pk: upload for spec, upload in usable.items()}
         draft = services.save_draft(user=request.user, item=item, answers=_answers(request.POST), files=files,

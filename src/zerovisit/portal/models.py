@@ -6,6 +6,8 @@ from django.core.validators import URLValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from zerovisit.catalog.models.item import BASE_CODE_PATTERN
+
 
 class AppCategory(models.TextChoices):
     LIFE = "life", _("Everyday life")  # 便民生活
@@ -66,7 +68,7 @@ class ServiceApp(models.Model):
         errors = {}
         if self.link == AppLink.PAGE and not (self.path.startswith("/") and not self.path.startswith("//")):
             errors["path"] = _("A portal page is a path on this site, starting with one “/”.")
-        if self.link == AppLink.ITEM and not (len(self.base_code) == 12 and self.base_code.isdigit()):
+        if self.link == AppLink.ITEM and not BASE_CODE_PATTERN.match(self.base_code):
             errors["base_code"] = _("A base code has 12 digits.")
         if self.link == AppLink.OUTSIDE:
             try:

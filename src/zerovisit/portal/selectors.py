@@ -10,6 +10,7 @@ from django.utils import timezone
 from zerovisit.cases.models import Case
 from zerovisit.catalog.models import ItemStatus, ServiceItem
 from zerovisit.catalog.selectors import implementations_for, place_condition
+from zerovisit.core.text import named_id
 from zerovisit.org.models import Region
 from zerovisit.org.selectors import home_region, place_chain
 
@@ -25,10 +26,8 @@ def reader_place(request) -> Region | None:
     if not hasattr(request, "_reader_place"):
         user = getattr(request, "user", None)
         region_id = user.place_id if user is not None and user.is_authenticated else None
-        cookie = request.COOKIES.get(PLACE_COOKIE, "")
-        if region_id is None and cookie.isascii() and cookie.isdigit():
-            region_id = int(cookie)
-        chain = place_chain(region_id) if region_id and region_id < 2**63 else []
+        region_id = region_id or named_id(request.COOKIES.get(PLACE_COOKIE, ""))
+        chain = place_chain(region_id) if region_id else []
         request._reader_place = chain[-1] if chain else home_region()
     return request._reader_place
 

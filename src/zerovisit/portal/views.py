@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from zerovisit.accounts.services import choose_place
 from zerovisit.catalog import guide, selectors
 from zerovisit.catalog.forms import CatalogueQueryForm
+from zerovisit.core.text import named_id
 from zerovisit.org import selectors as org_selectors
 from zerovisit.org.models import Region
 from zerovisit.org.selectors import place_chain
@@ -20,7 +21,7 @@ from .models import AppCategory, IdentityLevel, ServiceApp
 from .services import record_app_use
 
 PAGE_SIZE = 20
-PLACE_COOKIE_AGE = 365 * 24 * 3600
+COOKIE_AGE = 365 * 24 * 3600  # the reader's display and place choices
 
 
 def _safe_next(request, default="/") -> str:
@@ -99,7 +100,7 @@ def choose_place_page(request):
         response = HttpResponseRedirect(_safe_next(request))
         if request.user.is_authenticated:
             choose_place(user=request.user, region=region)
-        response.set_cookie(portal_selectors.PLACE_COOKIE, str(region.pk), max_age=PLACE_COOKIE_AGE, samesite="Lax")
+        response.set_cookie(portal_selectors.PLACE_COOKIE, str(region.pk), max_age=COOKIE_AGE, samesite="Lax")
         return response
     browsing = Region.objects.filter(code=request.GET.get("at", "")).first()
     return render(request, "portal/place.html", _place_context(request, browsing))
@@ -143,7 +144,7 @@ def large_text(request):
     """Switch the large-text reading mode; a cookie, so it works before and without logging in."""
     response = HttpResponseRedirect(_safe_next(request))
     if request.POST.get("on") == "1":
-        response.set_cookie("zv_large_text", "1", max_age=365 * 24 * 3600, samesite="Lax")
+        response.set_cookie("zv_large_text", "1", max_age=COOKIE_AGE, samesite="Lax")
     else:
         response.delete_cookie("zv_large_text")
     return response
@@ -153,9 +154,7 @@ def app_directory(request):
     """移动端旗舰店: the departments' featured service apps, by category, filtered by category or agency."""
     category = request.GET.get("category", "")
     category = category if category in AppCategory.values else ""
-    agency = request.GET.get("agency", "")
-    agency_id = int(agency) if agency.isascii() and agency.isdigit() and int(agency) < 2**63 else None
-    apps = portal_selectors.service_apps(category, agency_id)
+    apps = portal_selectors.service_apps(category, named_id(request.GET.get("agency", "")))
     return render(request, "portal/apps.html", {"apps": apps, "category": category, "categories": AppCategory.choices})
 
 

@@ -102,24 +102,21 @@ def discard_draft(*, user, draft: ApplicationDraft) -> None:
     """Delete a draft and its files (after sending it, or at its person's wish)."""
     if draft.user_id != user.pk:
         raise DraftRefused(_("This draft is not yours."), code="not_your_draft")
-    _delete_draft(draft)
+    _delete_drafts(ApplicationDraft.objects.filter(pk=draft.pk))
 
 
-def _delete_draft(draft: ApplicationDraft) -> None:
-    names = list(draft.materials.values_list("file", flat=True))
+def _delete_drafts(drafts) -> int:
+    """Delete drafts with their material rows, and their files once the deletion has committed; how many."""
     with transaction.atomic():
-        draft.delete()
+        names = list(DraftMaterial.objects.filter(draft__in=drafts).values_list("file", flat=True))
+        deleted = drafts.delete()[1].get(ApplicationDraft._meta.label, 0)
         transaction.on_commit(lambda: _delete_files(names))
+    return deleted
 
 
 def delete_expired_drafts(*, now: datetime.datetime | None = None) -> int:
     """Drafts not saved again within DRAFT_DAYS go with their files (run by the periodic job)."""
-    expired = ApplicationDraft.objects.filter(expires_at__lte=now or timezone.now())
-    count = 0
-    for draft in expired.iterator():
-        _delete_draft(draft)
-        count += 1
-    return count
+    return _delete_drafts(ApplicationDraft.objects.filter(expires_at__lte=now or timezone.now()))
 
 
 def draft_answers(draft: ApplicationDraft) -> dict[str, str]:
