@@ -185,6 +185,8 @@ class InputCharactersMiddleware:
                     request._post, request._files = fields, files
             else:
                 fields = QueryDict(request.body, encoding=request.encoding)
+            if content_type == "multipart/form-data" and not fields and not request.FILES:
+                _refuse_unnamed_parts(request)
             # Field names are not checked: only the names the views declare are ever read.
             for key, values in fields.lists():
                 for value in values:
@@ -222,6 +224,19 @@ class InputCharactersMiddleware:
         with translation.override(chosen_language(request)):
             body = {"code": code, "message": str(message), "errors": errors}
             return JsonResponse(body, status=400, json_dumps_params={"ensure_ascii": False})
+
+
+def _refuse_unnamed_parts(request):
+    """Django skips a multipart part without a named Content-Disposition, so a body of nothing but such parts
+    would reach the view as an empty form and act on its defaults. A body longer than its closing delimiter
+    (`--boundary--` and line ends) that yields no field held something, and is refused as unreadable."""
+    boundary = request.content_params.get("boundary", "")
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    if length > len(boundary) + 8:
+        raise MultiPartParserError("multipart body without a named part")
 
 
 def _printable(text: str) -> str:

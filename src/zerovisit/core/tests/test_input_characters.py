@@ -219,3 +219,18 @@ def test_the_page_says_what_is_wrong_in_chinese_and_in_english(client):
 def test_the_api_answers_in_english_when_asked():
     response = APIClient().get("/api/v1/items/", {"q": "\x00"}, headers={"Accept-Language": "en"})
     assert response.json()["message"].startswith("The request contains control characters")
+
+
+@pytest.mark.django_db
+def test_a_multipart_body_without_a_named_part_is_unreadable_not_an_empty_form():
+    """Django skips a part without a name: such a body must not act as an empty form does."""
+    api = APIClient()
+    api.force_authenticate(editor(AgencyFactory()))
+    boundary = "88706895ed12ef70b91ead7cadf55f66"
+    content_type = f"multipart/form-data; boundary={boundary}"
+    body = f"--{boundary}\r\n-1.7976931348623157e+308--{boundary}--\r\n"
+    response = api.post("/api/v1/drafts/", body, content_type=content_type)
+    assert response.status_code == 400 and response.json()["code"] == "parse_error"
+    # An empty form (only the closing delimiter) is read, and the view says what it lacks.
+    empty = api.post("/api/v1/drafts/", f"--{boundary}--\r\n", content_type=content_type)
+    assert empty.status_code == 400 and empty.json()["code"] != "parse_error", empty.json()
