@@ -1,12 +1,12 @@
 """Cases in bulk for the benchmarks: top the database up to N cases, in SQL, a million in well under a minute.
 
-The cases spread over every published item (so over every agency that has items) and the last three years; 95% are
-concluded (approved, with a tenth denied and a tenth withdrawn), the rest wait for acceptance or review, as in a
-live system. The web channel has most of them. Each case keeps its item's process as filed, with the rows of its
-parallel review, and the inbox columns the model derives (`acting_role`, `due`). Every other NOT NULL column gets
-the model's default, so a column added later is filled without touching this file, and one without a default
-stops the fill with its name instead of a failed INSERT. The case tally is folded afterwards, as the scheduler
-folds it.
+The cases spread over every published item (so over every agency that has items) and the last three years (or as
+many as `years` says); 95% are concluded (approved, with a tenth denied and a tenth withdrawn), the rest wait for
+acceptance or review, as in a live system. The web channel has most of them. Each case keeps its item's process
+as filed, with the rows of its parallel review, and the inbox columns the model derives (`acting_role`, `due`).
+Every other NOT NULL column gets the model's default, so a column added later is filled without touching this
+file, and one without a default stops the fill with its name instead of a failed INSERT. The case tally is folded
+afterwards, as the scheduler folds it.
 
 check() loads sample cases through the ORM afterwards and compares them with what the model derives, and the
 tally with the cases.
@@ -23,7 +23,7 @@ import json
 SOURCES = {
     "postgresql": """
         WITH g AS (SELECT n, floor(random() * 100)::int AS rs, floor(random() * 20)::int AS rc,
-                          now() - random() * interval '3 years' AS at
+                          now() - random() * %(minutes)s * interval '1 minute' AS at
                    FROM generate_series(%(first)s::bigint, %(last)s::bigint) n),
         r AS (SELECT n, rs, rc, at, to_char(at, 'YYYYMMDD') AS day, lpad(n::text, 7, '0') AS seq,
                      at::date + 7 AS d7, at::date + 14 AS d14, least(at + interval '3 days', now()) AS done FROM g)
@@ -31,10 +31,10 @@ SOURCES = {
     "sqlite": """
         WITH RECURSIVE g(n, rs, rc, at) AS (
             SELECT %(first)s, abs(random()) %% 100, abs(random()) %% 20,
-                   datetime('now', '-' || (abs(random()) %% 1576800) || ' minutes')
+                   datetime('now', '-' || (abs(random()) %% %(minutes)s) || ' minutes')
             UNION ALL
             SELECT n + 1, abs(random()) %% 100, abs(random()) %% 20,
-                   datetime('now', '-' || (abs(random()) %% 1576800) || ' minutes') FROM g WHERE n < %(last)s),
+                   datetime('now', '-' || (abs(random()) %% %(minutes)s) || ' minutes') FROM g WHERE n < %(last)s),
         r AS (SELECT n, rs, rc, at, strftime('%%Y%%m%%d', at) AS day, printf('%%07d', n) AS seq,
                      date(at, '+7 days') AS d7, date(at, '+14 days') AS d14,
                      min(datetime(at, '+3 days'), datetime('now')) AS done FROM g)
@@ -76,8 +76,9 @@ VALUES = {
 FILLED_STATUSES = ("submitted", "accepted", "approved", "denied", "withdrawn")
 
 
-def fill(total: int) -> int:
-    """Add cases until there are `total`; returns how many were added. The demo must be loaded."""
+def fill(total: int, years: float = 3) -> int:
+    """Add cases until there are `total`, submitted over the last `years`; returns how many were added. The demo
+    must be loaded."""
     from django.db import connection, transaction
 
     from zerovisit.cases.models import Case, CaseTally
@@ -91,7 +92,7 @@ def fill(total: int) -> int:
     with transaction.atomic(), connection.cursor() as cursor:
         items = _items(cursor, connection.vendor)
         columns, params = _columns(connection)
-        params.update(_people(), first=have, last=total - 1, items=items)
+        params.update(_people(), first=have, last=total - 1, items=items, minutes=round(years * 525_600))
         cursor.execute(
             f"""{SOURCES[connection.vendor]}{ROWS}
             INSERT INTO {cases} ({", ".join(columns)})

@@ -27,6 +27,7 @@ RUNS = [
     ["caselist.py", "--cases", "2000", "--duration", "1", "--connections", "4"],
     ["caselist.py", "--cases", "2000", "--profile", "--profile-requests", "20", "--profile-lines", "12",
      "--callers", "staff,city"],
+    ["indicators.py", "--cases", "2500", "--changes", "200", "--rounds", "2", "--reconcile"],
     ["search.py", "--items", "500", "--rounds", "2"],  # after the case fills: its catalogue would add items to them
     ["home.py", "--items", "500", "--rounds", "5"],  # on the search bench's catalogue
 ]  # fmt: skip

@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("zerovisit.org.api_urls")),
     path("", include("zerovisit.catalog.api_urls")),
     path("", include("zerovisit.workcalendar.api_urls")),
+    path("", include("zerovisit.feedback.api_urls")),  # before the cases' own /cases/{number}/… routes
     path("", include("zerovisit.cases.api_urls")),
     path("", include("zerovisit.licenses.api_urls")),
     path("", include("zerovisit.delivery.api_urls")),

@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "zerovisit.licenses",
     "zerovisit.delivery",
     "zerovisit.notify",
+    "zerovisit.feedback",
+    "zerovisit.supervision",
     "zerovisit.portal",
     "zerovisit.workbench",
 ]
@@ -110,6 +112,7 @@ TEMPLATES = [
                 "zerovisit.portal.context_processors.display_preferences",
                 "zerovisit.portal.context_processors.unread_messages",
                 "zerovisit.portal.context_processors.reader_place",
+                "zerovisit.portal.context_processors.supervises",
             ],
         },
     },
@@ -299,6 +302,12 @@ OFFICE_OPENS, OFFICE_CLOSES = (
     datetime.time.fromisoformat(t) for t in env.str("OFFICE_HOURS", default="09:00-17:30").split("-")
 )
 ONLINE_DUTY_HOURS = env.int("ONLINE_DUTY_HOURS", default=4)
+# 在线咨询: an item's agency answers a question within this many office hours (one working day by default).
+CONSULTATION_ANSWER_HOURS = env.float("CONSULTATION_ANSWER_HOURS", default=8.5)
+# Questions an account may ask in a day: a person with more to ask calls the consultation phone.
+QUESTIONS_PER_DAY = env.int("QUESTIONS_PER_DAY", default=10)
+# 电子监察: a case red this many working days is told to its agency's head.
+ALERT_ESCALATION_DAYS = env.int("ALERT_ESCALATION_DAYS", default=3)
 
 # Where the public reaches the site: printed in the QR codes of notices.
 PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="http://127.0.0.1:8000")

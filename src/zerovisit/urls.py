@@ -9,6 +9,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("zerovisit.accounts.urls")),
     path("workbench/", include("zerovisit.workbench.urls")),
+    path("feedback/", include("zerovisit.feedback.urls")),
+    path("", include("zerovisit.supervision.urls")),
     path("", include("zerovisit.portal.urls")),
 ]
 

@@ -100,7 +100,12 @@ def _date(value):
 
 class CaseDetailSerializer(CaseSummarySerializer):
     process = serializers.CharField(source="process.code", help_text="the process the case was filed under")
-    stage = serializers.CharField(source="stage.name", default=None, help_text="the stage the case is at")
+    stage = serializers.CharField(
+        source="stage.name",
+        default=None,
+        allow_null=True,
+        help_text="the stage the case is at; null once past the last",
+    )
     steps = serializers.SerializerMethodField(help_text="the steps (`POST …/{step}/`) the caller may take now")
     materials = CaseMaterialSerializer(many=True)
     events = serializers.SerializerMethodField(help_text="the history, as the caller may read it")

@@ -36,6 +36,10 @@ class Channel(models.TextChoices):
     PROXY = "proxy", _("Proxy agent")
 
 
+# The channels of an online application: the ones 网上职守 watches, and 网上全流程办结 counts.
+ONLINE_CHANNELS = (Channel.WEB, Channel.MOBILE)
+
+
 class DeliveryMethod(models.TextChoices):
     """How the result reaches the applicant (the items declare which they support: ServiceItem.delivery_methods)."""
 
@@ -126,6 +130,8 @@ class Case(models.Model):
             models.Index(fields=["submitted_by", "-submitted_at"], name="case_submitter_recent"),
             models.Index(fields=["applicant", "-submitted_at"], name="case_applicant_recent"),
             models.Index(fields=["status", "acceptance_due"], name="case_acceptance_due"),
+            # The few deemed acceptances, for supervision's alerts: partial, so other cases never write to it.
+            models.Index(fields=["accepted_at"], condition=Q(deemed_accepted=True), name="case_deemed"),
         ]
 
     def __str__(self):

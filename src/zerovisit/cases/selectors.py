@@ -17,7 +17,7 @@ from zerovisit.org.models import Agency
 from zerovisit.workcalendar.selectors import work_calendar
 
 from . import lifecycle
-from .models import ApplicationDraft, Case, CaseAction, CaseStatus, CaseTally, Channel, Stage
+from .models import ONLINE_CHANNELS, ApplicationDraft, Case, CaseAction, CaseStatus, CaseTally, Stage
 
 STAFF_ROLES = (Role.ACCEPTOR, Role.REVIEWER, Role.DECIDER, Role.SUPERVISOR)
 # Roles that read (never act on) every case of every agency in their agency's region and below.
@@ -324,6 +324,14 @@ def inbox(user, queue: str, today: datetime.date | None = None):
     return cases.order_by("due", "submitted_at", "id")
 
 
+def office_hours_waited(since: datetime.datetime, now: datetime.datetime) -> float:
+    """Office hours (ZV_OFFICE_HOURS on working days) from `since` to `now`: how long an online application has
+    waited for someone on duty."""
+    return work_calendar().working_hours(
+        timezone.localtime(since), timezone.localtime(now), settings.OFFICE_OPENS, settings.OFFICE_CLOSES
+    )
+
+
 def online_duty(user, now: datetime.datetime | None = None, limit: int = 200) -> list:
     """网上职守: online applications of the user's agency that nobody has claimed yet, oldest first, each with the
     office hours it has waited (`waited_hours`) and whether that is past ZV_ONLINE_DUTY_HOURS (`overdue`)."""
@@ -335,17 +343,14 @@ def online_duty(user, now: datetime.datetime | None = None, limit: int = 200) ->
             agency_id=user.agency_id,
             status=CaseStatus.SUBMITTED,
             claimed_by__isnull=True,
-            channel__in=[Channel.WEB, Channel.MOBILE],
+            channel__in=ONLINE_CHANNELS,
         )
         .select_related("item", "applicant")
         .order_by("submitted_at", "id")[:limit]
     )
-    calendar = work_calendar()
     waiting = []
     for case in cases:
-        case.waited_hours = calendar.working_hours(
-            timezone.localtime(case.submitted_at), now, settings.OFFICE_OPENS, settings.OFFICE_CLOSES
-        )
+        case.waited_hours = office_hours_waited(case.submitted_at, now)
         case.overdue = case.waited_hours > settings.ONLINE_DUTY_HOURS
         waiting.append(case)
     return waiting

@@ -27,6 +27,9 @@ JOBS = [
     Job("reap-stuck-tasks", "zerovisit.core.jobs.reap_stuck_tasks", datetime.timedelta(minutes=1)),
     # The ±1 rows that case writes add to the tally are summed up, so that a count reads a few rows per agency.
     Job("fold-case-tally", "zerovisit.cases.tasks.fold_case_tally", datetime.timedelta(minutes=1)),
+    # The cases that changed, worked into the supervision roll-ups that every dashboard reads.
+    Job("apply-rollup-queue", "zerovisit.supervision.tasks.apply_rollup_queue", datetime.timedelta(minutes=1)),
+    Job("raise-alerts", "zerovisit.supervision.tasks.raise_alerts", datetime.timedelta(minutes=10)),
     Job("tell-staff-of-new-work", "zerovisit.cases.tasks.tell_staff_of_new_work", datetime.timedelta(minutes=10)),
     Job("ship-approved-results", "zerovisit.delivery.tasks.ship_approved_results", datetime.timedelta(minutes=1)),
     Job("track-shipments", "zerovisit.delivery.tasks.track_shipments", datetime.timedelta(minutes=1)),

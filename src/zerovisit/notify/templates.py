@@ -60,6 +60,16 @@ TEMPLATES = {
     "staff.message_failed": (_("A message could not be delivered"), _(
         "The %(channel)s message “%(title)s” about %(n)s could not be delivered after %(attempts)s attempts: "
         "%(error)s. Contact the applicant another way.")),
+    "staff.alert_escalated": (_("A case is still past its deadline"), _(
+        "%(n)s (%(item)s) has been past its deadline since %(since)s and nobody has acknowledged the alert: see to "
+        "it.")),
+    "staff.bad_rating": (_("A bad rating to rectify"), _(
+        "%(n)s (%(item)s) was rated %(rating)s. Call the rater back and put it right by %(due)s.")),
+    "feedback.rectified": (_("Your rating was followed up"), _(
+        "About your rating of %(n)s (%(item)s), the office put this right: %(action)s. You may rate the service "
+        "again on the case page.")),
+    "feedback.answered": (_("Your question was answered"), _(
+        "Your question about %(item)s was answered: %(answer)s")),
     "security.audit_failed": (_("Audit records failed verification"), _(
         "The check of the audit records at %(when)s found %(count)s broken chain(s), first: %(first)s. The records "
         "may have been tampered with: keep the database and its backups as they are, and run zerovisit verify_audit "

@@ -22,6 +22,10 @@ from zerovisit.catalog.models import MaterialSource
 from zerovisit.core import crypto, ratelimit, signing
 from zerovisit.core.errors import DomainError, show_on_form
 from zerovisit.core.serving import private_file_response
+from zerovisit.feedback import selectors as feedback
+from zerovisit.feedback import services as feedback_services
+from zerovisit.feedback.forms import EvaluationForm, RateAgainForm
+from zerovisit.feedback.models import RectificationStatus
 from zerovisit.licenses import selectors as license_selectors
 from zerovisit.org import selectors as org
 
@@ -167,10 +171,11 @@ def case_detail(request, number):
     return _case_page(request, case)
 
 
-def _case_page(request, case, correction_form=None, status=200):
+def _case_page(request, case, correction_form=None, status=200, rating_form=None):
     correction = case.events.filter(action="request_correction").order_by("-seq").first()
     if correction_form is None and case.status == CaseStatus.CORRECTION:
         correction_form = CorrectionAnswerForm(case.item, selectors.correction_materials(case))
+    evaluation = feedback.evaluation_of(case) if case.concluded_at else None
     return render(request, "portal/case_detail.html", {
         "case": case,
         "events": selectors.timeline_for(request.user, case.events.select_related("actor").order_by("seq")),
@@ -182,7 +187,48 @@ def _case_page(request, case, correction_form=None, status=200):
         "correction": correction,
         "correction_form": correction_form,
         "withdraw_form": WithdrawForm() if case.is_open else None,
+        "evaluation": evaluation,
+        "rating_form": rating_form or _rating_form(request.user, case, evaluation),
     }, status=status)  # fmt: skip
+
+
+def _rating_form(user, case, evaluation):
+    """一事一评 on a concluded case the user applied for; after a rectification, the rater's second rating."""
+    if not case.concluded_at or not feedback.may_rate(user, case):
+        return None
+    if evaluation is None:
+        return EvaluationForm()
+    rectification = getattr(evaluation, "rectification", None)
+    if (rectification and evaluation.rater_id == user.pk and not hasattr(evaluation, "second")
+            and rectification.status in (RectificationStatus.RECTIFIED, RectificationStatus.CLOSED)):  # fmt: skip
+        return RateAgainForm()
+    return None
+
+
+@login_required
+@require_POST
+def rate(request, number):
+    """The rating, or the second rating after a rectification: a form that does not pass shows the page again with
+    what was chosen kept."""
+    case = selectors.case_for_actor(request.user, number)
+    evaluation = feedback.evaluation_of(case)
+    again = evaluation is not None
+    form = (RateAgainForm if again else EvaluationForm)(request.POST)
+    if form.is_valid():
+        try:
+            if again and not hasattr(evaluation, "rectification"):
+                raise DomainError(_("This case has been rated already."), code="already_rated")
+            if again:
+                feedback_services.rate_again(actor=request.user, rectification_id=evaluation.rectification.pk,
+                                             **form.cleaned_data)  # fmt: skip
+            else:
+                feedback_services.evaluate_case(actor=request.user, number=number, **form.cleaned_data)
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Thank you for rating the service."))
+            return redirect("portal:case_detail", number=number)
+    return _case_page(request, case, status=400, rating_form=form)
 
 
 @login_required

@@ -20,3 +20,10 @@ def reader_place(request):
     from .selectors import reader_place
 
     return {"place": SimpleLazyObject(lambda: reader_place(request))}
+
+
+def supervises(request):
+    """Whether the header offers the supervision dashboard: asked only by a page that shows the header."""
+    from zerovisit.supervision.selectors import may_supervise
+
+    return {"supervises": SimpleLazyObject(lambda: may_supervise(request.user))}

@@ -1,17 +1,24 @@
 """Public pages: home, item list and search, item guide, departments. Thin: forms and selectors do the work."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zerovisit.accounts.services import choose_place
-from zerovisit.catalog import guide, selectors
+from zerovisit.catalog import guide, search, selectors
 from zerovisit.catalog.forms import CatalogueQueryForm
+from zerovisit.core.errors import DomainError, NotFound
 from zerovisit.core.text import named_id
+from zerovisit.feedback import selectors as feedback
+from zerovisit.feedback import services as feedback_services
+from zerovisit.feedback.forms import QuestionForm
 from zerovisit.org import selectors as org_selectors
 from zerovisit.org.models import Region
 from zerovisit.org.selectors import place_chain
@@ -21,6 +28,7 @@ from .models import AppCategory, IdentityLevel, ServiceApp
 from .services import record_app_use
 
 PAGE_SIZE = 20
+FAQ_ON_GUIDE = 30  # answered questions on a guide, the latest first
 COOKIE_AGE = 365 * 24 * 3600  # the reader's display and place choices
 
 
@@ -53,12 +61,14 @@ def item_list(request):
     page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
+    query = form.cleaned_data["q"] if form.is_valid() and page.number == 1 else ""
     return render(
         request,
         "portal/item_list.html",
         {
             "form": form,
             "page": page,
+            "faq_hits": feedback.faq_matching(search.query_tokens(query)),
             "query_string": params.urlencode(),
             "elided_pages": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
             # The place the list is for (the address may name another than the reader's): a card of a region
@@ -68,7 +78,7 @@ def item_list(request):
     )
 
 
-def item_guide(request, impl_code):
+def item_guide(request, impl_code, question_form=None, status=200):
     item = selectors.published_item(impl_code)
     if item is None:
         raise Http404
@@ -82,12 +92,41 @@ def item_guide(request, impl_code):
             "materials": item.materials.all(),
             "steps": guide.flow_steps(item),
             "faq": guide.faq_pairs(item.faq),
+            "answered": feedback.faq_of(item.impl_code)[:FAQ_ON_GUIDE],
+            "question_form": question_form or QuestionForm(),
             "serves_place": serves,
             # Another office serves the reader's place: the guide says so and links to its own guide.
             "place_item": None if serves else selectors.implementation_for(item.base_code, place),
             "implementations": [i for i in selectors.implementations(item.base_code) if i.pk != item.pk],
         },
+        status=status,
     )
+
+
+@login_required
+@require_POST
+def ask(request, impl_code):
+    """在线咨询 from the guide: a question the service refuses shows the guide again with it kept."""
+    form = QuestionForm(request.POST)
+    if form.is_valid():
+        try:
+            question = feedback_services.ask_question(actor=request.user, impl_code=impl_code, **form.cleaned_data)
+        except NotFound:
+            raise Http404 from None
+        except DomainError as error:
+            form.add_error("text", error.message)
+        else:
+            due = timezone.localtime(question.due_at)
+            messages.success(request, _("Your question was sent. The department answers by %(due)s.")
+                             % {"due": f"{due:%Y-%m-%d %H:%M}"})  # fmt: skip
+            return redirect("portal:my_questions")
+    return item_guide(request, impl_code, question_form=form, status=400)
+
+
+@login_required
+def my_questions(request):
+    page = Paginator(feedback.questions_asked_by(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "portal/my_questions.html", {"page": page})
 
 
 def choose_place_page(request):

@@ -16,6 +16,7 @@ from zerovisit.cases import selectors, services
 from zerovisit.core import audit
 from zerovisit.core.errors import DomainError
 from zerovisit.delivery import selectors as delivery
+from zerovisit.feedback import selectors as feedback
 
 from . import forms
 
@@ -63,6 +64,7 @@ def inbox(request):
     queues = [(q, _(QUEUE_LABELS[q])) for q in selectors.QUEUES]
     return render(request, "workbench/inbox.html", {
         "page": page, "queue": queue, "queues": queues, "today": timezone.localdate(),
+        "questions_waiting": feedback.waiting_questions(request.user),
         "is_supervisor": request.user.has_role(Role.SUPERVISOR), "is_acceptor": request.user.has_role(Role.ACCEPTOR),
     })  # fmt: skip
 

@@ -111,3 +111,21 @@ class WorkCalendar:
                 total += max(overlap.total_seconds(), 0) / 3600
             day += datetime.timedelta(days=1)
         return total
+
+    def after_working_hours(self, start: datetime.datetime, hours: float, opens: datetime.time,
+                            closes: datetime.time) -> datetime.datetime:  # fmt: skip
+        """The moment `hours` office hours after `start` (the inverse of working_hours): when a service level
+        counted in office hours runs out. Asked outside office hours, the clock starts at the next opening."""
+        self._check(start.date())
+        remaining = datetime.timedelta(hours=hours)
+        day = start.date()
+        while True:
+            if self.is_workday(day):
+                window_start = max(start, datetime.datetime.combine(day, opens, start.tzinfo))
+                window_end = datetime.datetime.combine(day, closes, start.tzinfo)
+                if window_start < window_end:
+                    if remaining <= window_end - window_start:
+                        return window_start + remaining
+                    remaining -= window_end - window_start
+            day += datetime.timedelta(days=1)
+            self._check(day)

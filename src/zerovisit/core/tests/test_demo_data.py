@@ -1,7 +1,10 @@
 """The demo data loads through the real importer, covers what the demo promises, and loads twice unchanged."""
 
+import datetime
+
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from zerovisit.catalog.models import ItemType, ServiceItem
 from zerovisit.catalog.models.process import structure_errors
@@ -37,11 +40,25 @@ def test_the_demo_loads_completely_and_idempotently(capsys):
     stages = list(joint.stages.all())
     assert structure_errors(joint.kind, stages, [s.agencies.count() for s in stages]) == []
 
+    from zerovisit.cases import events
     from zerovisit.cases.models import Case
+    from zerovisit.supervision.services import rollup_differences
 
-    assert sorted(Case.objects.values_list("status", flat=True)) == ["accepted", "submitted"]
+    own = Case.objects.filter(submitted_by__username="zhangsan")
+    assert sorted(own.values_list("status", flat=True)) == ["accepted", "submitted"]
+    history = Case.objects.filter(submitted_by__username="history_import")
+    assert history.count() > 3000 and history.filter(status="approved").count() > 2500
+    assert all(events.verify(case) is None for case in history.order_by("?")[:20])
+    today = timezone.localdate()
+    assert rollup_differences(today - datetime.timedelta(days=400), today) == []
+    from zerovisit.feedback.models import Question
+
+    questions = Question.objects.all()
+    assert questions.count() > 500 and questions.filter(published_at__isnull=False).count() > 5
+    assert not questions.filter(answered_at__isnull=True, asked_at__lt=timezone.now() - datetime.timedelta(days=5))
+    cases = Case.objects.count()
     before = list(ServiceItem.objects.values_list("pk", "version", "updated_at"))
     call_command("load_demo", verbosity=0)
     assert "0 new, 0 updated" in capsys.readouterr().out
     assert list(ServiceItem.objects.values_list("pk", "version", "updated_at")) == before
-    assert Case.objects.count() == 2
+    assert Case.objects.count() == cases

@@ -89,6 +89,7 @@ def _component(schema, name):
 def test_nullable_fields_are_described_as_nullable(schema):
     assert _component(schema, "CaseSummary")["properties"]["claimed_by"]["nullable"] is True
     assert _component(schema, "CaseEvent")["properties"]["actor"]["nullable"] is True
+    assert _component(schema, "CaseDetail")["properties"]["stage"]["nullable"] is True  # a concluded case has none
     assert _component(schema, "Region")["properties"]["parent"]["nullable"] is True
     for name in ("hall", "window", "transferred_from"):
         assert _component(schema, "ItemDetail")["properties"][name]["nullable"] is True

@@ -94,3 +94,19 @@ def test_office_hours_count_only_working_days_between_opening_and_closing(cal):
     assert cal.working_hours(at(2026, 11, 4, 20), at(2026, 11, 5, 10), opens, closes) == 1  # overnight
     assert cal.working_hours(at(2026, 9, 30, 17), at(2026, 10, 8, 10), opens, closes) == 1.5  # over the holiday
     assert cal.working_hours(at(2026, 11, 7, 10), at(2026, 11, 8, 12), opens, closes) == 0  # a weekend
+
+
+def test_the_moment_some_office_hours_after_a_start_is_the_inverse_of_counting_them(cal):
+    tz = datetime.timezone(datetime.timedelta(hours=8))
+    opens, closes = datetime.time(9), datetime.time(17, 30)
+
+    def at(*args):
+        return datetime.datetime(*args, tzinfo=tz)
+
+    assert cal.after_working_hours(at(2026, 11, 4, 10), 2, opens, closes) == at(2026, 11, 4, 12)
+    assert cal.after_working_hours(at(2026, 11, 4, 16), 8, opens, closes) == at(2026, 11, 5, 15, 30)
+    assert cal.after_working_hours(at(2026, 11, 4, 20), 1, opens, closes) == at(2026, 11, 5, 10)  # asked at night
+    assert cal.after_working_hours(at(2026, 9, 30, 17), 1.5, opens, closes) == at(2026, 10, 8, 10)  # over 国庆
+    assert cal.after_working_hours(at(2026, 11, 6, 17, 30), 8.5, opens, closes) == at(2026, 11, 9, 17, 30)
+    for start, hours in [(at(2026, 11, 4, 10), 2), (at(2026, 9, 30, 12), 20), (at(2026, 11, 7, 3), 0.25)]:
+        assert cal.working_hours(start, cal.after_working_hours(start, hours, opens, closes), opens, closes) == hours

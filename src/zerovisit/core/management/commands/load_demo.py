@@ -3,7 +3,9 @@ from tqdm import tqdm
 
 from zerovisit import demo_data
 from zerovisit.catalog import services
+from zerovisit.demo_data.history import load_history
 from zerovisit.org import services as org_services
+from zerovisit.supervision.services import apply_rollup_queue
 
 
 class Command(BaseCommand):
@@ -26,6 +28,8 @@ class Command(BaseCommand):
         self.stdout.write(f"Service apps: {demo_data.load_apps()} in the directory.")
         numbers = demo_data.load_cases()
         self.stdout.write(f"Demo cases: {', '.join(numbers)}")
+        self.stdout.write(f"History: {load_history()} cases of the past year added.")
+        self.stdout.write(f"Supervision roll-ups: {apply_rollup_queue()} case changes counted.")
         self.stdout.write(f"Demo accounts (password {demo_data.DEMO_PASSWORD}):")
         for username, display_name in accounts:
             self.stdout.write(f"  {username:<12} {display_name}")
