@@ -330,6 +330,10 @@ CARRIER_BACKEND = env.str("CARRIER_BACKEND", default="zerovisit.delivery.carrier
 CARRIER_ENDPOINT = env.str("CARRIER_ENDPOINT", default="")
 CARRIER_SECRET = env.str("CARRIER_SECRET", default="")
 CARRIER_TIMEOUT = env.float("CARRIER_TIMEOUT", default=10.0)
+# The 12345 hotline (feedback.hotline): bad ratings pushed to it, its work orders taken in; none by default.
+HOTLINE_ENDPOINT = env.str("HOTLINE_ENDPOINT", default="")
+HOTLINE_SECRET = env.str("HOTLINE_SECRET", default="")
+HOTLINE_TIMEOUT = env.float("HOTLINE_TIMEOUT", default=10.0)
 SIMULATOR_STEP_SECONDS = env.int("SIMULATOR_STEP_SECONDS", default=60)
 SMS_ENDPOINT = env.str("SMS_ENDPOINT", default="")  # for zerovisit.notify.backends.HttpSmsBackend
 SMS_SECRET = env.str("SMS_SECRET", default="")

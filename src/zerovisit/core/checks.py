@@ -6,10 +6,12 @@ import os
 from django.conf import settings
 from django.core import checks
 
-# Adapter setting, the setting holding its shared secret, and the adapters that sign with it.
+# Adapter setting, the setting holding its shared secret, and the adapters that sign with it (None: any value
+# of the setting, e.g. the 12345 hotline's endpoint, is a signed connection).
 SIGNED_ADAPTERS = [
     ("CARRIER_BACKEND", "CARRIER_SECRET", ("zerovisit.delivery.carriers.HttpCarrier",)),
     ("SMS_BACKEND", "SMS_SECRET", ("zerovisit.notify.backends.HttpSmsBackend",)),
+    ("HOTLINE_ENDPOINT", "HOTLINE_SECRET", None),
 ]
 MIN_SECRET_LENGTH = 32
 
@@ -20,7 +22,8 @@ def check_shared_secrets(app_configs=None, **kwargs):
     refused at run time, which this reports before the first one."""
     problems = []
     for backend_setting, secret_setting, adapters in SIGNED_ADAPTERS:
-        if getattr(settings, backend_setting) not in adapters:
+        adapter = getattr(settings, backend_setting)
+        if not adapter or (adapters is not None and adapter not in adapters):
             continue
         secret = getattr(settings, secret_setting)
         if not secret:

@@ -25,6 +25,7 @@ ENCRYPTED_COLUMNS = {
     "org.Seal": ("key_encrypted", "sm2_key_encrypted"),
     "notify.Message": ("address",),  # the phone or e-mail address of an SMS or e-mail (empty in-app)
     "cases.ApplicationDraft": ("data_encrypted",),
+    "feedback.Rectification": ("caller_phone_encrypted",),  # a 12345 work order's caller
 }
 # Encrypted values that rotate_data_keys leaves as they are, and why: the keys they use must stay in ZV_DATA_KEYS.
 LEFT_OUT = {

@@ -37,6 +37,20 @@ def signature_matches(secret: str, timestamp: str, body: bytes, given: str) -> b
     return bool(secret) and hmac.compare_digest(given.encode(), signature(secret, timestamp, body).encode())
 
 
+def untrusted(secret: str, body: bytes, headers, *, setting: str, max_age: int = 300) -> str | None:
+    """Why a request the other system sent us is not to be trusted, or None when it is signed with our shared
+    secret (named by `setting`, for the message) and no older than `max_age` seconds, so that a captured request
+    cannot be replayed later."""
+    timestamp = headers.get("X-Timestamp", "")
+    if not secret:
+        return f"no shared secret is configured ({setting}), so nothing received is trusted"
+    if not signature_matches(secret, timestamp, body, headers.get("X-Signature", "")):
+        return "the signature does not match"
+    if not timestamp.isdigit() or abs(time.time() - int(timestamp)) > max_age:
+        return "the request is too old"
+    return None
+
+
 def call(method: str, url: str, *, secret: str, timeout: float, payload: dict | None = None,
          headers: dict | None = None) -> dict:  # fmt: skip
     """Send `payload` (POST) or nothing (GET), signed; the JSON answer, or {} for an empty one. Raises

@@ -30,6 +30,8 @@ JOBS = [
     # The cases that changed, worked into the supervision roll-ups that every dashboard reads.
     Job("apply-rollup-queue", "zerovisit.supervision.tasks.apply_rollup_queue", datetime.timedelta(minutes=1)),
     Job("raise-alerts", "zerovisit.supervision.tasks.raise_alerts", datetime.timedelta(minutes=10)),
+    # Bad ratings out to the 12345 hotline, and what became of its work orders back; nothing without a hotline.
+    Job("push-to-hotline", "zerovisit.feedback.tasks.push_to_hotline", datetime.timedelta(minutes=1)),
     Job("tell-staff-of-new-work", "zerovisit.cases.tasks.tell_staff_of_new_work", datetime.timedelta(minutes=10)),
     Job("ship-approved-results", "zerovisit.delivery.tasks.ship_approved_results", datetime.timedelta(minutes=1)),
     Job("track-shipments", "zerovisit.delivery.tasks.track_shipments", datetime.timedelta(minutes=1)),

@@ -87,7 +87,8 @@ def _ratings(rng, cases, rater, now) -> None:
             due = calendar.add(timezone.localdate(evaluation.created_at), 5).date
             done = due < timezone.localdate(now)
             rectifications.append(Rectification(
-                evaluation=evaluation, agency_id=evaluation.agency_id, due=due, created_at=evaluation.created_at,
+                evaluation=evaluation, case=evaluation.case, agency_id=evaluation.agency_id, due=due,
+                created_at=evaluation.created_at,
                 status=RectificationStatus.CLOSED if done else RectificationStatus.OPEN,
                 action="窗口人员业务培训，优化审查流程" if done else "", result_told="已电话告知申请人" if done else "",
                 closed_at=now if done else None,

@@ -25,10 +25,10 @@ class CallBackInline(ReadOnly, admin.TabularInline):
 
 @admin.register(Rectification)
 class RectificationAdmin(ReadOnly, admin.ModelAdmin):
-    list_display = ["evaluation", "agency", "status", "due", "closed_at"]
+    list_display = ["case", "work_order", "agency", "status", "due", "closed_at"]
     list_filter = ["status", "agency"]
-    search_fields = ["evaluation__case__number"]
-    list_select_related = ["evaluation__case__item", "agency"]
+    search_fields = ["case__number", "work_order"]
+    list_select_related = ["case", "agency"]
     inlines = [CallBackInline]
 
 

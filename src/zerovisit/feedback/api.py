@@ -1,19 +1,22 @@
 """/api/v1/cases/{number}/evaluation/: the mobile app's 一事一评 — the case's rating as it stands (with what the
 office put right), and rating a concluded case. /api/v1/items/{impl_code}/questions/ and /api/v1/questions/:
-在线咨询 — an item's published FAQs, asking about it, the caller's questions (or their agency's), answering."""
+在线咨询 — an item's published FAQs, asking about it, the caller's questions (or their agency's), answering.
+/api/v1/hotline/work-orders/: the 12345 hotline's work orders, signed."""
 
+from django.http.request import RawPostDataException
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
 from rest_framework import generics, permissions, serializers, status
+from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from zerovisit.cases.selectors import case_for_actor, is_case_staff
 from zerovisit.core.api import invalid_parameter
-from zerovisit.core.errors import NotFound, PermissionDenied
+from zerovisit.core.errors import DomainError, NotFound, PermissionDenied
 from zerovisit.core.openapi import ErrorSerializer
 
-from . import selectors, services
+from . import hotline, selectors, services
 from .models import ONLINE_ITEMS, Evaluation, Question, Rating
 
 
@@ -157,3 +160,44 @@ class AnswerQuestionView(APIView):
         given.is_valid(raise_exception=True)
         question = services.answer_question(actor=request.user, question_id=pk, **given.validated_data)
         return Response(QuestionSerializer(question).data)
+
+
+class BadSignature(DomainError):
+    code = "bad_signature"
+    status = 401
+
+
+class WorkOrderView(APIView):
+    """12345: the hotline sends a work order (工单), signed with the shared secret (X-Timestamp, X-Signature); it
+    becomes a rectification for the agency it names. Sending one again is harmless."""
+
+    authentication_classes = []
+    permission_classes = [permissions.AllowAny]
+    parser_classes = [JSONParser]
+
+    @extend_schema(
+        request=inline_serializer("WorkOrder", {
+            "work_order": serializers.CharField(max_length=40, help_text="the hotline's number of the work order"),
+            "agency": serializers.CharField(max_length=18, help_text="the agency's unified social credit code"),
+            "content": serializers.CharField(max_length=2000, help_text="what the caller complained of"),
+            "case_number": serializers.CharField(required=False, help_text="the case concerned, if any"),
+            "reference": serializers.CharField(required=False, help_text="a rating pushed to the hotline: "
+                                               "zv-evaluation-<id>; its rectification takes the work order"),
+            "caller": inline_serializer("WorkOrderCaller", {"name": serializers.CharField(required=False),
+                                                            "phone": serializers.CharField(required=False)}),
+            "due": serializers.DateField(required=False, help_text="a later day than 5 working days from now"),
+        }),
+        responses={201: inline_serializer("WorkOrderTaken", {"rectification": serializers.IntegerField()}),
+                   200: inline_serializer("WorkOrderTakenBefore", {"rectification": serializers.IntegerField()}),
+                   401: ErrorSerializer},
+    )  # fmt: skip
+    def post(self, request):
+        try:
+            body = request.body  # the signature is over these bytes
+        except RawPostDataException:  # a form, already parsed: there is no body left to check
+            raise DomainError(_("Send the work order as JSON."), code="json_required") from None
+        try:
+            rectification, new = services.receive_work_order(body, request.headers)
+        except hotline.BadSignature as exc:
+            raise BadSignature(_("The work order is not correctly signed: %(why)s") % {"why": exc}) from exc
+        return Response({"rectification": rectification.pk}, status=201 if new else 200)

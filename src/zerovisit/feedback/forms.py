@@ -31,7 +31,9 @@ class CallBackForm(forms.Form):
 
 class RectifyForm(forms.Form):
     action = forms.CharField(label=_("What was put right"), widget=forms.Textarea(attrs={"rows": 3}), **TEXT)
-    told = forms.CharField(label=_("What the rater was told"), widget=forms.Textarea(attrs={"rows": 3}), **TEXT)
+    told = forms.CharField(
+        label=_("What the rater or caller was told"), widget=forms.Textarea(attrs={"rows": 3}), **TEXT
+    )
 
 
 class AppealForm(forms.Form):

@@ -43,6 +43,9 @@ class Evaluation(models.Model):
     # A rating found wrong or malicious on the agency's appeal no longer counts (services.decide_appeal).
     set_aside = models.BooleanField(_("set aside"), default=False)
     created_at = models.DateTimeField(_("rated"))
+    # A bad rating is pushed to the 12345 hotline once (services.push_to_hotline); its ticket there.
+    hotline_ticket = models.CharField(_("12345 ticket"), max_length=40, blank=True)
+    hotline_pushed_at = models.DateTimeField(_("pushed to 12345"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("evaluation")
@@ -52,6 +55,10 @@ class Evaluation(models.Model):
                 fields=["case"], condition=Q(second_of__isnull=True), name="evaluation_one_per_case"
             )
         ]
+        indexes = [
+            models.Index(fields=["created_at"], name="evaluation_hotline_queue",
+                         condition=Q(rating__lte=Rating.DISSATISFIED, hotline_pushed_at__isnull=True)),
+        ]  # fmt: skip
 
     def __str__(self):
         return f"{self.case} · {self.get_rating_display()}"
@@ -71,12 +78,25 @@ class RectificationStatus(models.TextChoices):
 
 
 class Rectification(models.Model):
-    """整改 of a real-name bad rating: due in 5 working days; the agency calls the rater back (回访), records what it
-    put right and tells the rater, who may rate again; a supervisor reviews and closes it. The agency may instead
-    appeal a wrong or malicious rating with its evidence, which a supervisor sets aside or rejects."""
+    """整改 of a real-name bad rating, or of a 12345 hotline work order (工单: a complaint phoned in, which names no
+    rating): due in 5 working days; the agency calls the rater or caller back (回访), records what it put right and
+    tells them (a rater may then rate again; a work order's outcome is reported to the hotline); a supervisor
+    reviews and closes it. The agency may instead appeal a wrong or malicious rating or work order with its
+    evidence, which a supervisor sets aside or rejects. `case` is the case concerned: the rated one, or the one a
+    work order names (it may name none)."""
 
-    evaluation = models.OneToOneField(Evaluation, on_delete=models.PROTECT, related_name="rectification")
+    evaluation = models.OneToOneField(Evaluation, on_delete=models.PROTECT, null=True, blank=True,
+                                      related_name="rectification")  # fmt: skip
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                             verbose_name=_("case"))  # fmt: skip
     agency = models.ForeignKey("org.Agency", on_delete=models.PROTECT, related_name="rectifications")
+    work_order = models.CharField(_("12345 work order"), max_length=40, blank=True)
+    complaint = models.TextField(_("complaint"), blank=True)
+    caller_name = models.CharField(_("caller"), max_length=100, blank=True)
+    caller_phone_encrypted = models.TextField(blank=True, editable=False)
+    caller_phone_masked = models.CharField(_("caller's phone"), max_length=20, blank=True, editable=False)
+    # The status last reported to the hotline: a work order's outcome is reported as it is reached.
+    hotline_reported = models.CharField(max_length=12, blank=True, editable=False)
     status = models.CharField(_("status"), max_length=12, choices=RectificationStatus.choices,
                               default=RectificationStatus.OPEN)  # fmt: skip
     due = models.DateField(_("due"))
@@ -92,10 +112,19 @@ class Rectification(models.Model):
     class Meta:
         verbose_name = _("rectification")
         verbose_name_plural = _("rectifications")
-        indexes = [models.Index(fields=["agency", "status", "due"], name="rectification_queue")]
+        indexes = [
+            models.Index(fields=["agency", "status", "due"], name="rectification_queue"),
+            models.Index(fields=["status"], condition=~Q(work_order=""), name="rectification_work_orders"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["work_order"], condition=~Q(work_order=""),
+                                    name="rectification_one_per_work_order"),
+            models.CheckConstraint(condition=Q(evaluation__isnull=False) | ~Q(work_order=""),
+                                   name="rectification_of_rating_or_work_order"),
+        ]  # fmt: skip
 
     def __str__(self):
-        return f"{self.evaluation} · {self.get_status_display()}"
+        return f"{self.evaluation or self.work_order} · {self.get_status_display()}"
 
 
 class CallBack(models.Model):

@@ -27,7 +27,7 @@ def evaluation_of(case) -> Evaluation | None:
 def visible_rectifications(user):
     """The agency's own for its staff; every agency's in their region for regional supervisors, auditors and
     administrators; none for anyone else."""
-    rows = Rectification.objects.select_related("evaluation__case__item", "agency")
+    rows = Rectification.objects.select_related("case__item", "evaluation", "agency")
     reach = region_reach(user)
     if reach is not None:
         return rows.filter(agency__region__code__startswith=reach) if reach else rows

@@ -4,22 +4,29 @@ item's guide, its answer, and its publication as the item's FAQ. One function pe
 locks the row it changes and writes in one transaction."""
 
 import datetime
+import logging
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zerovisit.accounts.models import Role, User
+from zerovisit.cases.models import Case
 from zerovisit.cases.selectors import case_for_actor, is_case_staff, region_reach
 from zerovisit.catalog.models import ServiceItem
-from zerovisit.core import audit
+from zerovisit.core import audit, crypto, identity
 from zerovisit.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from zerovisit.notify.services import notify
+from zerovisit.org.models import Agency
 from zerovisit.workcalendar.selectors import work_calendar
 
+from . import hotline
 from .models import ONLINE_ITEMS, CallBack, Evaluation, Question, Rating, Rectification, RectificationStatus
 from .selectors import may_rate
+
+log = logging.getLogger(__name__)
 
 RECTIFICATION_DAYS = 5  # working days (国办发〔2019〕51号: bad ratings are rectified within 5 working days)
 MAX_TEXT = 1000
@@ -70,9 +77,9 @@ def evaluate_case(
 
 def _open_rectification(evaluation: Evaluation, now) -> Rectification:
     due = work_calendar().add(timezone.localdate(now), RECTIFICATION_DAYS).date
-    rectification = Rectification.objects.create(evaluation=evaluation, agency_id=evaluation.agency_id, due=due,
-                                                 created_at=now)  # fmt: skip
     case = evaluation.case
+    rectification = Rectification.objects.create(evaluation=evaluation, case=case, agency_id=evaluation.agency_id,
+                                                 due=due, created_at=now)  # fmt: skip
     for user_id in _agency_supervisors(evaluation.agency_id):
         notify(user_id=user_id, event="staff.bad_rating", case_number=case.number, agency_id=case.agency_id,
                values={"n": case.number, "item": case.item.name, "rating": evaluation.get_rating_display(),
@@ -86,7 +93,7 @@ def _agency_supervisors(agency_id: int) -> list[int]:
 
 
 def _rectification(pk, *, for_update: bool = True) -> Rectification:
-    rows = Rectification.objects.select_related("evaluation__case__item", "agency__region", "evaluation__rater")
+    rows = Rectification.objects.select_related("case__item", "agency__region", "evaluation")
     try:
         return (rows.select_for_update(of=("self",)) if for_update else rows).get(pk=pk)
     except (Rectification.DoesNotExist, ValueError, TypeError):
@@ -139,10 +146,11 @@ def rectify(*, actor, rectification_id, action: str, told: str) -> Rectification
     rectification.result_told = _text(told, "told", required=True)
     rectification.status = RectificationStatus.RECTIFIED
     rectification.save(update_fields=["action", "result_told", "status"])
-    case = rectification.evaluation.case
-    values = {"n": case.number, "item": case.item.name, "action": rectification.action}
-    notify(user_id=rectification.evaluation.rater_id, event="feedback.rectified", case_number=case.number,
-           agency_id=case.agency_id, values=values)  # fmt: skip
+    if rectification.evaluation:  # a work order's caller is told through the hotline (push_to_hotline)
+        case = rectification.case
+        values = {"n": case.number, "item": case.item.name, "action": rectification.action}
+        notify(user_id=rectification.evaluation.rater_id, event="feedback.rectified", case_number=case.number,
+               agency_id=case.agency_id, values=values)  # fmt: skip
     return rectification
 
 
@@ -151,7 +159,7 @@ def rate_again(*, actor, rectification_id, rating: int, comment: str = "") -> Ev
     with transaction.atomic():
         rectification = _rectification(rectification_id)
         first = rectification.evaluation
-        if actor.pk != first.rater_id:
+        if first is None or actor.pk != first.rater_id:
             raise PermissionDenied(_("Only the rater rates again."))
         _check_status(rectification, RectificationStatus.RECTIFIED, RectificationStatus.CLOSED)
         if rating not in Rating.values:
@@ -199,9 +207,9 @@ def decide_appeal(*, actor, rectification_id, set_aside: bool, note: str) -> Rec
     note = _text(note, "note", required=True)
     before = rectification.status
     if set_aside:
-        evaluation = rectification.evaluation
-        evaluation.set_aside = True
-        evaluation.save(update_fields=["set_aside"])
+        if evaluation := rectification.evaluation:
+            evaluation.set_aside = True
+            evaluation.save(update_fields=["set_aside"])
         rectification.status, rectification.closed_by, rectification.closed_at = (
             RectificationStatus.SET_ASIDE, actor, timezone.now())  # fmt: skip
     else:
@@ -212,7 +220,8 @@ def decide_appeal(*, actor, rectification_id, set_aside: bool, note: str) -> Rec
     rectification.save(update_fields=["status", "review_note", "closed_by", "closed_at"])
     audit.record(
         actor=actor, action="evaluation.set_aside" if set_aside else "evaluation.appeal_rejected",
-        obj=rectification.evaluation, detail={"before": before, "after": rectification.status, "note": note},
+        obj=rectification.evaluation or rectification,
+        detail={"before": before, "after": rectification.status, "note": note, "work_order": rectification.work_order},
     )  # fmt: skip
     return rectification
 
@@ -306,3 +315,154 @@ def withdraw_faq(*, actor, question_id) -> Question:
     row.save(update_fields=["published_by", "published_at"])
     audit.record(actor=actor, action="question.withdrawn", obj=row, detail={"question": row.faq_question})
     return row
+
+
+# -- 12345 hotline -------------------------------------------------------------------------------------------------
+
+HOTLINE_BATCH = 200  # sent per run of the job: a backlog goes out over a few runs
+# The outcomes of a work order reported to the hotline, each once.
+REPORTED = (RectificationStatus.RECTIFIED, RectificationStatus.CLOSED, RectificationStatus.SET_ASIDE)
+MAX_COMPLAINT = 2000
+
+
+def push_to_hotline() -> int:
+    """The job: push the bad ratings not pushed yet, then report the outcomes of work orders reached since the last
+    report; returns how many requests went out. Without a hotline (ZV_HOTLINE_ENDPOINT) nothing is done; while it
+    is down, what is left waits for the next run. A rating is pushed under a stable reference and the hotline
+    makes one ticket per reference, so a push repeated after a lost answer makes no second ticket."""
+    line = hotline.hotline()
+    if line is None:
+        return 0
+    pending = (
+        Evaluation.objects.filter(rating__lte=Rating.DISSATISFIED, hotline_pushed_at__isnull=True, set_aside=False)
+        .select_related("case__item", "case__applicant", "agency", "rectification")
+        .order_by("created_at", "pk")
+    )
+    outcomes = (
+        Rectification.objects.exclude(work_order="").filter(status__in=REPORTED).exclude(hotline_reported=F("status"))
+        .prefetch_related("call_backs").order_by("pk")
+    )  # fmt: skip
+    sent = 0
+    try:
+        for evaluation in pending[:HOTLINE_BATCH]:
+            ticket = line.push_rating(_rating_for_hotline(evaluation))
+            Evaluation.objects.filter(pk=evaluation.pk).update(hotline_ticket=ticket, hotline_pushed_at=timezone.now())
+            sent += 1
+        for rectification in outcomes[:HOTLINE_BATCH]:
+            line.reply(rectification.work_order, _outcome_for_hotline(rectification))
+            Rectification.objects.filter(pk=rectification.pk, status=rectification.status).update(
+                hotline_reported=rectification.status
+            )
+            sent += 1
+    except hotline.HotlineError as exc:
+        log.warning("%s; the rest waits for the next run", exc)
+    return sent
+
+
+def _rating_for_hotline(evaluation: Evaluation) -> dict:
+    """What the hotline is told of a bad rating. A real-name one carries the case's contact (the applicant's name
+    and phone, whom the office calls back); an anonymous one carries nobody."""
+    case, rectification = evaluation.case, getattr(evaluation, "rectification", None)
+    contact = None
+    if not evaluation.anonymous:
+        applicant = case.applicant
+        phone = crypto.decrypt(applicant.phone_encrypted) if applicant.phone_encrypted else ""
+        contact = {"name": applicant.name, "phone": phone}
+    return {
+        "reference": f"zv-evaluation-{evaluation.pk}", "case_number": case.number,
+        "agency": {"credit_code": evaluation.agency.credit_code, "name": evaluation.agency.name},
+        "item": {"impl_code": case.item.impl_code, "name": case.item.name},
+        "rating": evaluation.rating, "second_rating": evaluation.second_of_id is not None,
+        "items": evaluation.items, "comment": evaluation.comment, "rated_at": evaluation.created_at.isoformat(),
+        "contact": contact, "rectification_due": rectification.due.isoformat() if rectification else None,
+    }  # fmt: skip
+
+
+def _outcome_for_hotline(rectification: Rectification) -> dict:
+    return {
+        "status": rectification.status, "action": rectification.action, "told": rectification.result_told,
+        "appeal": rectification.appeal_reason, "review_note": rectification.review_note,
+        "call_backs": [{"at": c.called_at.isoformat(), "said": c.said} for c in rectification.call_backs.all()],
+    }  # fmt: skip
+
+
+class InvalidWorkOrder(DomainError):
+    code = "invalid_work_order"
+
+
+def _order_text(order: dict, key: str, *, limit: int, required: bool = False) -> str:
+    value = order.get(key, "")
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        raise InvalidWorkOrder(_("%(field)s must be text.") % {"field": key})
+    value = value.strip()
+    if required and not value:
+        raise InvalidWorkOrder(_("The work order names no %(field)s.") % {"field": key}, code=f"{key}_required")
+    if len(value) > limit:
+        raise InvalidWorkOrder(_("%(field)s is longer than %(n)s characters.") % {"field": key, "n": limit})
+    return value
+
+
+def receive_work_order(body: bytes, headers) -> tuple[Rectification, bool]:
+    """A work order (工单) the 12345 hotline sends us, signed: a rectification for the agency it names (by credit
+    code), due in 5 working days unless the hotline set a later day, and its supervisors told. A work order about
+    a rating we pushed joins that rating's rectification; one sent again is the one already taken. Returns the
+    rectification and whether it is new."""
+    order = hotline.Hotline().work_order(body, headers)  # raises hotline.BadSignature
+    number = _order_text(order, "work_order", limit=40, required=True)
+    taken = Rectification.objects.filter(work_order=number).first()
+    if taken:
+        return taken, False
+    joined = _join_pushed_rating(order, number)
+    if joined:
+        return joined, False
+    complaint = _order_text(order, "content", limit=MAX_COMPLAINT, required=True)
+    agency = Agency.objects.filter(credit_code=_order_text(order, "agency", limit=18, required=True).upper()).first()
+    if agency is None:
+        raise InvalidWorkOrder(_("No agency has this credit code."), code="unknown_agency")
+    case = None
+    if case_number := _order_text(order, "case_number", limit=32):
+        case = Case.objects.filter(number=case_number, agency=agency).select_related("item").first()
+        if case is None:
+            raise InvalidWorkOrder(_("The agency has no case with this number."), code="unknown_case")
+    caller = order.get("caller") or {}
+    if not isinstance(caller, dict):
+        raise InvalidWorkOrder(_("caller must be an object with name and phone."))
+    name, phone = _order_text(caller, "name", limit=100), _order_text(caller, "phone", limit=20)
+    now = timezone.now()
+    due = work_calendar().add(timezone.localdate(now), RECTIFICATION_DAYS).date
+    if asked := _order_text(order, "due", limit=10):
+        try:
+            due = max(due, datetime.date.fromisoformat(asked))
+        except ValueError:
+            raise InvalidWorkOrder(_("due must be a date (YYYY-MM-DD).")) from None
+    rectification = Rectification(
+        agency=agency, case=case, work_order=number, complaint=complaint, caller_name=name, due=due, created_at=now,
+        caller_phone_encrypted=crypto.encrypt(phone) if phone else "", caller_phone_masked=identity.mask_phone(phone),
+    )  # fmt: skip
+    try:
+        with transaction.atomic():
+            rectification.save()
+    except IntegrityError:  # the same work order, sent twice at once
+        return Rectification.objects.get(work_order=number), False
+    for user_id in _agency_supervisors(agency.pk):
+        notify(user_id=user_id, event="staff.work_order", case_number=case.number if case else "",
+               agency_id=agency.pk, values={"order": number, "due": due.isoformat()})  # fmt: skip
+    return rectification, True
+
+
+def _join_pushed_rating(order: dict, number: str) -> Rectification | None:
+    """The rectification of the rating a work order names by the reference we pushed it under, which takes the
+    work order's number so that its outcome is reported; None when it names none (or one without a
+    rectification: an anonymous rating, which the work order then rectifies on its own)."""
+    reference = _order_text(order, "reference", limit=40)
+    if not reference.startswith("zv-evaluation-") or not reference[14:].isdigit():
+        return None
+    with transaction.atomic():
+        rectification = (Rectification.objects.select_for_update(of=("self",)).filter(evaluation_id=int(reference[14:]),
+                         evaluation__hotline_pushed_at__isnull=False).first())  # fmt: skip
+        if rectification and not rectification.work_order:
+            rectification.work_order = number
+            rectification.save(update_fields=["work_order"])
+    return rectification

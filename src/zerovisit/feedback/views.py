@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from zerovisit.cases.selectors import is_case_staff, region_reach
+from zerovisit.core import crypto
 from zerovisit.core.errors import DomainError, PermissionDenied
 
 from . import selectors, services
@@ -65,10 +66,13 @@ def rectification_detail(request, pk, forms=None, status=200):
         for step, (form_class, _service, who, statuses) in STEPS.items()
         if who == side and rectification.status in statuses
     ]
-    evaluation = rectification.evaluation
+    evaluation, is_agency = rectification.evaluation, side == "agency"
+    # The agency calls a work order's caller back; everyone else sees the number masked.
+    phone = rectification.caller_phone_encrypted
     return render(request, "feedback/rectification_detail.html", {
-        "rectification": rectification, "evaluation": evaluation, "case": evaluation.case, "steps": offered,
-        "second": getattr(evaluation, "second", None), "is_agency": side == "agency",
+        "rectification": rectification, "evaluation": evaluation, "case": rectification.case, "steps": offered,
+        "second": getattr(evaluation, "second", None), "is_agency": is_agency,
+        "caller_phone": crypto.decrypt(phone) if phone and is_agency else rectification.caller_phone_masked,
     }, status=status)  # fmt: skip
 
 

@@ -65,6 +65,8 @@ TEMPLATES = {
         "it.")),
     "staff.bad_rating": (_("A bad rating to rectify"), _(
         "%(n)s (%(item)s) was rated %(rating)s. Call the rater back and put it right by %(due)s.")),
+    "staff.work_order": (_("A 12345 work order to rectify"), _(
+        "The 12345 hotline sent work order %(order)s. Call the caller back and put it right by %(due)s.")),
     "feedback.rectified": (_("Your rating was followed up"), _(
         "About your rating of %(n)s (%(item)s), the office put this right: %(action)s. You may rate the service "
         "again on the case page.")),

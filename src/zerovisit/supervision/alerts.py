@@ -16,6 +16,7 @@ from zerovisit.cases.selectors import STAFF_ROLES, office_hours_waited
 from zerovisit.core.errors import DomainError, NotFound
 from zerovisit.delivery.models import Shipment, ShipmentStatus
 from zerovisit.feedback.models import Question
+from zerovisit.notify.models import Message, MessageStatus
 from zerovisit.notify.services import notify
 from zerovisit.org.models import Agency
 from zerovisit.workcalendar.selectors import work_calendar
@@ -23,7 +24,7 @@ from zerovisit.workcalendar.selectors import work_calendar
 from .models import Alert, AlertKind
 from .selectors import visible_alerts
 
-RECENT_DAYS = 30  # failed deliveries and deemed acceptances looked at, back from today
+RECENT_DAYS = 30  # failed deliveries and notifications and deemed acceptances looked at, back from today
 # Conditions that end (a case decided, an application claimed, a question answered); the other kinds are facts.
 ENDING = (AlertKind.OVERDUE, AlertKind.UNCLAIMED, AlertKind.QUESTION_OVERDUE)
 
@@ -36,6 +37,8 @@ def raise_alerts(now: datetime.datetime | None = None) -> dict[str, int]:
     since = now - datetime.timedelta(days=RECENT_DAYS)
     failed = Shipment.objects.filter(status=ShipmentStatus.FAILED, created_at__gte=since)
     deemed = Case.objects.filter(deemed_accepted=True, accepted_at__gte=since)
+    unsent = Message.objects.filter(status=MessageStatus.FAILED, created_at__gte=since).exclude(case_number="")
+    unsent_cases = Case.objects.filter(number__in=set(unsent.values_list("case_number", flat=True)))
     # Every agency named, so that the inbox index (agency, acting_role, due) serves the overdue cases.
     agencies = list(Agency.objects.values_list("pk", flat=True))
     waiting = Case.objects.filter(agency_id__in=agencies, acting_role__in=STAFF_ROLES, due__lt=today)
@@ -45,6 +48,7 @@ def raise_alerts(now: datetime.datetime | None = None) -> dict[str, int]:
         AlertKind.UNCLAIMED: _unclaimed_online(now),
         AlertKind.DELIVERY_FAILED: set(failed.values_list("case_id", "agency_id")),
         AlertKind.DEEMED_ACCEPTED: set(deemed.values_list("pk", "agency_id")),
+        AlertKind.MESSAGE_FAILED: set(unsent_cases.values_list("pk", "agency_id")),
         AlertKind.QUESTION_OVERDUE: set(late.values_list("pk", "agency_id")),
     }
     raised = {}

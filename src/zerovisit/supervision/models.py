@@ -98,6 +98,7 @@ class AlertKind(models.TextChoices):
     OVERDUE = "overdue", _("Past its deadline (red)")
     UNCLAIMED = "unclaimed", _("Online application unclaimed past the online-duty hours")
     DELIVERY_FAILED = "delivery_failed", _("Delivery failed")
+    MESSAGE_FAILED = "message_failed", _("A notification could not be sent")
     DEEMED_ACCEPTED = "deemed_accepted", _("Deemed accepted: the office let the time for acceptance pass")
     QUESTION_OVERDUE = "question_overdue", _("Question unanswered past its service level (在线咨询)")
 

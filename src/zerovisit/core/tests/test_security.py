@@ -105,12 +105,16 @@ def test_check_deploy_reports_a_signed_adapter_without_a_secret_and_a_home_made_
 
     settings.CARRIER_BACKEND, settings.CARRIER_SECRET = "zerovisit.delivery.carriers.HttpCarrier", ""
     settings.SMS_BACKEND, settings.SMS_SECRET = "zerovisit.notify.backends.HttpSmsBackend", "short"
+    settings.HOTLINE_ENDPOINT, settings.HOTLINE_SECRET = "https://12345.example/api", ""
     monkeypatch.delenv("ZV_AUDIT_KEY", raising=False)
-    found = {message.id: message for message in run_checks(include_deployment_checks=True)}
-    assert isinstance(found["zerovisit.E001"], Error) and "ZV_CARRIER_SECRET" in found["zerovisit.E001"].msg
+    messages = run_checks(include_deployment_checks=True)
+    found = {message.id: message for message in messages}
+    errors = " ".join(message.msg for message in messages if message.id == "zerovisit.E001")
+    assert isinstance(found["zerovisit.E001"], Error)
+    assert "ZV_CARRIER_SECRET" in errors and "ZV_HOTLINE_SECRET" in errors
     assert isinstance(found["zerovisit.W001"], Warning) and "ZV_SMS_SECRET" in found["zerovisit.W001"].msg
     assert "zerovisit.W002" in found
-    settings.CARRIER_SECRET = settings.SMS_SECRET = "x" * 40
+    settings.CARRIER_SECRET = settings.SMS_SECRET = settings.HOTLINE_SECRET = "x" * 40
     monkeypatch.setenv("ZV_AUDIT_KEY", "from-a-secret-store")
     found = {message.id for message in run_checks(include_deployment_checks=True)}
     assert not {"zerovisit.E001", "zerovisit.W001", "zerovisit.W002"} & found

@@ -141,3 +141,19 @@ def test_a_question_unanswered_past_its_service_level_raises_an_alert_that_ends_
     raise_alerts()
     alert.refresh_from_db()
     assert alert.ended_at is not None
+
+
+def test_a_notification_that_could_not_be_sent_raises_an_alert_on_its_case(clock, item, citizen, supervisor):
+    case = apply(item, citizen)
+    other = apply(item, citizen)
+    Message.objects.filter(case_number=case.number).update(status="failed")
+    Message.objects.create(channel="sms", event="x", title="x", body="x", status="failed")  # about no case
+    assert raise_alerts()[AlertKind.MESSAGE_FAILED] == 1
+    assert raise_alerts()[AlertKind.MESSAGE_FAILED] == 0  # raised once
+    [alert] = Alert.objects.filter(kind=AlertKind.MESSAGE_FAILED)
+    assert alert.case == case and alert.agency_id == case.agency_id and other.number != case.number
+    assert open_alerts(reach(supervisor))[AlertKind.MESSAGE_FAILED] == 1
+    clock.set(2026, 12, 10)  # older than the last 30 days: nothing new
+    Message.objects.filter(case_number=other.number).update(status="failed")
+    Message.objects.filter(case_number=other.number).update(created_at=timezone.now() - datetime.timedelta(days=31))
+    assert raise_alerts()[AlertKind.MESSAGE_FAILED] == 0
