@@ -30,6 +30,7 @@ RUNS = [
     ["indicators.py", "--cases", "2500", "--changes", "200", "--rounds", "2", "--reconcile"],
     ["search.py", "--items", "500", "--rounds", "2"],  # after the case fills: its catalogue would add items to them
     ["home.py", "--items", "500", "--rounds", "5"],  # on the search bench's catalogue
+    ["signin.py", "--accounts", "500", "--requests", "10"],
 ]  # fmt: skip
 
 

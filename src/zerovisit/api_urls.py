@@ -18,6 +18,7 @@ def not_found(request, rest):
 
 
 urlpatterns = [
+    path("", include("zerovisit.accounts.api_urls")),
     path("", include("zerovisit.org.api_urls")),
     path("", include("zerovisit.catalog.api_urls")),
     path("", include("zerovisit.workcalendar.api_urls")),

@@ -335,6 +335,17 @@ HOTLINE_ENDPOINT = env.str("HOTLINE_ENDPOINT", default="")
 HOTLINE_SECRET = env.str("HOTLINE_SECRET", default="")
 HOTLINE_TIMEOUT = env.float("HOTLINE_TIMEOUT", default=10.0)
 SIMULATOR_STEP_SECONDS = env.int("SIMULATOR_STEP_SECONDS", default=60)
+# Identity verification against the population register (accounts.registers): none by default, so nobody is
+# verified online until it is configured; the demo uses the simulator (refused by `check --deploy`).
+IDENTITY_REGISTER = env.str("IDENTITY_REGISTER", default="")
+IDENTITY_REGISTER_ENDPOINT = env.str("IDENTITY_REGISTER_ENDPOINT", default="")
+IDENTITY_REGISTER_SECRET = env.str("IDENTITY_REGISTER_SECRET", default="")
+IDENTITY_REGISTER_TIMEOUT = env.float("IDENTITY_REGISTER_TIMEOUT", default=5.0)
+# SMS codes (验证码) for signing in, registering and resetting a password.
+SMS_CODE_MINUTES = env.int("SMS_CODE_MINUTES", default=5)
+SMS_CODE_ATTEMPTS = env.int("SMS_CODE_ATTEMPTS", default=5)
+SMS_CODES_PER_NUMBER_HOUR = env.int("SMS_CODES_PER_NUMBER_HOUR", default=5)
+SMS_CODES_PER_CLIENT_HOUR = env.int("SMS_CODES_PER_CLIENT_HOUR", default=20)
 SMS_ENDPOINT = env.str("SMS_ENDPOINT", default="")  # for zerovisit.notify.backends.HttpSmsBackend
 SMS_SECRET = env.str("SMS_SECRET", default="")
 SMS_TIMEOUT = env.float("SMS_TIMEOUT", default=5.0)

@@ -18,8 +18,21 @@ class Role(models.TextChoices):
     AUDITOR = "auditor", _("Auditor")
 
 
+class AssuranceLevel(models.IntegerChoices):
+    """实名认证等级, as the national platform grades accounts: how sure the platform is of who holds one."""
+
+    NONE = 0, _("Not verified")
+    PHONE = 1, _("Mobile number confirmed")
+    REAL_NAME = 2, _("Real name verified")
+    REAL_PERSON = 3, _("Real person verified")
+
+
 class User(AbstractUser):
-    """Applicants have no agency; staff belong to exactly one agency and hold roles there."""
+    """Applicants have no agency; staff belong to exactly one agency and hold roles there.
+
+    A person's account is bound to at most one verified person (the Applicant whose `user` it is, kind person):
+    that binding, not what a form says, decides whom it applies as. Its mobile number, confirmed by an SMS code,
+    signs it in; it is kept encrypted with a keyed hash for the lookup."""
 
     agency = models.ForeignKey(
         "org.Agency", on_delete=models.PROTECT, null=True, blank=True, related_name="staff", verbose_name=_("agency")
@@ -30,6 +43,12 @@ class User(AbstractUser):
     place = models.ForeignKey(
         "org.Region", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("place")
     )
+    phone_hash = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
+    phone_encrypted = models.TextField(blank=True, editable=False)
+    phone_masked = models.CharField(_("mobile number"), max_length=20, blank=True, editable=False)
+    assurance_level = models.PositiveSmallIntegerField(_("assurance level"), choices=AssuranceLevel.choices,
+                                                       default=AssuranceLevel.NONE, editable=False)  # fmt: skip
+    verified_at = models.DateTimeField(_("verified"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("user")
@@ -104,6 +123,9 @@ class Applicant(models.Model):
                                     name="applicant_unique_person"),
             models.UniqueConstraint(fields=["credit_code"], condition=models.Q(kind="organisation"),
                                     name="applicant_unique_organisation"),
+            # An account is one person: it is bound to one natural person at most.
+            models.UniqueConstraint(fields=["user"], condition=models.Q(kind="person"),
+                                    name="applicant_one_person_per_account"),
         ]  # fmt: skip
 
     def __str__(self):
@@ -155,3 +177,34 @@ class ApiClient(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class CodePurpose(models.TextChoices):
+    SIGN_IN = "sign_in", _("Sign in or register")
+    RESET = "reset", _("Reset the password")
+
+
+class OneTimeCode(models.Model):
+    """An SMS code sent to a mobile number: valid for settings.SMS_CODE_MINUTES, used once, dead after
+    settings.SMS_CODE_ATTEMPTS wrong tries. Only a keyed hash of it is kept; the code itself is kept encrypted
+    only until the message is sent (accounts.tasks.send_code)."""
+
+    phone_hash = models.CharField(max_length=64, editable=False)
+    phone_encrypted = models.TextField(editable=False)
+    purpose = models.CharField(_("purpose"), max_length=10, choices=CodePurpose.choices)
+    code_hash = models.CharField(max_length=64, editable=False)
+    code_encrypted = models.TextField(blank=True, editable=False)
+    language = models.CharField(max_length=10, default="zh-hans", editable=False)
+    attempts = models.PositiveSmallIntegerField(_("wrong attempts"), default=0)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"))
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    used_at = models.DateTimeField(_("used"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("one-time code")
+        verbose_name_plural = _("one-time codes")
+        indexes = [models.Index(fields=["phone_hash", "purpose", "-created_at"], name="code_latest")]
+
+    def __str__(self):
+        return f"{self.get_purpose_display()} {self.created_at:%Y-%m-%d %H:%M}"

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from .views import LogoutView
+from . import views
 
 app_name = "accounts"
 urlpatterns = [
@@ -10,5 +10,10 @@ urlpatterns = [
         auth_views.LoginView.as_view(template_name="accounts/login.html", redirect_authenticated_user=True),
         name="login",
     ),
-    path("logout/", LogoutView.as_view(), name="logout"),
+    path("login/sms/", views.sign_in_by_code, name="sign_in_by_code"),
+    path("password/reset/", views.reset_password, name="reset_password"),
+    path("logout/", views.LogoutView.as_view(), name="logout"),
+    path("", views.account, name="account"),
+    path("verify/", views.verify, name="verify"),
+    path("verify/face/", views.verify_face, name="verify_face"),
 ]

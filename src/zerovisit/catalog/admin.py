@@ -203,6 +203,7 @@ class ServiceItemAdmin(EditorPermissions, admin.ModelAdmin):
                     "visits_reason",
                     "online_depth",
                     "online_level",
+                    "assurance_level",
                     "online_available",
                     "mobile_available",
                     "mail_materials",

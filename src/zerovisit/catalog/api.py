@@ -71,6 +71,7 @@ class ItemSummarySerializer(serializers.ModelSerializer):
             "visits_required",
             "zero_visits",
             "online_level",
+            "assurance_level",
             "is_high_frequency",
             "is_investment",
             "is_convenience",

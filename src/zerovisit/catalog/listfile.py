@@ -55,6 +55,7 @@ ONLINE_DEPTHS = {
     "其他": OnlineDepth.OTHER,
 }
 ONLINE_LEVELS = {"Ⅰ级": 1, "Ⅱ级": 2, "Ⅲ级": 3, "Ⅳ级": 4}
+ASSURANCE_LEVELS = {"一级（手机号）": 1, "二级（实名）": 2, "三级（实人）": 3}
 ONLINE_LEVEL_ALIASES = {
     "Ⅰ": 1,
     "Ⅱ": 2,
@@ -187,6 +188,7 @@ HEADERS = [
     "必须现场办理原因",
     "网上办理深度",
     "网办深度等级",
+    "实名认证等级",
     "是否网上办理",
     "是否支持移动端",
     "是否收费",
@@ -256,6 +258,7 @@ FIELD_COLUMNS = {v: k for k, v in {**TEXT_COLUMNS, **BOOL_COLUMNS}.items()} | {
     "level": "行使层级",
     "case_kind": "办件类型",
     "online_level": "网办深度等级",
+    "assurance_level": "实名认证等级",
     "process_template": "办理流程",
     "verification_method": "事后核查方式",
     "normal_promised_days": "一般程序承诺时限",
@@ -384,6 +387,7 @@ def parse_row(row: dict[str, str], lookups: Lookups) -> ParsedRow:
     choice("行使层级", LEVELS, "level", {str(n): n for n in LEVELS.values()})
     choice("办件类型", CASE_KINDS, "case_kind")
     choice("网办深度等级", ONLINE_LEVELS, "online_level", ONLINE_LEVEL_ALIASES)
+    choice("实名认证等级", ASSURANCE_LEVELS, "assurance_level", {str(n): n for n in ASSURANCE_LEVELS.values()})
     choice("办理结果类型", RESULT_TYPES, "result_type")
     choice("证照分离改革方式", REFORM_MODES, "reform_mode")
     choice("事后核查方式", VERIFICATION_METHODS, "verification_method")
@@ -595,6 +599,7 @@ def row_from_item(item: ServiceItem, materials, themes) -> dict[str, str]:
             "到办事现场次数": str(item.visits_required),
             "网上办理深度": "；".join(_label(ONLINE_DEPTHS, v) for v in item.online_depth),
             "网办深度等级": _label(ONLINE_LEVELS, item.online_level),
+            "实名认证等级": _label(ASSURANCE_LEVELS, item.assurance_level),
             "服务大厅": item.hall.name if item.hall_id else "",
             "服务窗口": item.window.name if item.window_id else "",
             "服务对象": "；".join(_label(SERVICE_OBJECTS, v) for v in item.service_objects),

@@ -106,7 +106,7 @@ def implementation_for(base_code: str, place: Region) -> ServiceItem | None:
 LIST_FIELDS = (
     "impl_code", "version", "status", "name", "base_code", "item_type__code", "item_type__name", "agency__name",
     "region__code", "region__name", "level", "case_kind", "legal_days", "promised_days", "visits_required",
-    "online_level", "is_high_frequency", "is_investment", "is_convenience",
+    "online_level", "assurance_level", "is_high_frequency", "is_investment", "is_convenience",
 )  # fmt: skip
 
 

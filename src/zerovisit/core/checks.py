@@ -12,6 +12,7 @@ SIGNED_ADAPTERS = [
     ("CARRIER_BACKEND", "CARRIER_SECRET", ("zerovisit.delivery.carriers.HttpCarrier",)),
     ("SMS_BACKEND", "SMS_SECRET", ("zerovisit.notify.backends.HttpSmsBackend",)),
     ("HOTLINE_ENDPOINT", "HOTLINE_SECRET", None),
+    ("IDENTITY_REGISTER", "IDENTITY_REGISTER_SECRET", ("zerovisit.accounts.registers.HttpRegister",)),
 ]
 MIN_SECRET_LENGTH = 32
 
@@ -39,6 +40,18 @@ def check_shared_secrets(app_configs=None, **kwargs):
                 id="zerovisit.W001",
             ))  # fmt: skip
     return problems
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def check_identity_register(app_configs=None, **kwargs):
+    """The demo's simulated register verifies anyone who names one of its made-up people: never in production."""
+    if settings.IDENTITY_REGISTER == "zerovisit.accounts.registers.SimulatedRegister":
+        return [checks.Error(
+            "ZV_IDENTITY_REGISTER is the demo's simulated population register.",
+            hint="Set it to zerovisit.accounts.registers.HttpRegister with the register's endpoint and secret.",
+            id="zerovisit.E004",
+        )]  # fmt: skip
+    return []
 
 
 @checks.register(checks.Tags.security, deploy=True)

@@ -20,8 +20,14 @@ from .models import RateCounter
 
 def allow(request, scope: str, limit: int, per_seconds: int = 60) -> bool:
     """True while this client has made at most `limit` requests to `scope` in the current window."""
+    return allow_for(f"{scope}:{client_address(request)}", limit, per_seconds)
+
+
+def allow_for(subject: str, limit: int, per_seconds: int = 60) -> bool:
+    """True while `subject` (a scope and whom it counts, e.g. a mobile number's hash) has been counted at most
+    `limit` times in the current window."""
     window = int(time.time() // per_seconds)
-    key = f"ratelimit:{scope}:{client_address(request)}:{window}"
+    key = f"ratelimit:{subject}:{window}"
     count = _count_in_cache(key, per_seconds) if settings.REDIS_URL else _count_in_database(key, per_seconds)
     return count <= limit
 

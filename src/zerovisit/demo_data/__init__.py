@@ -17,6 +17,15 @@ from zerovisit.portal.models import ServiceApp
 
 DATA_DIR = Path(__file__).resolve().parent
 DEMO_PASSWORD = "Zv-demo-2026"
+# The people the demo's population register knows (accounts.registers.SimulatedRegister): ID number → name. 张三 is
+# the demo's verified citizen; the others are for a newcomer to register and verify as.
+REGISTER = {
+    "32030219900307123X": "张三",
+    "320303198506120023": "李四",
+    "320311199204150037": "王五",
+    "320322197809230048": "赵六",
+    "320382199501010052": "孙七",
+}
 
 REGIONS = [
     # code, name, level, functional zone
@@ -270,16 +279,19 @@ def load_users() -> list[tuple[str, str]]:
 
 
 def demo_applicants():
-    """zhangsan and his company, both his own: the demo's stand-in for an identity an administrator checked."""
+    """zhangsan and his company, both his own, linked as an administrator does after checking who he is: his
+    account is real-name verified (level 2)."""
     from zerovisit.accounts.services import applicant_for, link_applicant
+    from zerovisit.accounts.services.identity import phone_fields
 
     zhangsan = User.objects.get(username="zhangsan")
+    if not zhangsan.phone_hash:  # he signs in with his mobile number too (an SMS code, or the password)
+        User.objects.filter(pk=zhangsan.pk).update(**phone_fields("13812341234"))
     name, code = DEMO_COMPANY
     found = (
-        applicant_for(kind="person", name="张三", id_number="32030219900307123X", phone="13812341234",
-                      account=zhangsan),
+        applicant_for(kind="person", name="张三", id_number="32030219900307123X", phone="13812341234"),
         applicant_for(kind="organisation", name=name, credit_code=code + credit_code_check_char(code),
-                      phone="13812341234", account=zhangsan),
+                      phone="13812341234"),
     )  # fmt: skip
     return [link_applicant(actor=None, applicant=applicant, account=zhangsan) for applicant in found]
 

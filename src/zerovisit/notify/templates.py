@@ -57,6 +57,14 @@ TEMPLATES = {
         "The paper materials for %(n)s (%(item)s) arrived by courier (waybill %(waybill)s).")),
     "staff.new_work": (_("New work in your queue"), _(
         "%(count)s case(s) arrived in your unclaimed queue at %(agency)s since %(since)s.")),
+    "account.code_sign_in": (_("zerovisit"), _(
+        "Your sign-in code is %(code)s, valid for %(minutes)s minutes. Never tell it to anyone, staff included.")),
+    "account.code_reset": (_("zerovisit"), _(
+        "Your code to reset the password is %(code)s, valid for %(minutes)s minutes. If you did not ask for it, "
+        "ignore this message.")),
+    "account.claim_refused": (_("Someone tried to verify as you"), _(
+        "An account tried to verify itself as the person %(identity)s, whose verified account is yours; it was "
+        "refused. If that was not you, contact a service window.")),
     "staff.message_failed": (_("A message could not be delivered"), _(
         "The %(channel)s message “%(title)s” about %(n)s could not be delivered after %(attempts)s attempts: "
         "%(error)s. Contact the applicant another way.")),

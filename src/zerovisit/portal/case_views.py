@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zerovisit.accounts import services as accounts
+from zerovisit.accounts.models import AssuranceLevel
 from zerovisit.accounts.services import IDENTITY_ERROR_FIELDS
 from zerovisit.cases import selectors, services
 from zerovisit.cases.models import CaseNotice, CaseStatus, Channel
@@ -60,9 +61,11 @@ def apply(request, impl_code):
     item = catalog.item_for_application(impl_code)
     if item is None:
         raise Http404
+    own = [] if request.user.agency_id else accounts.own_applicants(request.user)
+    if not request.user.agency_id and (request.user.assurance_level < item.assurance_level or not own):
+        return _step_up(request, item)
     draft = selectors.draft_for(request.user, request.POST.get("draft") or request.GET.get("draft"))
     answers = services.draft_answers(draft) if draft and request.method == "GET" else {}
-    own = [] if request.user.agency_id else accounts.own_applicants(request.user)
     chosen = next((a for a in own if str(a.pk) == request.GET.get("as")), own[0] if own else None)
     library = [spec.name for spec in item.materials.all() if spec.source == MaterialSource.LICENSE_LIBRARY]
     held = license_selectors.for_materials(chosen, library) if chosen and library else {}
@@ -91,6 +94,17 @@ def apply(request, impl_code):
         "item": item, "form": form, "materials": form.specs, "own_applicants": own, "chosen": chosen,
         "draft": draft, "draft_days": settings.DRAFT_DAYS,
     })  # fmt: skip
+
+
+def _step_up(request, item):
+    """The account is not verified enough for this item (its assurance level) or as nobody at all: the way to
+    the verification it needs, coming back here afterwards."""
+    needed = max(item.assurance_level, AssuranceLevel.REAL_NAME)
+    face = request.user.assurance_level >= AssuranceLevel.REAL_NAME and needed >= AssuranceLevel.REAL_PERSON
+    return render(request, "portal/step_up.html", {
+        "item": item, "needed": AssuranceLevel(needed), "face": face,
+        "level": AssuranceLevel(request.user.assurance_level),
+    }, status=403)  # fmt: skip
 
 
 def _submit(request, item, form, draft):

@@ -7,7 +7,6 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -15,6 +14,7 @@ from zerovisit.accounts.services import choose_place
 from zerovisit.catalog import guide, search, selectors
 from zerovisit.catalog.forms import CatalogueQueryForm
 from zerovisit.core.errors import DomainError, NotFound
+from zerovisit.core.redirects import safe_next
 from zerovisit.core.text import named_id
 from zerovisit.feedback import selectors as feedback
 from zerovisit.feedback import services as feedback_services
@@ -30,11 +30,6 @@ from .services import record_app_use
 PAGE_SIZE = 20
 FAQ_ON_GUIDE = 30  # answered questions on a guide, the latest first
 COOKIE_AGE = 365 * 24 * 3600  # the reader's display and place choices
-
-
-def _safe_next(request, default="/") -> str:
-    target = request.POST.get("next") or request.GET.get("next") or default
-    return target if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}) else default
 
 
 def home(request):
@@ -136,7 +131,7 @@ def choose_place_page(request):
         region = Region.objects.filter(code=request.POST.get("region", "")).first()
         if region is None:
             return render(request, "portal/place.html", _place_context(request, None), status=400)
-        response = HttpResponseRedirect(_safe_next(request))
+        response = HttpResponseRedirect(safe_next(request))
         if request.user.is_authenticated:
             choose_place(user=request.user, region=region)
         response.set_cookie(portal_selectors.PLACE_COOKIE, str(region.pk), max_age=COOKIE_AGE, samesite="Lax")
@@ -152,7 +147,7 @@ def _place_context(request, browsing: Region | None) -> dict:
         "browsing": browsing,
         "trail": org_selectors.place_chain(browsing.pk) if browsing else [],
         "choices": org_selectors.regions_to_choose(browsing),
-        "next": _safe_next(request, default=""),
+        "next": safe_next(request, default=""),
         "invalid": request.method == "POST",
     }
 
@@ -181,7 +176,7 @@ def agency_list(request):
 @require_POST
 def large_text(request):
     """Switch the large-text reading mode; a cookie, so it works before and without logging in."""
-    response = HttpResponseRedirect(_safe_next(request))
+    response = HttpResponseRedirect(safe_next(request))
     if request.POST.get("on") == "1":
         response.set_cookie("zv_large_text", "1", max_age=COOKIE_AGE, samesite="Lax")
     else:

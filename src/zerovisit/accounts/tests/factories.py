@@ -1,6 +1,6 @@
 import factory
 
-from zerovisit.accounts.models import Role, StaffRole, User
+from zerovisit.accounts.models import AssuranceLevel, Role, StaffRole, User
 
 PASSWORD = "Correct-Horse-9"
 
@@ -12,6 +12,9 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     username = factory.Sequence(lambda n: f"user{n}")
     display_name = factory.Sequence(lambda n: f"用户{n}")
+    # As verify_real_name leaves an account: a test's applicant linked to it (applicant_for(account=…)) is the person
+    # it is verified as. Tests of verification itself start lower.
+    assurance_level = AssuranceLevel.REAL_NAME
     password = factory.PostGenerationMethodCall("set_password", PASSWORD)
 
     @factory.post_generation
@@ -23,3 +26,10 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 def editor(agency, role=Role.CATALOGUE_EDITOR, **kwargs) -> User:
     return UserFactory(agency=agency, is_staff=True, roles=[role], **kwargs)
+
+
+def verified_person(name: str = "李四", id_number: str = "11010519491231002X", **user_fields):
+    """An account verified as this person, as verify_real_name leaves it: the applicant, whose `user` it is."""
+    from zerovisit.accounts.services import applicant_for
+
+    return applicant_for(kind="person", name=name, id_number=id_number, account=UserFactory(**user_fields))

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zerovisit.accounts import services as accounts
-from zerovisit.accounts.models import Applicant, Role
+from zerovisit.accounts.models import Applicant, AssuranceLevel, Role
 from zerovisit.catalog.formfields import FormDataError, clean_form_data
 from zerovisit.catalog.models import (
     ItemStatus,
@@ -197,9 +197,16 @@ def _check_application(actor, item, applicant, channel, *, commitment_signed, no
     allowed, authorisation = authority(actor, applicant, item.impl_code)
     at_window = channel == Channel.WINDOW and actor.agency_id == item.agency_id and actor.has_role(Role.ACCEPTOR)
     if not allowed and not at_window:
+        raise PermissionDenied(_("You may apply only for yourself or for an applicant who authorised you."),
+                               code="not_authorised_for_applicant")  # fmt: skip
+    if actor.agency_id is None and actor.assurance_level < item.assurance_level:
         raise PermissionDenied(
-            _("You may apply only for yourself or for an applicant who authorised you."), code="not_authorised"
-        )
+            _("This item needs an account verified to level %(needed)d (%(label)s); yours is at level %(level)d. "
+              "Verify your identity further, then apply.")
+            % {"needed": item.assurance_level, "label": AssuranceLevel(item.assurance_level).label,
+               "level": actor.assurance_level},
+            code="assurance_too_low",
+        )  # fmt: skip
     template, limit_days = item.process_template, item.promised_days
     if template.kind == ProcessKind.COMMITMENT:
         if normal_procedure:  # the applicant may always choose the normal procedure instead of a commitment
@@ -285,8 +292,9 @@ class Submission:
 def submit_application(*, actor, item: ServiceItem, applicant: dict, channel: str, **application) -> Submission:
     """An application as someone sends it: whom it is for (`applicant`: kind, name, id_number or credit_code,
     phone, email, as accounts.services.applicant_for takes them) and the application itself (as submit_case takes
-    it). A person applying online for themselves or their own organisation (not staff, not as a proxy) makes an
-    applicant this application creates their own.
+    it). A person applying online for themselves (not staff, not as a proxy) names only the person their account is
+    verified as, or an organisation whose account they hold (accounts.services.check_applying_as): what else the
+    form says of the applicant does not change who that is.
 
     Finding or creating the applicant and filing the case are one transaction: a refused application leaves no
     applicant, no changed contact details and no link to an account behind."""
@@ -297,6 +305,8 @@ def submit_application(*, actor, item: ServiceItem, applicant: dict, channel: st
     if channel != Channel.WINDOW:  # a credit code's failed check is confirmed only by staff at a window
         applicant = {key: value for key, value in applicant.items() if key != "check_override_reason"}
     with transaction.atomic():
+        if for_themselves:
+            accounts.check_applying_as(actor, **applicant)
         found, write_audit = accounts.find_applicant(**applicant, account=actor if for_themselves else None,
                                                      actor=actor)  # fmt: skip
         submission = _submit(actor=actor, item=item, applicant=found, channel=channel, sent_applicant=applicant,

@@ -5,7 +5,7 @@ import datetime
 from rest_framework.test import APIClient
 
 from zerovisit.accounts.models import Role
-from zerovisit.accounts.tests.factories import UserFactory, editor
+from zerovisit.accounts.tests.factories import UserFactory, editor, verified_person
 from zerovisit.cases.models import Case, CaseStatus
 from zerovisit.catalog.models import MaterialSpec
 from zerovisit.org.tests.factories import AgencyFactory
@@ -28,8 +28,13 @@ def application(item, **extra):
     }  # fmt: skip
 
 
+def lisi():
+    """The account verified as 李四, the person application() names."""
+    return verified_person(name="李四", id_number="11010519491231002X").user
+
+
 def test_a_citizen_applies_and_a_retry_with_the_same_key_returns_the_same_case(clock, item):
-    user = UserFactory()
+    user = lisi()
     client = as_user(user)
     first = client.post("/api/v1/cases/", application(item), format="multipart", HTTP_IDEMPOTENCY_KEY="k-1")
     assert first.status_code == 201, first.json()
@@ -43,7 +48,7 @@ def test_a_citizen_applies_and_a_retry_with_the_same_key_returns_the_same_case(c
 
 
 def test_an_invalid_id_number_or_missing_material_is_a_clear_error(clock, item):
-    client = as_user(UserFactory())
+    client = as_user(lisi())
     bad_id = client.post("/api/v1/cases/", application(item, id_number="110105194912310021"), format="multipart")
     assert bad_id.status_code == 400 and bad_id.json()["code"] == "invalid_id_number"
     data = application(item)
@@ -125,7 +130,7 @@ def test_the_items_own_questions_are_checked_and_kept_with_the_case(clock, agenc
         {"label": "经营面积（平方米）", "type": "decimal", "required": True, "choices": []},
         {"label": "经营类别", "type": "choice", "required": True, "choices": ["预包装食品销售", "热食类食品制售"]},
     ])  # fmt: skip
-    client = as_user(UserFactory())
+    client = as_user(lisi())
     wrong = client.post("/api/v1/cases/", application(shop, form_data='{"经营面积（平方米）": "很大"}'),
                         format="multipart")  # fmt: skip
     assert wrong.status_code == 400 and wrong.json()["code"] == "invalid_form"
@@ -141,7 +146,7 @@ def test_an_e_mail_address_is_kept_encrypted_and_every_step_is_also_mailed(clock
     from zerovisit.accounts.models import Applicant
     from zerovisit.core.tests.helpers import run_ready_tasks
 
-    client = as_user(UserFactory())
+    client = as_user(lisi())
     response = client.post("/api/v1/cases/", application(item, email="lisi@example.com"), format="multipart")
     assert response.status_code == 201
     applicant = Applicant.objects.get()

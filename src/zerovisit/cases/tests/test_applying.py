@@ -7,7 +7,7 @@ from rest_framework.test import APIClient
 
 from zerovisit.accounts.models import Applicant
 from zerovisit.accounts.services import applicant_for
-from zerovisit.accounts.tests.factories import UserFactory
+from zerovisit.accounts.tests.factories import UserFactory, verified_person
 from zerovisit.cases.models import Case, CaseStatus
 from zerovisit.core import crypto
 from zerovisit.core.models import AuditEntry
@@ -33,7 +33,7 @@ def test_a_refused_application_naming_someone_else_links_nothing_and_changes_not
     attacker = as_user(UserFactory())
     refused = attacker.post("/api/v1/cases/", without_materials(naming_the_victim(item, phone="13900000000")),
                             format="multipart")  # fmt: skip
-    assert refused.status_code == 403 and refused.json()["code"] == "not_authorised"
+    assert refused.status_code == 403 and refused.json()["code"] == "not_authorised_for_applicant"
     again = attacker.post("/api/v1/cases/", without_materials(naming_the_victim(item, phone="13700000000",
                           email="evil@example.com")), format="multipart")  # fmt: skip
     assert again.status_code == 403
@@ -72,7 +72,7 @@ def test_a_refused_application_does_not_link_a_walk_in_applicant_to_the_caller(c
 def test_a_complete_application_for_someone_who_gave_no_authorisation_is_refused(clock, item, citizen):
     attacker = as_user(UserFactory())
     response = attacker.post("/api/v1/cases/", naming_the_victim(item, phone="13900000000"), format="multipart")
-    assert response.status_code == 403 and response.json()["code"] == "not_authorised"
+    assert response.status_code == 403 and response.json()["code"] == "not_authorised_for_applicant"
     citizen.refresh_from_db()
     assert citizen.user.username == "zhangsan" and citizen.phone_masked == "138****1234"
     assert Case.objects.count() == 0
@@ -81,26 +81,29 @@ def test_a_complete_application_for_someone_who_gave_no_authorisation_is_refused
 def test_an_applicant_nobody_acts_for_is_not_taken_by_the_first_account_that_names_it(clock, item):
     walk_in = applicant_for(kind="person", name="张三", id_number=VICTIM_ID, phone="13812341234")  # at a window
     response = as_user(UserFactory()).post("/api/v1/cases/", naming_the_victim(item), format="multipart")
-    assert response.status_code == 403 and response.json()["code"] == "not_authorised"
+    assert response.status_code == 403 and response.json()["code"] == "not_authorised_for_applicant"
     walk_in.refresh_from_db()
     assert walk_in.user is None and walk_in.phone_masked == "138****1234"
 
 
-def test_a_refused_application_creates_no_applicant(clock, item):
-    response = as_user(UserFactory()).post("/api/v1/cases/", without_materials(application(item)), format="multipart")
+def test_a_refused_application_creates_no_applicant(clock, item, staff):
+    at_window = as_user(staff["acceptor"])
+    response = at_window.post("/api/v1/cases/", without_materials(application(item, channel="window")),
+                              format="multipart")  # fmt: skip
     assert response.status_code == 400
     assert not Applicant.objects.exists() and not Case.objects.exists()
     assert not AuditEntry.objects.filter(action="applicant.create").exists()
 
 
-def test_a_first_application_makes_the_applicant_the_accounts_own_and_says_so_in_the_audit(clock, item):
-    user = UserFactory()
-    assert as_user(user).post("/api/v1/cases/", application(item), format="multipart").status_code == 201
-    applicant = Applicant.objects.get()
-    assert applicant.user == user
-    entry = AuditEntry.objects.get(action="applicant.create")
-    assert entry.actor == user and entry.detail["identity"] == applicant.id_number_masked
-    assert "11010519491231002X" not in str(entry.detail) and "13812341234" not in str(entry.detail)
+def test_an_account_applies_only_as_the_person_it_is_verified_as(clock, item):
+    unverified = UserFactory()
+    refused = as_user(unverified).post("/api/v1/cases/", application(item), format="multipart")
+    assert refused.status_code == 403 and refused.json()["code"] == "not_authorised_for_applicant"
+    assert not Applicant.objects.exists() and not Case.objects.exists()
+    person = verified_person(name="李四", id_number="11010519491231002X")
+    filed = as_user(person.user).post("/api/v1/cases/", application(item, applicant_name="王五"), format="multipart")
+    assert filed.status_code == 201 and Case.objects.get().applicant == person
+    assert Applicant.objects.get().name == "李四"  # the verified name, not what the form said
 
 
 def test_the_own_account_changes_its_contact_details_and_the_change_is_audited(clock, item, citizen):
@@ -116,7 +119,7 @@ def test_the_own_account_changes_its_contact_details_and_the_change_is_audited(c
 
 @pytest.mark.django_db(transaction=True)
 def test_parallel_requests_with_one_idempotency_key_make_one_case_and_one_201(clock, item):
-    client = as_user(UserFactory())
+    client = as_user(verified_person().user)
 
     def post():
         return client.post("/api/v1/cases/", application(item), format="multipart", HTTP_IDEMPOTENCY_KEY="same")
@@ -138,12 +141,13 @@ def test_a_system_s_token_cannot_apply_for_anyone(clock, item, citizen, agency):
     assert citizen.phone_masked == "138****1234" and not Case.objects.exists()
 
 
-def test_a_new_applicant_s_audit_entry_is_written_last_so_the_audit_head_is_locked_only_briefly(clock, item):
+def test_a_new_applicant_s_audit_entry_is_written_last_so_the_audit_head_is_locked_only_briefly(clock, item, staff):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    at_window = as_user(staff["acceptor"])
     with CaptureQueriesContext(connection) as queries:
-        response = as_user(UserFactory()).post("/api/v1/cases/", application(item), format="multipart")
+        response = at_window.post("/api/v1/cases/", application(item, channel="window"), format="multipart")
     assert response.status_code == 201
     sql = [query["sql"] for query in queries.captured_queries]
     first_head = next(n for n, q in enumerate(sql) if "core_auditchainhead" in q)

@@ -7,7 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
-from zerovisit.accounts.tests.factories import UserFactory
+from zerovisit.accounts.tests.factories import verified_person
 from zerovisit.catalog.models import MaterialSpec, ProcessStage, ServiceItem
 from zerovisit.core.errors import DomainError
 from zerovisit.notify.models import Message
@@ -174,7 +174,7 @@ def test_editing_a_process_template_changes_only_cases_filed_later(clock, item, 
 
 def test_a_key_reused_for_a_different_application_is_refused(clock, item):
     client = APIClient()
-    client.force_authenticate(UserFactory())
+    client.force_authenticate(verified_person().user)
     specs = list(MaterialSpec.objects.filter(item=item).order_by("order"))
 
     def application(**extra):

@@ -98,6 +98,7 @@ def test_an_outsider_cannot_apply_in_someone_else_s_name(clock, item, citizen, o
     if outsider == "anonymous":
         assert response.status_code in (401, 403) and response.json()["code"] == "not_authenticated"
     else:
-        assert response.status_code == 403 and response.json()["code"] == "not_authorised", response.json()
+        refused = response.json()
+        assert response.status_code == 403 and refused["code"] == "not_authorised_for_applicant", refused
     assert snapshot(case) == before
     assert Applicant.objects.filter(pk=citizen.pk).values().get() == applicant

@@ -133,6 +133,7 @@ class FocusArea(models.TextChoices):
 
 
 ONLINE_LEVELS = [(1, "Ⅰ"), (2, "Ⅱ"), (3, "Ⅲ"), (4, "Ⅳ")]
+ASSURANCE_LEVELS = [(1, _("1: mobile number")), (2, _("2: real name")), (3, _("3: real person"))]
 
 
 def allowed_process_kinds(case_kind: str, reform_mode: str) -> set[str]:
@@ -202,6 +203,10 @@ class ServiceItem(models.Model):
     online_level = models.PositiveSmallIntegerField(_("online depth level"), choices=ONLINE_LEVELS, default=1)
     online_available = models.BooleanField(_("can be handled online"), default=False)
     mobile_available = models.BooleanField(_("can be handled on mobile"), default=False)
+    # 实名认证等级 an account needs to apply online (accounts.models.AssuranceLevel): 2, a verified real name, unless
+    # the item asks for a face check (3) or only a confirmed phone (1).
+    assurance_level = models.PositiveSmallIntegerField(_("identity assurance needed"), choices=ASSURANCE_LEVELS,
+                                                       default=2)  # fmt: skip
 
     fee_required = models.BooleanField(_("fees charged"), default=False)
     fee_items = models.TextField(_("fee items"), blank=True)

@@ -100,7 +100,7 @@ def add_form(agency, *materials, **fields):
         "legal_basis": "《行政许可法》", "legal_days": 20, "promised_days": 5, "case_kind": "promised",
         "handling_forms": ["online", "mail"], "visits_required": 0, "online_depth": ["1", "2", "4"],
         "online_level": 4, "online_available": "on", "conditions": "符合条件", "service_objects": ["enterprise"],
-        "result_type": "none", "consult_phone": "0516-1", "complaint_phone": "12345",
+        "result_type": "none", "assurance_level": 2, "consult_phone": "0516-1", "complaint_phone": "12345",
         "materials-TOTAL_FORMS": len(materials), "materials-INITIAL_FORMS": 0,
     }  # fmt: skip
     for n, material in enumerate(materials):

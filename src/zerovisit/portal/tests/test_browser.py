@@ -57,14 +57,14 @@ def test_the_portal_switches_to_english_and_loads_nothing_from_outside(live_serv
 
 
 def test_a_citizen_applies_step_by_step_and_reviews_before_submitting(live_server, browser_page):
-    from zerovisit.accounts.tests.factories import PASSWORD, UserFactory
+    from zerovisit.accounts.tests.factories import PASSWORD, verified_person
     from zerovisit.cases.models import Case
     from zerovisit.cases.tests.factories import publish
     from zerovisit.org.tests.factories import AgencyFactory
 
     item = publish(AgencyFactory(name="徐州市行政审批局"), name="食品经营许可", form_fields=[
         {"label": "经营面积（平方米）", "type": "decimal", "required": True, "choices": []}])  # fmt: skip
-    user = UserFactory()
+    user = verified_person(name="王五", id_number="32030219900307123X").user
     page = browser_page
     page.goto(live_server.url + "/accounts/login/")
     page.fill("input[name=username]", user.username)

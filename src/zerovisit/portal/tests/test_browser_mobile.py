@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from zerovisit.accounts.services import applicant_for
-from zerovisit.accounts.tests.factories import PASSWORD, UserFactory
+from zerovisit.accounts.tests.factories import PASSWORD, UserFactory, verified_person
 from zerovisit.cases.models import Case
 from zerovisit.cases.tests.factories import apply, publish
 from zerovisit.catalog.tests.factories import MaterialSpecFactory, placed_catalogue
@@ -277,7 +277,7 @@ def test_axe_finds_no_serious_or_critical_violation_on_any_portal_page(
 
 def test_on_a_phone_the_courier_address_is_a_cascade_and_the_recipient_is_the_applicant(live_server, browser_page):
     xuzhou_places()
-    user = UserFactory()
+    user = verified_person(name="王五", id_number="32030219900307123X").user
     item = publish(AgencyFactory(name="徐州市行政审批局"), name="食品经营许可", mail_results=True)
     page = browser_page
     log_in(page, live_server, user)

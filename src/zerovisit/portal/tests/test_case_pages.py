@@ -2,7 +2,7 @@
 
 import pytest
 
-from zerovisit.accounts.tests.factories import UserFactory
+from zerovisit.accounts.tests.factories import UserFactory, verified_person
 from zerovisit.cases import services
 from zerovisit.cases.models import Case, CaseStatus
 from zerovisit.cases.tests.factories import apply, first_material, pdf, publish
@@ -13,6 +13,11 @@ from zerovisit.org.tests.factories import AgencyFactory
 @pytest.fixture
 def item(db):
     return publish(AgencyFactory(name="徐州市行政审批局"))
+
+
+def wangwu(**user_fields):
+    """The account verified as 王五, the person form_data names."""
+    return verified_person(name="王五", id_number="32030219900307123X", **user_fields).user
 
 
 def form_data(item, **extra):
@@ -29,7 +34,7 @@ def test_applying_online_needs_an_account(client, item):
 
 
 def test_a_citizen_applies_online_and_follows_the_case(client, item):
-    user = UserFactory()
+    user = wangwu()
     client.force_login(user)
     page = client.get(f"/items/{item.impl_code}/apply/").content.decode()
     assert "申请书" in page and "容缺后补" in page
@@ -44,7 +49,7 @@ def test_a_citizen_applies_online_and_follows_the_case(client, item):
 
 
 def test_a_wrong_id_number_is_shown_on_the_form_and_nothing_is_filed(client, item):
-    client.force_login(UserFactory())
+    client.force_login(wangwu())
     page = client.post(f"/items/{item.impl_code}/apply/", form_data(item, id_number="320302199003071231")).content
     assert "这不是有效的居民身份证号码" in page.decode() and 'role="alert"' in page.decode()
     assert not Case.objects.exists()
@@ -118,7 +123,7 @@ def test_the_form_asks_the_item_s_own_questions_and_refuses_a_wrong_answer(clien
         {"label": "经营面积（平方米）", "type": "decimal", "required": True, "choices": []},
         {"label": "开业日期", "type": "date", "required": False, "choices": []},
     ])  # fmt: skip
-    client.force_login(UserFactory())
+    client.force_login(wangwu())
     page = client.get(f"/items/{shop.impl_code}/apply/").content.decode()
     assert "经营面积（平方米）" in page and 'type="date"' in page and "wizard.js" in page
     wrong = client.post(f"/items/{shop.impl_code}/apply/", form_data(shop, **{"form.经营面积（平方米）": "很大"}))
@@ -129,7 +134,7 @@ def test_the_form_asks_the_item_s_own_questions_and_refuses_a_wrong_answer(clien
 
 
 def test_someone_applying_again_finds_their_details_filled_in(client, item):
-    user = UserFactory()
+    user = wangwu()
     client.force_login(user)
     client.post(f"/items/{item.impl_code}/apply/", form_data(item, email="ww@example.com"))
     page = client.get(f"/items/{item.impl_code}/apply/").content.decode()
@@ -162,13 +167,13 @@ def test_an_application_page_naming_someone_else_takes_over_nothing(client, item
 
     victim = applicant_for(kind="person", name="王五", id_number="32030219900307123X", phone="13812341234")
     case = apply(item, victim, actor=editor(item.agency, role=Role.ACCEPTOR), channel="window")  # a walk-in
-    client.force_login(UserFactory())
+    client.force_login(verified_person().user)  # 李四, verified
     specs = list(MaterialSpec.objects.filter(item=item).order_by("order"))
     incomplete = {k: v for k, v in form_data(item, phone="13700000000").items() if k != f"material_{specs[0].pk}"}
     for data in (form_data(item, phone="13900000000"), incomplete):
         page = client.post(f"/items/{item.impl_code}/apply/", data).content.decode()
         assert 'role="alert"' in page and 'value="王五"' in page  # told what is wrong, with what was typed kept
-        assert "只能为本人或已授权您的申请人申请" in page
+        assert "只能以本人名义、为您持有账户的单位或在申请人代办授权下申请" in page
     victim.refresh_from_db()
     assert victim.user is None and crypto.decrypt(victim.phone_encrypted) == "13812341234"
     assert Case.objects.count() == 1
@@ -179,7 +184,7 @@ def test_an_application_page_naming_someone_else_takes_over_nothing(client, item
 def test_every_message_of_a_refused_application_is_tied_to_its_field(client, item):
     import re
 
-    client.force_login(UserFactory())
+    client.force_login(wangwu())
     page = client.post(f"/items/{item.impl_code}/apply/", form_data(item, id_number="320302199003071231",
                                                                     phone="123")).content.decode()  # fmt: skip
     ids = set(re.findall(r'\bid="([^"]+)"', page))
@@ -193,7 +198,7 @@ def test_the_application_form_filled_in_online_is_not_asked_for_again_as_a_file(
     spec = MaterialSpec.objects.filter(item=item, name="申请书").get()
     spec.source = "online_form"
     spec.save(update_fields=["source"])
-    client.force_login(UserFactory())
+    client.force_login(wangwu())
     page = client.get(f"/items/{item.impl_code}/apply/").content.decode()
     assert "申请书</strong>：随本申请在线填写，无需上传。" in page and f'name="material_{spec.pk}"' not in page
     data = form_data(item)

@@ -4,14 +4,14 @@ to resume later, on another device."""
 import pytest
 from django.test import Client
 
-from zerovisit.accounts.tests.factories import UserFactory
+from zerovisit.accounts.tests.factories import verified_person
 from zerovisit.cases.models import ApplicationDraft, Case, DraftMaterial
 from zerovisit.cases.tests.factories import pdf, publish
 from zerovisit.catalog.models import MaterialSpec
 from zerovisit.core.storage import private_storage
 from zerovisit.org.tests.factories import AgencyFactory
 
-from .test_case_pages import form_data
+from .test_case_pages import form_data, wangwu
 
 
 @pytest.fixture
@@ -21,7 +21,7 @@ def item(db):
 
 @pytest.fixture
 def person(client):
-    user = UserFactory()
+    user = wangwu()
     client.force_login(user)
     return user
 
@@ -78,7 +78,7 @@ def test_nobody_else_opens_discards_or_downloads_a_draft(client, item, person):
     material = draft.materials.get()
     assert client.get(f"/my/drafts/{draft.pk}/files/{material.pk}/").status_code == 200
     stranger = Client()
-    stranger.force_login(UserFactory())
+    stranger.force_login(verified_person().user)
     assert stranger.get(apply_url(item), {"draft": draft.pk}).status_code == 404
     assert stranger.get(f"/my/drafts/{draft.pk}/files/{material.pk}/").status_code == 404
     assert stranger.post(f"/my/drafts/{draft.pk}/discard/").status_code == 404

@@ -15,8 +15,8 @@ from zerovisit.core import audit, crypto, identity
 from zerovisit.core.errors import DomainError
 from zerovisit.core.logs import has_personal_data
 
-from . import audit as account_audit
-from .models import ApiClient, Applicant, ApplicantKind, Role
+from .. import audit as account_audit
+from ..models import ApiClient, Applicant, ApplicantKind, AssuranceLevel, Role, User
 
 USE_RESOLUTION = datetime.timedelta(minutes=1)  # last_used_at is written at most once a minute per client
 CHECK_OVERRIDE_REASON_LENGTH = 500
@@ -234,15 +234,26 @@ def _all(entries: list[Callable[[], object]]) -> Callable[[], None]:
 
 def link_applicant(*, actor, applicant: Applicant, account) -> Applicant:
     """Make `account` the applicant's own (it then applies for them, sees their cases and licences and keeps their
-    contact details). A deliberate act of an administrator after checking who the account is, never a side
-    effect of an application; recorded in the audit log with the account it replaced."""
+    contact details). A deliberate act of an administrator after checking who the account is (for a person: their
+    ID card, so the account counts as real-name verified, level 2), never a side effect of an application;
+    recorded in the audit log with the account it replaced. An account is one person: one already verified as
+    somebody else is refused."""
     with transaction.atomic():
         locked = Applicant.objects.select_for_update().get(pk=applicant.pk)
         if locked.user_id == getattr(account, "pk", None):
             return locked
+        if locked.kind == ApplicantKind.PERSON and account is not None:
+            other = Applicant.objects.filter(kind=ApplicantKind.PERSON, user=account).first()
+            if other is not None:
+                raise InvalidIdentity(_("This account is already verified as %(name)s; an account belongs to one "
+                                        "person.") % {"name": other}, code="already_verified")  # fmt: skip
         before = locked.user.username if locked.user_id else ""
         locked.user = account
         locked.save(update_fields=["user"])
+        if locked.kind == ApplicantKind.PERSON and account is not None:
+            User.objects.filter(pk=account.pk, assurance_level__lt=AssuranceLevel.REAL_NAME).update(
+                assurance_level=AssuranceLevel.REAL_NAME, verified_at=timezone.now()
+            )
         account_audit.record_applicant_linked(actor=actor, applicant=locked, before_account=before)
     return locked
 

@@ -1,0 +1,164 @@
+"""/api/v1/auth/…: what a script or the mobile app does to become someone — ask for an SMS code, exchange it for a
+token (registering a new number), reset the password, verify the account's real name and face — and
+/api/v1/auth/me/, who the caller is."""
+
+from django.conf import settings
+from django.contrib.auth.signals import user_logged_in
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import permissions, serializers, status
+from rest_framework.authtoken.models import Token
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from zerovisit.core.clients import client_address
+from zerovisit.core.errors import PermissionDenied
+from zerovisit.core.identity import mask_phone
+from zerovisit.core.openapi import ErrorSerializer
+
+from . import services
+from .models import CodePurpose
+
+
+class AccountSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    phone = serializers.CharField(source="phone_masked")
+    assurance_level = serializers.IntegerField(help_text="0 none, 1 mobile number, 2 real name, 3 real person")
+    verified_as = serializers.SerializerMethodField(help_text="the verified person: name and masked ID number")
+
+    def get_verified_as(self, user) -> dict | None:
+        person = services.bound_person(user)
+        return {"name": person.name, "id_number": person.id_number_masked} if person else None
+
+
+class CodeRequestSerializer(serializers.Serializer):
+    phone = serializers.CharField(max_length=20)
+    purpose = serializers.ChoiceField(choices=CodePurpose.choices, default=CodePurpose.SIGN_IN)
+
+
+class SignInSerializer(serializers.Serializer):
+    phone = serializers.CharField(max_length=20)
+    code = serializers.CharField(max_length=6)
+
+
+class PasswordResetSerializer(SignInSerializer):
+    password = serializers.CharField(max_length=128, trim_whitespace=False)
+
+
+class RealNameSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=50)
+    id_number = serializers.CharField(max_length=18)
+
+
+class Anonymous(APIView):
+    """Reached without signing in, and without a session: nothing here reads a cookie, so no CSRF token is needed."""
+
+    authentication_classes = []
+    permission_classes = [permissions.AllowAny]
+    parser_classes = [JSONParser, FormParser]
+
+
+class CodeView(Anonymous):
+    @extend_schema(
+        request=CodeRequestSerializer,
+        responses={
+            202: inline_serializer(
+                "CodeSent", {"sent_to": serializers.CharField(), "valid_minutes": serializers.IntegerField()}
+            ),
+            400: ErrorSerializer,
+            429: ErrorSerializer,
+        },
+    )
+    def post(self, request):
+        """Send an SMS code to a mobile number (purpose `sign_in`, which also registers, or `reset`). One a minute
+        and a few an hour per number; a reset code goes only to a registered number, with the same answer."""
+        given = CodeRequestSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        phone = given.validated_data["phone"]
+        services.send_code(
+            phone=phone,
+            purpose=given.validated_data["purpose"],
+            client=client_address(request),
+            language=get_language(),
+        )
+        return Response(
+            {"sent_to": mask_phone(services.normalised_phone(phone)), "valid_minutes": settings.SMS_CODE_MINUTES},
+            status=status.HTTP_202_ACCEPTED,
+        )
+
+
+class TokenView(Anonymous):
+    @extend_schema(
+        request=SignInSerializer,
+        responses={
+            200: inline_serializer(
+                "SignedIn",
+                {
+                    "token": serializers.CharField(help_text="send as `Authorization: Token …`"),
+                    "created": serializers.BooleanField(help_text="a new account"),
+                    "account": AccountSerializer(),
+                },
+            ),
+            400: ErrorSerializer,
+        },
+    )
+    def post(self, request):
+        """Sign in with the SMS code: the account's API token (a number without an account registers one)."""
+        given = SignInSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        signed_in = services.sign_in_with_code(**given.validated_data)
+        signed_in.user.signed_in_via = "sms-api"
+        user_logged_in.send(sender=type(signed_in.user), request=request, user=signed_in.user)
+        token, _created = Token.objects.get_or_create(user=signed_in.user)
+        return Response(
+            {"token": token.key, "created": signed_in.created, "account": AccountSerializer(signed_in.user).data}
+        )
+
+
+class PasswordResetView(Anonymous):
+    @extend_schema(request=PasswordResetSerializer, responses={204: None, 400: ErrorSerializer})
+    def post(self, request):
+        """A new password, proved by a `reset` code."""
+        given = PasswordResetSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        services.reset_password(**given.validated_data)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+def _person_account(request):
+    if getattr(request.user, "pk", None) is None:
+        raise PermissionDenied(_("This is for a person's account, not a system's token."), code="person_required")
+    return request.user
+
+
+class MeView(APIView):
+    @extend_schema(responses={200: AccountSerializer, 403: ErrorSerializer})
+    def get(self, request):
+        """The caller's account: its level and the person it is verified as."""
+        _person_account(request)
+        return Response(AccountSerializer(request.user).data)
+
+
+class VerificationView(APIView):
+    parser_classes = [JSONParser, FormParser, MultiPartParser]
+
+    @extend_schema(
+        request=RealNameSerializer,
+        responses={
+            200: AccountSerializer,
+            400: ErrorSerializer,
+            403: ErrorSerializer,
+            409: ErrorSerializer,
+            429: ErrorSerializer,
+            503: ErrorSerializer,
+        },
+    )
+    def post(self, request):
+        """实名认证: bind the account to the person the population register confirms (level 2)."""
+        given = RealNameSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        services.verify_real_name(user=_person_account(request), **given.validated_data)
+        request.user.refresh_from_db()
+        return Response(AccountSerializer(request.user).data)

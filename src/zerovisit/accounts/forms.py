@@ -1,0 +1,48 @@
+"""The forms of signing in by SMS code, resetting a password and verifying an identity."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+
+class PhoneCodeForm(forms.Form):
+    phone = forms.CharField(label=_("Mobile number"), max_length=20, widget=forms.TextInput(attrs={
+        "inputmode": "numeric", "autocomplete": "tel"}))  # fmt: skip
+    code = forms.CharField(label=_("SMS code"), max_length=6, required=False, widget=forms.TextInput(attrs={
+        "inputmode": "numeric", "autocomplete": "one-time-code"}))  # fmt: skip
+
+    def __init__(self, *args, sending: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.sending = sending  # asking for a code: the code itself is not needed yet
+
+    def clean(self):
+        data = super().clean()
+        if not self.sending and not data.get("code"):
+            self.add_error("code", _("Enter the code the SMS gave you."))
+        return data
+
+
+class ResetPasswordForm(PhoneCodeForm):
+    new_password1 = forms.CharField(label=_("New password"), required=False, strip=False,
+                                    widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))  # fmt: skip
+    new_password2 = forms.CharField(label=_("New password again"), required=False, strip=False,
+                                    widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))  # fmt: skip
+
+    def clean(self):
+        data = super().clean()
+        if not self.sending:
+            if not data.get("new_password1"):
+                self.add_error("new_password1", _("Choose a new password."))
+            elif data.get("new_password1") != data.get("new_password2"):
+                self.add_error("new_password2", _("The two passwords differ."))
+        return data
+
+
+class RealNameForm(forms.Form):
+    name = forms.CharField(label=_("Name, as on the ID card"), max_length=50)
+    id_number = forms.CharField(label=_("Citizen ID number"), max_length=18, widget=forms.TextInput(attrs={
+        "autocomplete": "off", "spellcheck": "false"}))  # fmt: skip
+
+
+class FaceForm(forms.Form):
+    photo = forms.FileField(label=_("A photo of your face, taken now"), widget=forms.ClearableFileInput(attrs={
+        "accept": "image/jpeg,image/png", "capture": "user"}))  # fmt: skip

@@ -1,0 +1,461 @@
+"""Who holds an account: signing in (and registering) with an SMS code, a password reset by SMS code, and the
+account bound to one person verified against the population register (实名认证, level 2) and then as a real person
+by a face check (实人认证, level 3).
+
+SMS codes are six digits, valid for settings.SMS_CODE_MINUTES, used once and dead after settings.SMS_CODE_ATTEMPTS
+wrong tries; a new code replaces the number's earlier ones. A number gets one code a minute and
+settings.SMS_CODES_PER_NUMBER_HOUR an hour, a client settings.SMS_CODES_PER_CLIENT_HOUR an hour. Only a keyed hash
+of a code is kept (core.crypto.lookup_hash): whoever reads the database cannot sign in with it.
+"""
+
+import datetime
+import re
+import secrets
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare
+from django.utils.translation import gettext as _
+
+from zerovisit.core import audit, crypto, identity, ratelimit
+from zerovisit.core.errors import DomainError, PermissionDenied
+from zerovisit.notify.services import notify
+
+from ..models import Applicant, ApplicantKind, AssuranceLevel, CodePurpose, OneTimeCode, User
+from ..registers import RegisterUnavailable, Verdict, identity_register
+from .applicants import _checked_organisation, _checked_person
+
+MOBILE = re.compile(r"^1[3-9]\d{9}$")
+FACE_IMAGE_MAX_BYTES = 5 * 1024 * 1024
+FACE_IMAGE_SIGNATURES = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n")  # JPEG, PNG
+CODE_INTERVAL = datetime.timedelta(minutes=1)  # between two codes to one number
+VERIFICATIONS_PER_DAY = 10  # per account: the register is not an oracle for guessing who holds an ID number
+
+
+class InvalidPhone(DomainError):
+    code = "invalid_phone"
+
+
+class TooManyRequests(DomainError):
+    code = "too_many_codes"
+    status = 429
+
+
+class CodeRefused(DomainError):
+    code = "invalid_code"
+
+
+class VerificationRefused(DomainError):
+    code = "verification_refused"
+
+
+class AlreadyBound(VerificationRefused):
+    """The account is verified as somebody else, or the person is verified with another account."""
+
+    code = "person_bound_elsewhere"
+    status = 409
+
+
+class RegisterDown(DomainError):
+    code = "register_unavailable"
+    status = 503
+
+
+def normalised_phone(phone: str) -> str:
+    """A mainland mobile number as eleven digits (spaces, dashes and a +86 prefix dropped), or InvalidPhone."""
+    digits = re.sub(r"[\s-]", "", phone or "").removeprefix("+86")
+    if not MOBILE.match(digits):
+        raise InvalidPhone(_("Enter an 11-digit mainland mobile number."))
+    return digits
+
+
+def phone_fields(phone: str) -> dict:
+    """An account's mobile number as User keeps it: encrypted, its keyed hash (the sign-in lookup) and its mask."""
+    return {
+        "phone_hash": crypto.lookup_hash(phone),
+        "phone_encrypted": crypto.encrypt(phone),
+        "phone_masked": identity.mask_phone(phone),
+    }
+
+
+def _code_hash(code_id: int, code: str) -> str:
+    return crypto.lookup_hash(f"sms-code:{code_id}:{code}")
+
+
+# -- codes ------------------------------------------------------------------------------------------------------
+
+
+def send_code(*, phone: str, purpose: str, client: str, language: str = "zh-hans") -> None:
+    """Send a new SMS code to `phone` for `purpose` (CodePurpose), asked for by `client` (its address). A reset code
+    goes only to a number that has an account; the answer is the same either way, so that nobody learns from it
+    whose number is registered."""
+    from ..tasks import send_code as send_code_task
+
+    phone = normalised_phone(phone)
+    phone_hash = crypto.lookup_hash(phone)
+    if not ratelimit.allow_for(f"code-client:{client}", settings.SMS_CODES_PER_CLIENT_HOUR, 3600):
+        raise TooManyRequests(_("Too many codes were asked for from here; try again in an hour."))
+    now = timezone.now()
+    if OneTimeCode.objects.filter(phone_hash=phone_hash, created_at__gt=now - CODE_INTERVAL).exists():
+        raise TooManyRequests(_("A code was sent to this number less than a minute ago; wait before asking again."))
+    if not ratelimit.allow_for(f"code-hour:{phone_hash}", settings.SMS_CODES_PER_NUMBER_HOUR, 3600):
+        raise TooManyRequests(_("Too many codes were sent to this number; try again in an hour."))
+    if purpose == CodePurpose.RESET and not User.objects.filter(phone_hash=phone_hash, is_active=True).exists():
+        return
+    code = f"{secrets.randbelow(10**6):06d}"
+    with transaction.atomic():
+        live = OneTimeCode.objects.filter(phone_hash=phone_hash, purpose=purpose, used_at=None, expires_at__gt=now)
+        live.update(expires_at=now)
+        sent = OneTimeCode.objects.create(
+            phone_hash=phone_hash,
+            phone_encrypted=crypto.encrypt(phone),
+            purpose=purpose,
+            language=language,
+            code_hash="",
+            code_encrypted=crypto.encrypt(code),
+            expires_at=now + datetime.timedelta(minutes=settings.SMS_CODE_MINUTES),
+        )
+        OneTimeCode.objects.filter(pk=sent.pk).update(code_hash=_code_hash(sent.pk, code))
+        send_code_task.enqueue(sent.pk)
+
+
+def deliver_code(code_id: int) -> None:
+    """Send a code by SMS unless it was sent, used or has expired; then forget the code itself (its hash stays)."""
+    from zerovisit.notify.backends import sms_backend
+    from zerovisit.notify.templates import render
+
+    found = OneTimeCode.objects.filter(pk=code_id, used_at=None, expires_at__gt=timezone.now()).exclude(
+        code_encrypted=""
+    )
+    code = found.first()
+    if code is None:
+        return
+    title, body = render(
+        f"account.code_{code.purpose}",
+        {"code": crypto.decrypt(code.code_encrypted), "minutes": settings.SMS_CODE_MINUTES},
+        code.language,
+    )
+    sms_backend().send(crypto.decrypt(code.phone_encrypted), f"【{title}】{body}", key=f"zv-code-{code.pk}")
+    OneTimeCode.objects.filter(pk=code.pk).update(code_encrypted="", sent_at=timezone.now())
+
+
+def _use_code(phone: str, purpose: str, code: str) -> None:
+    """Spend the number's current code for `purpose`, or CodeRefused. A wrong try is counted even though the
+    caller's transaction, if any, is rolled back by the refusal: it is written in a transaction of its own."""
+    phone_hash = crypto.lookup_hash(phone)
+    code = (code or "").strip()
+    with transaction.atomic():
+        latest = (
+            OneTimeCode.objects.select_for_update()
+            .filter(phone_hash=phone_hash, purpose=purpose)
+            .order_by("-created_at", "-pk")
+            .first()
+        )
+        if latest is None or latest.used_at is not None or latest.expires_at <= timezone.now():
+            refusal = CodeRefused(
+                _("This code has expired or was used already; ask for a new one."), code="code_expired"
+            )
+        elif latest.attempts >= settings.SMS_CODE_ATTEMPTS:
+            refusal = CodeRefused(_("Too many wrong codes; ask for a new one."), code="too_many_attempts")
+        elif not constant_time_compare(latest.code_hash, _code_hash(latest.pk, code)):
+            latest.attempts += 1
+            latest.save(update_fields=["attempts"])
+            left = settings.SMS_CODE_ATTEMPTS - latest.attempts
+            refusal = CodeRefused(_("The code is not right (%(n)d tries left).") % {"n": left}, code="invalid_code")
+        else:
+            latest.used_at = timezone.now()
+            latest.save(update_fields=["used_at"])
+            refusal = None
+    if refusal is not None:
+        raise refusal
+
+
+# -- accounts ---------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SignIn:
+    user: User
+    created: bool  # a new account: the number had none (registration)
+
+
+def sign_in_with_code(*, phone: str, code: str) -> SignIn:
+    """The account of a mobile number whose SMS code is right, made now (level 1) if the number has none. The
+    caller signs the person in (django.contrib.auth.login), which the audit records."""
+    phone = normalised_phone(phone)
+    _use_code(phone, CodePurpose.SIGN_IN, code)
+    phone_hash = crypto.lookup_hash(phone)
+    with transaction.atomic():
+        user = User.objects.select_for_update().filter(phone_hash=phone_hash).first()
+        if user is not None:
+            if not user.is_active:
+                raise CodeRefused(_("This account is closed."), code="account_inactive")
+            if user.assurance_level < AssuranceLevel.PHONE:
+                user.assurance_level = AssuranceLevel.PHONE
+                user.save(update_fields=["assurance_level"])
+            return SignIn(user, created=False)
+        try:
+            with transaction.atomic():
+                user = User(
+                    username=f"m{secrets.token_hex(6)}",
+                    display_name=identity.mask_phone(phone),
+                    assurance_level=AssuranceLevel.PHONE,
+                    **phone_fields(phone),
+                )
+                user.set_unusable_password()
+                user.save()
+        except IntegrityError:  # the same number registered at the same moment
+            return SignIn(User.objects.get(phone_hash=phone_hash), created=False)
+        audit.record(
+            actor=user,
+            action="account.create",
+            obj=user,
+            detail={
+                "via": "sms",
+                "username": user.username,
+                "phone": user.phone_masked,
+                "before": {},
+                "after": {"assurance_level": user.assurance_level},
+            },
+        )
+    return SignIn(user, created=True)
+
+
+def reset_password(*, phone: str, code: str, password: str) -> User:
+    """A new password for the account of `phone`, proved by the SMS code sent to it."""
+    phone = normalised_phone(phone)
+    user = User.objects.filter(phone_hash=crypto.lookup_hash(phone), is_active=True).first()
+    if user is not None:  # else the code check below refuses: no code was ever sent for a number without account
+        try:
+            validate_password(password, user)
+        except ValidationError as exc:
+            raise DomainError(" ".join(exc.messages), code="weak_password") from exc
+    _use_code(phone, CodePurpose.RESET, code)
+    with transaction.atomic():
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        audit.record(
+            actor=user, action="account.password_reset", obj=user, detail={"via": "sms", "phone": user.phone_masked}
+        )
+    return user
+
+
+def bound_person(user) -> Applicant | None:
+    """The natural person an account is bound to (its verified identity), if any."""
+    if getattr(user, "pk", None) is None:
+        return None
+    return Applicant.objects.filter(kind=ApplicantKind.PERSON, user=user).first()
+
+
+def _checked_verification(user) -> None:
+    if user.agency_id is not None:
+        raise VerificationRefused(_("Staff accounts are not verified as applicants."), code="staff_account")
+    if not ratelimit.allow_for(f"verify:{user.pk}", VERIFICATIONS_PER_DAY, 86400):
+        raise TooManyRequests(
+            _("Too many verifications today; try again tomorrow or at a service window."), code="too_many_verifications"
+        )
+
+
+def _register():
+    register = identity_register()
+    if register is None:
+        raise RegisterDown(
+            _("Identity verification is not available online here; a service window can verify you."),
+            code="register_not_configured",
+        )
+    return register
+
+
+def _verdict_refusal(verdict: Verdict) -> VerificationRefused | None:
+    if verdict == Verdict.MISMATCH:
+        return VerificationRefused(
+            _("The name does not match this ID number in the population register."), code="identity_mismatch"
+        )
+    if verdict == Verdict.NOT_FOUND:
+        return VerificationRefused(
+            _("The population register does not know this ID number."), code="identity_not_found"
+        )
+    return None
+
+
+def verify_real_name(*, user, name: str, id_number: str) -> Applicant:
+    """实名认证: bind the account to the person whose name and ID number the population register confirms, and raise
+    it to level 2. A person already bound to another account is not taken from it: the claim is refused and that
+    account's holder is told. Nothing changes when the register refuses or cannot be reached."""
+    name, id_number = _checked_person(name, id_number)
+    bound = bound_person(user)
+    if bound is not None and bound.id_number_hash != crypto.lookup_hash(id_number):
+        raise AlreadyBound(
+            _("This account is already verified as %(name)s; an account belongs to one person.") % {"name": bound.name},
+            code="already_verified",
+        )
+    _checked_verification(user)
+    try:
+        verdict = _register().verify_person(name, id_number)
+    except RegisterUnavailable as exc:
+        raise RegisterDown(
+            _("The population register cannot be reached just now; nothing was changed. Try again in a few minutes.")
+        ) from exc
+    if refusal := _verdict_refusal(verdict):
+        audit.record(
+            actor=user,
+            action="account.verify",
+            obj=user,
+            result="refused",
+            detail={
+                "level": AssuranceLevel.REAL_NAME,
+                "reason": refusal.code,
+                "identity": identity.mask_id_number(id_number),
+            },
+        )
+        raise refusal
+    lookup = crypto.lookup_hash(id_number)
+    with transaction.atomic():
+        person = Applicant.objects.select_for_update().filter(kind=ApplicantKind.PERSON, id_number_hash=lookup).first()
+        if person is not None and person.user_id not in (None, user.pk):
+            owner = person.user_id
+            notify(
+                user_id=owner,
+                event="account.claim_refused",
+                values={"identity": person.id_number_masked},
+                phone_encrypted=person.user.phone_encrypted,
+            )
+            audit.record(
+                actor=user,
+                action="account.verify",
+                obj=user,
+                result="refused",
+                detail={
+                    "level": AssuranceLevel.REAL_NAME,
+                    "reason": "person_bound_elsewhere",
+                    "identity": person.id_number_masked,
+                },
+            )
+        else:
+            owner = None
+            person = _bind(user, person, name, id_number, lookup)
+    if owner is not None:
+        raise AlreadyBound(
+            _(
+                "This person is already verified with another account. Its holder has been told; if that account is "
+                "not yours, a service window can help."
+            ),
+            code="person_bound_elsewhere",
+        )
+    return person
+
+
+def _bind(user, person: Applicant | None, name: str, id_number: str, lookup: str) -> Applicant:
+    """Make `person` (or a new applicant) the account's verified identity at level 2 at least, under the name the
+    register confirmed. Called inside the transaction that holds the person's row."""
+    if person is None:
+        person = Applicant(
+            kind=ApplicantKind.PERSON,
+            id_number_encrypted=crypto.encrypt(id_number),
+            id_number_hash=lookup,
+            id_number_masked=identity.mask_id_number(id_number),
+        )
+    person.name, person.user = name, user
+    if not person.phone_encrypted and user.phone_encrypted:
+        person.phone_encrypted, person.phone_masked = user.phone_encrypted, user.phone_masked
+    person.save()
+    before = user.assurance_level
+    user.assurance_level, user.verified_at = max(before, AssuranceLevel.REAL_NAME), timezone.now()
+    user.save(update_fields=["assurance_level", "verified_at"])
+    audit.record(
+        actor=user,
+        action="account.verify",
+        obj=user,
+        detail={
+            "level": AssuranceLevel.REAL_NAME,
+            "identity": person.id_number_masked,
+            "before": {"assurance_level": before},
+            "after": {"assurance_level": user.assurance_level},
+        },
+    )
+    return person
+
+
+def verify_real_person(*, user, image: bytes) -> User:
+    """实人认证: the register's face check of the account's verified person against a photo taken now (kept
+    nowhere), raising the account to level 3."""
+    person = bound_person(user)
+    if person is None:
+        raise VerificationRefused(_("Verify your real name first."), code="verification_required")
+    if len(image) > FACE_IMAGE_MAX_BYTES or not image.startswith(FACE_IMAGE_SIGNATURES):
+        raise VerificationRefused(_("Take a photo (JPEG or PNG, at most 5 MB) of your face."), code="invalid_image")
+    _checked_verification(user)
+    try:
+        verdict = _register().verify_face(person.name, crypto.decrypt(person.id_number_encrypted), image)
+    except RegisterUnavailable as exc:
+        raise RegisterDown(
+            _("The face check cannot be reached just now; nothing was changed. Try again in a few minutes.")
+        ) from exc
+    if verdict != Verdict.MATCH:
+        audit.record(
+            actor=user,
+            action="account.verify",
+            obj=user,
+            result="refused",
+            detail={"level": AssuranceLevel.REAL_PERSON, "reason": "face_mismatch"},
+        )
+        raise VerificationRefused(
+            _("The photo does not match the register's; try again in good light, facing the camera."),
+            code="face_mismatch",
+        )
+    with transaction.atomic():
+        before = user.assurance_level
+        user.assurance_level, user.verified_at = AssuranceLevel.REAL_PERSON, timezone.now()
+        user.save(update_fields=["assurance_level", "verified_at"])
+        audit.record(
+            actor=user,
+            action="account.verify",
+            obj=user,
+            detail={
+                "level": AssuranceLevel.REAL_PERSON,
+                "before": {"assurance_level": before},
+                "after": {"assurance_level": user.assurance_level},
+            },
+        )
+    return user
+
+
+# -- whom an account applies as ---------------------------------------------------------------------------------
+
+
+def check_applying_as(
+    account, *, kind: str = "", name: str = "", id_number: str = "", credit_code: str = "", **details
+) -> None:
+    """Whom a person applying online for themselves may name as the applicant: the person their account is verified
+    as (whatever name the form gives), or an organisation whose account they hold. Anyone else only under a proxy
+    authorisation (the proxy channel): everything else is PermissionDenied, `not_authorised_for_applicant`. How
+    well the account is verified is checked with the item (its assurance level)."""
+    if kind == ApplicantKind.PERSON:
+        _name, given = _checked_person(name, id_number)  # a mistyped number is said as such, first
+        person = bound_person(account)
+        if person is None:
+            raise PermissionDenied(
+                _("Your account is not yet verified as a person: verify your real name, then apply as yourself."),
+                code="not_authorised_for_applicant",
+            )
+        if crypto.lookup_hash(given) == person.id_number_hash:
+            return
+        refused_for = identity.mask_id_number(given)
+    elif kind == ApplicantKind.ORGANISATION:
+        _name, refused_for, _check_failed = _checked_organisation(name, credit_code)
+        if Applicant.objects.filter(kind=ApplicantKind.ORGANISATION, credit_code=refused_for, user=account).exists():
+            return
+    else:
+        return  # find_applicant refuses an unknown kind
+    raise PermissionDenied(
+        _(
+            "You may apply only as yourself, for an organisation whose account you hold, or under a proxy "
+            "authorisation of the applicant (%(applicant)s is none of these)."
+        )
+        % {"applicant": refused_for},
+        code="not_authorised_for_applicant",
+    )
