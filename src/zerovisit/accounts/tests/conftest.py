@@ -1,4 +1,7 @@
 from zerovisit.cases.tests import conftest as cases
+from zerovisit.portal.tests import conftest as portal
 
-# The case fixtures (an agency with its seal and staff, a published item, a citizen, a settable clock), shared.
+# The case fixtures (an agency with its seal and staff, a published item, a citizen, a settable clock), and the
+# browser's, shared.
 agency, citizen, clock, item, staff = cases.agency, cases.citizen, cases.clock, cases.item, cases.staff
+browser_page, chromium = portal.browser_page, portal.chromium

@@ -381,3 +381,15 @@ def test_password_sign_in_still_works_by_username(client, db):
     user = UserFactory()
     assert client.post("/accounts/login/", {"username": user.username, "password": PASSWORD}).status_code == 302
     assert Client().post("/accounts/login/", {"username": user.username, "password": "x"}).status_code == 200
+
+
+def test_enter_in_the_code_field_signs_in_rather_than_sending_another_code(live_server, browser_page, gateway):
+    page = browser_page
+    page.goto(live_server.url + "/accounts/login/sms/")
+    page.fill("#id_phone", PHONE)
+    page.get_by_role("button", name="获取验证码").click()
+    page.wait_for_load_state()
+    page.fill("#id_code", last_code(gateway))
+    page.press("#id_code", "Enter")
+    page.wait_for_url("**/accounts/verify/**")
+    assert OneTimeCode.objects.count() == 1 and User.objects.get().assurance_level == AssuranceLevel.PHONE
