@@ -13,6 +13,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from zerovisit.core.api import TextField
 from zerovisit.core.clients import client_address
 from zerovisit.core.errors import PermissionDenied
 from zerovisit.core.identity import mask_phone
@@ -34,22 +35,22 @@ class AccountSerializer(serializers.Serializer):
 
 
 class CodeRequestSerializer(serializers.Serializer):
-    phone = serializers.CharField(max_length=20)
+    phone = TextField(max_length=20)
     purpose = serializers.ChoiceField(choices=CodePurpose.choices, default=CodePurpose.SIGN_IN)
 
 
 class SignInSerializer(serializers.Serializer):
-    phone = serializers.CharField(max_length=20)
-    code = serializers.CharField(max_length=6)
+    phone = TextField(max_length=20)
+    code = TextField(max_length=6)
 
 
 class PasswordResetSerializer(SignInSerializer):
-    password = serializers.CharField(max_length=128, trim_whitespace=False)
+    password = TextField(max_length=128, trim_whitespace=False)
 
 
 class RealNameSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=50)
-    id_number = serializers.CharField(max_length=18)
+    name = TextField(max_length=50)
+    id_number = TextField(max_length=18)
 
 
 class Anonymous(APIView):

@@ -120,3 +120,12 @@ class CleanJSONField(serializers.JSONField):
             elif isinstance(item, str) and FORBIDDEN_CHARACTERS.search(item):
                 self.fail("invalid_characters", where=self.field_name)
         return value
+
+
+class TextField(serializers.CharField):
+    """Text and only text: DRF's CharField also takes a number and keeps its digits (an answer `0` is no answer)."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)

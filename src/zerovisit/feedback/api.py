@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from zerovisit.cases.selectors import case_for_actor, is_case_staff
-from zerovisit.core.api import invalid_parameter
+from zerovisit.core.api import TextField, invalid_parameter
 from zerovisit.core.errors import DomainError, NotFound, PermissionDenied
 from zerovisit.core.openapi import ErrorSerializer
 
@@ -102,7 +102,7 @@ class NewQuestionSerializer(serializers.Serializer):
 
 
 class AnswerSerializer(serializers.Serializer):
-    answer = serializers.CharField(max_length=services.MAX_TEXT)
+    answer = TextField(max_length=services.MAX_TEXT)
 
 
 class ItemQuestionsView(generics.ListAPIView):
