@@ -16,7 +16,6 @@ from rest_framework.views import APIView
 from zerovisit.core.api import TextField
 from zerovisit.core.clients import client_address
 from zerovisit.core.errors import PermissionDenied
-from zerovisit.core.identity import mask_phone
 from zerovisit.core.openapi import ErrorSerializer
 
 from . import services
@@ -77,17 +76,9 @@ class CodeView(Anonymous):
         and a few an hour per number; a reset code goes only to a registered number, with the same answer."""
         given = CodeRequestSerializer(data=request.data)
         given.is_valid(raise_exception=True)
-        phone = given.validated_data["phone"]
-        services.send_code(
-            phone=phone,
-            purpose=given.validated_data["purpose"],
-            client=client_address(request),
-            language=get_language(),
-        )
-        return Response(
-            {"sent_to": mask_phone(services.normalised_phone(phone)), "valid_minutes": settings.SMS_CODE_MINUTES},
-            status=status.HTTP_202_ACCEPTED,
-        )
+        sent_to = services.send_code(**given.validated_data, client=client_address(request), language=get_language())
+        answer = {"sent_to": sent_to, "valid_minutes": settings.SMS_CODE_MINUTES}
+        return Response(answer, status=status.HTTP_202_ACCEPTED)
 
 
 class TokenView(Anonymous):

@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 
 from zerovisit.core.clients import client_address
 from zerovisit.core.errors import DomainError, show_on_form
-from zerovisit.core.identity import mask_phone
 from zerovisit.core.redirects import safe_next
 
 from . import services
@@ -40,10 +39,10 @@ class LogoutView(auth_views.LogoutView):
 
 
 def _send(request, form, purpose) -> None:
-    phone = form.cleaned_data["phone"]
-    services.send_code(phone=phone, purpose=purpose, client=client_address(request), language=get_language())
+    sent_to = services.send_code(phone=form.cleaned_data["phone"], purpose=purpose, client=client_address(request),
+                                 language=get_language())  # fmt: skip
     messages.success(request, _("A code was sent by SMS to %(phone)s. It is valid for a few minutes.")
-                     % {"phone": mask_phone(services.normalised_phone(phone))})  # fmt: skip
+                     % {"phone": sent_to})  # fmt: skip
 
 
 def sign_in_by_code(request):

@@ -82,17 +82,17 @@ def phone_fields(phone: str) -> dict:
     }
 
 
-def _code_hash(code_id: int, code: str) -> str:
-    return crypto.lookup_hash(f"sms-code:{code_id}:{code}")
+def _code_hash(phone_hash: str, code: str) -> str:
+    return crypto.lookup_hash(f"sms-code:{phone_hash}:{code}")
 
 
 # -- codes ------------------------------------------------------------------------------------------------------
 
 
-def send_code(*, phone: str, purpose: str, client: str, language: str = "zh-hans") -> None:
-    """Send a new SMS code to `phone` for `purpose` (CodePurpose), asked for by `client` (its address). A reset code
-    goes only to a number that has an account; the answer is the same either way, so that nobody learns from it
-    whose number is registered."""
+def send_code(*, phone: str, purpose: str, client: str, language: str = "zh-hans") -> str:
+    """Send a new SMS code to `phone` for `purpose` (CodePurpose), asked for by `client` (its address); the number,
+    masked, to say where it went. A reset code goes only to a number that has an account; the answer is the same
+    either way, so that nobody learns from it whose number is registered."""
     from ..tasks import send_code as send_code_task
 
     phone = normalised_phone(phone)
@@ -104,10 +104,12 @@ def send_code(*, phone: str, purpose: str, client: str, language: str = "zh-hans
         raise TooManyRequests(_("A code was sent to this number less than a minute ago; wait before asking again."))
     if not ratelimit.allow_for(f"code-hour:{phone_hash}", settings.SMS_CODES_PER_NUMBER_HOUR, 3600):
         raise TooManyRequests(_("Too many codes were sent to this number; try again in an hour."))
+    masked = identity.mask_phone(phone)
     if purpose == CodePurpose.RESET and not User.objects.filter(phone_hash=phone_hash, is_active=True).exists():
-        return
+        return masked
     code = f"{secrets.randbelow(10**6):06d}"
     with transaction.atomic():
+        # Only the newest code counts (_use_code); an older one still waiting to be sent is not sent at all.
         live = OneTimeCode.objects.filter(phone_hash=phone_hash, purpose=purpose, used_at=None, expires_at__gt=now)
         live.update(expires_at=now)
         sent = OneTimeCode.objects.create(
@@ -115,12 +117,12 @@ def send_code(*, phone: str, purpose: str, client: str, language: str = "zh-hans
             phone_encrypted=crypto.encrypt(phone),
             purpose=purpose,
             language=language,
-            code_hash="",
+            code_hash=_code_hash(phone_hash, code),
             code_encrypted=crypto.encrypt(code),
             expires_at=now + datetime.timedelta(minutes=settings.SMS_CODE_MINUTES),
         )
-        OneTimeCode.objects.filter(pk=sent.pk).update(code_hash=_code_hash(sent.pk, code))
         send_code_task.enqueue(sent.pk)
+    return masked
 
 
 def deliver_code(code_id: int) -> None:
@@ -128,10 +130,10 @@ def deliver_code(code_id: int) -> None:
     from zerovisit.notify.backends import sms_backend
     from zerovisit.notify.templates import render
 
-    found = OneTimeCode.objects.filter(pk=code_id, used_at=None, expires_at__gt=timezone.now()).exclude(
+    unsent = OneTimeCode.objects.filter(pk=code_id, used_at=None, expires_at__gt=timezone.now()).exclude(
         code_encrypted=""
     )
-    code = found.first()
+    code = unsent.first()
     if code is None:
         return
     title, body = render(
@@ -161,7 +163,7 @@ def _use_code(phone: str, purpose: str, code: str) -> None:
             )
         elif latest.attempts >= settings.SMS_CODE_ATTEMPTS:
             refusal = CodeRefused(_("Too many wrong codes; ask for a new one."), code="too_many_attempts")
-        elif not constant_time_compare(latest.code_hash, _code_hash(latest.pk, code)):
+        elif not constant_time_compare(latest.code_hash, _code_hash(phone_hash, code)):
             latest.attempts += 1
             latest.save(update_fields=["attempts"])
             left = settings.SMS_CODE_ATTEMPTS - latest.attempts
@@ -229,12 +231,14 @@ def reset_password(*, phone: str, code: str, password: str) -> User:
     """A new password for the account of `phone`, proved by the SMS code sent to it."""
     phone = normalised_phone(phone)
     user = User.objects.filter(phone_hash=crypto.lookup_hash(phone), is_active=True).first()
-    if user is not None:  # else the code check below refuses: no code was ever sent for a number without account
+    if user is not None:
         try:
             validate_password(password, user)
         except ValidationError as exc:
             raise DomainError(" ".join(exc.messages), code="weak_password") from exc
-    _use_code(phone, CodePurpose.RESET, code)
+    _use_code(phone, CodePurpose.RESET, code)  # no code is sent to a number without an account
+    if user is None:  # closed after its code was sent
+        raise CodeRefused(_("This account is closed."), code="account_inactive")
     with transaction.atomic():
         user.set_password(password)
         user.save(update_fields=["password"])
