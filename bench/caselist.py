@@ -92,11 +92,9 @@ def client_for(caller: Caller):
     """A django.test.Client signed in as the caller, and the headers of its requests."""
     from django.test import Client
 
-    client = Client()
     if caller.token:
-        return client, {"HTTP_AUTHORIZATION": token_header(caller.user)}
-    client.force_login(caller.user)
-    return client, {}
+        return Client(), {"HTTP_AUTHORIZATION": token_header(caller.user)}
+    return harness.signed_in_client(caller.user), {}
 
 
 def checked_answer(caller: Caller, path: str, response) -> str:

@@ -149,23 +149,82 @@ def _answers(port: int) -> bool:
 
 
 def login(port: int, username: str) -> str:
-    """A session cookie (`sessionid=…`) for the user, through the real login form."""
+    """A session cookie (`sessionid=…`) for the user, through the real login form and, for staff, the second
+    factor's page."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    conn.request("GET", "/accounts/login/")
-    response = conn.getresponse()
-    page = response.read().decode()
-    csrf_cookie = re.search(r"csrftoken=([^;]+)", response.getheader("Set-Cookie")).group(1)
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
-    body = f"csrfmiddlewaretoken={token}&username={username}&password={PASSWORD}"
-    headers = {
-        "Content-Type": "application/x-www-form-urlencoded",
-        "Cookie": f"csrftoken={csrf_cookie}",
-        "Referer": f"http://127.0.0.1:{port}/accounts/login/",
-    }
-    conn.request("POST", "/accounts/login/", body, headers)
-    response = conn.getresponse()
-    response.read()
+    csrf_cookie, token = _form(conn, "/accounts/login/", "")
+    response = _post(conn, "/accounts/login/", f"csrfmiddlewaretoken={token}&username={username}&password={PASSWORD}",
+                     f"csrftoken={csrf_cookie}")  # fmt: skip
     session = re.search(r"sessionid=([^;]+)", response.getheader("Set-Cookie") or "")
     if not session:
         raise RuntimeError(f"login failed for {username}: {response.status}")
+    from zerovisit.accounts.models import User
+    from zerovisit.accounts.services.second_factor import needs_second_factor
+
+    user = User.objects.get(username=username)
+    if needs_second_factor(user):
+        cookies = f"csrftoken={csrf_cookie}; sessionid={session.group(1)}"
+        code = backup_code(user)  # enrolled first: the page asks an account without a key to enrol
+        _csrf, token = _form(conn, "/accounts/2fa/", cookies)
+        response = _post(conn, "/accounts/2fa/", f"csrfmiddlewaretoken={token}&token={code}", cookies)
+        session = re.search(r"sessionid=([^;]+)", response.getheader("Set-Cookie") or "")
+        if response.status != 302 or not session:
+            raise RuntimeError(f"the second factor failed for {username}: {response.status}")
     return f"sessionid={session.group(1)}"
+
+
+def _form(conn, path: str, cookies: str) -> tuple[str, str]:
+    """The CSRF cookie (the one sent, or a new one) and the form's token of the page at `path`."""
+    conn.request("GET", path, headers={"Cookie": cookies} if cookies else {})
+    response = conn.getresponse()
+    page = response.read().decode()
+    sent = re.search(r"csrftoken=([^;]+)", response.getheader("Set-Cookie") or "") or re.search(
+        r"csrftoken=([^;]+)", cookies)  # fmt: skip
+    return sent.group(1), re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+
+
+def _post(conn, path: str, body: str, cookies: str):
+    headers = {
+        "Content-Type": "application/x-www-form-urlencoded",
+        "Cookie": cookies,
+        "Referer": f"http://{conn.host}:{conn.port}{path}",
+    }
+    conn.request("POST", path, body, headers)
+    response = conn.getresponse()
+    response.read()
+    return response
+
+
+_BACKUP_CODES: dict[int, list[str]] = {}
+
+
+def backup_code(user) -> str:
+    """An unused backup code of a member of staff, enrolling them at the first: how a bench passes the second
+    factor (an authenticator's code works only once in its 30 seconds)."""
+    from django_otp.oath import totp
+
+    from zerovisit.accounts.services import second_factor
+
+    if not _BACKUP_CODES.get(user.pk):
+        if second_factor.is_enrolled(user):
+            _BACKUP_CODES[user.pk] = second_factor.renew_backup_codes(user=user)
+        else:
+            device = second_factor.pending_authenticator(user)
+            code = f"{totp(device.bin_key):06d}"
+            _BACKUP_CODES[user.pk] = second_factor.confirm_enrolment(user=user, token=code)[1]
+    return _BACKUP_CODES[user.pk].pop()
+
+
+def signed_in_client(user):
+    """A django.test.Client signed in as the user, for staff past the second factor's page."""
+    from django.test import Client
+
+    from zerovisit.accounts.services.second_factor import needs_second_factor
+
+    client = Client()
+    client.force_login(user)
+    if needs_second_factor(user):
+        response = client.post("/accounts/2fa/", {"token": backup_code(user)})
+        if response.status_code != 302:
+            raise RuntimeError(f"the second factor failed for {user.username}: {response.status_code}")
+    return client

@@ -108,7 +108,6 @@ def main():
     harness.setup("bench-indicators.sqlite3")
     from django.core.management import call_command
     from django.db import connection
-    from django.test import Client
     from django.utils import timezone
 
     from zerovisit.accounts.models import Role, User
@@ -157,8 +156,7 @@ def main():
     print(f"the city's year: {year.submitted:,} submitted, {year.decided:,} decided")
     supervisor = harness.staff_user("bench-city-supervisor", Agency.objects.get(name="徐州市行政审批局"),
                                     [Role.REGION_SUPERVISOR])  # fmt: skip
-    client = Client()
-    client.force_login(supervisor)
+    client = harness.signed_in_client(supervisor)
     query = {"start": start.isoformat(), "end": end.isoformat()}
 
     def page():

@@ -72,6 +72,28 @@ def _no_personal_data_in_logs():
 
 
 @pytest.fixture(autouse=True)
+def _force_login_passes_second_factor(monkeypatch):
+    """`client.force_login(staff)` signs a member of staff in fully, as if they had typed their authenticator's code
+    too. The second factor itself is tested through the pages and the API (accounts/tests/test_second_factor.py),
+    and the browser tests sign staff in through it."""
+    from django.test.client import ClientMixin
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    from zerovisit.accounts.services.second_factor import needs_second_factor
+
+    force_login = ClientMixin.force_login
+
+    def force_login_with_second_factor(self, user, backend=None):
+        force_login(self, user, backend)
+        if needs_second_factor(user):
+            session = self.session
+            session[DEVICE_ID_SESSION_KEY] = "tests.force_login"
+            session.save()
+
+    monkeypatch.setattr(ClientMixin, "force_login", force_login_with_second_factor)
+
+
+@pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     """Uploaded files of a test go to its own folder, never into the working tree."""
     settings.MEDIA_ROOT = tmp_path / "media"

@@ -1,12 +1,18 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from rest_framework.authtoken.models import TokenProxy
 
 from zerovisit.core import crypto, identity
 from zerovisit.core.errors import DomainError
@@ -14,24 +20,118 @@ from zerovisit.core.errors import DomainError
 from . import audit
 from .models import Applicant, ApplicantKind, StaffRole, User
 from .services import check_organisation, link_applicant, register_organisation
+from .services.second_factor import reset_second_factor
+from .services.separation import RIGHTS_FIELDS, check_separation, may_change_rights, may_keep_accounts
+
+# django-otp's own admin shows every staff member's TOTP key and backup codes: its devices are reached only through
+# accounts.services.second_factor (enrolling, resetting), never read or edited here.
+admin.site.unregister(TOTPDevice)
+admin.site.unregister(StaticDevice)
+# DRF's token admin would let an administrator make a token for anyone, and sign in as them past their second
+# factor: tokens come only from signing in (/api/v1/auth/token/).
+admin.site.unregister(TokenProxy)
+
+
+class StaffRoleFormSet(BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        roles = [form.cleaned_data["role"] for form in self.forms
+                 if form.cleaned_data.get("role") and not form.cleaned_data.get("DELETE")]  # fmt: skip
+        try:
+            # The account as its form left it: the superuser flag may change in the same request.
+            check_separation(is_superuser=self.instance.is_superuser, roles=roles)
+        except DomainError as error:
+            raise ValidationError(str(error.message), code=error.code) from None
 
 
 class StaffRoleInline(admin.TabularInline):
+    """Staff roles: given and taken by the security administrator, on others' accounts only (三员分立)."""
+
     model = StaffRole
+    formset = StaffRoleFormSet
     extra = 1
+
+    def has_add_permission(self, request, obj=None):
+        return may_change_rights(request.user, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return may_change_rights(request.user, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return may_change_rights(request.user, obj)
+
+    def has_view_permission(self, request, obj=None):
+        return may_keep_accounts(request.user) or may_change_rights(request.user)
 
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
-    list_display = ["username", "display_name", "agency", "is_staff", "is_active", "last_login"]
+    """Accounts, under 三员分立 (accounts.services.separation): the system administrator makes and closes accounts
+    and sets passwords; the security administrator changes what they may do (the rights fields, staff roles) and
+    resets a lost second factor, never on their own account. Both see the list."""
+
+    list_display = ["username", "display_name", "agency", "is_staff", "is_active", "two_factor", "last_login"]
     list_filter = ["is_staff", "is_active", "roles__role", "agency__region"]
     search_fields = ["username", "display_name"]
     autocomplete_fields = ["agency"]
     inlines = [StaffRoleInline]
+    actions = ["reset_two_factor"]
     fieldsets = [
         *BaseUserAdmin.fieldsets,
         (_("Agency"), {"fields": ["display_name", "agency"]}),
     ]
+
+    def has_module_permission(self, request):
+        return may_keep_accounts(request.user) or may_change_rights(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    def has_change_permission(self, request, obj=None):
+        return may_keep_accounts(request.user) or may_change_rights(request.user, obj)
+
+    def has_add_permission(self, request):
+        return may_keep_accounts(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return may_keep_accounts(request.user) and (obj is None or obj.pk != request.user.pk)
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = [*super().get_readonly_fields(request, obj), "last_login", "date_joined"]
+        if not may_change_rights(request.user, obj):
+            readonly += RIGHTS_FIELDS
+        if not may_keep_accounts(request.user):
+            readonly += ["username", "first_name", "last_name", "email", "display_name", "is_active"]
+        return readonly
+
+    def user_change_password(self, request, id, form_url=""):
+        if not may_keep_accounts(request.user):
+            raise PermissionDenied
+        return super().user_change_password(request, id, form_url)
+
+    def get_queryset(self, request):
+        enrolled = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
+        return super().get_queryset(request).annotate(has_two_factor=Exists(enrolled))
+
+    @admin.display(boolean=True, description=_("two-factor sign-in"), ordering="has_two_factor")
+    def two_factor(self, user):
+        return user.has_two_factor
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not may_change_rights(request.user):
+            actions.pop("reset_two_factor", None)
+        return actions
+
+    @admin.action(description=_("Reset two-factor sign-in (lost phone): they enrol again at the next sign-in"))
+    def reset_two_factor(self, request, queryset):
+        for user in queryset:
+            try:
+                reset_second_factor(actor=request.user, user=user, via="admin")
+            except DomainError as error:
+                self.message_user(request, f"{user}: {error.message}", messages.ERROR)
+            else:
+                self.message_user(request, _("%(user)s enrols again at the next sign-in.") % {"user": user})
 
     # Account changes are audited with the state before and after. The groups, permissions and staff roles are
     # saved after the account itself (save_related), so the entry is written there, once all of it is saved.
@@ -64,7 +164,23 @@ admin.site.unregister(Group)
 
 @admin.register(Group)
 class GroupAdmin(BaseGroupAdmin):
-    """Django's, with every change of a group's permissions (its members' rights) audited."""
+    """Django's, with every change of a group's permissions (its members' rights) audited; changed by the security
+    administrator only (三员分立)."""
+
+    def has_module_permission(self, request):
+        return may_keep_accounts(request.user) or may_change_rights(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    def has_add_permission(self, request):
+        return may_change_rights(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return may_change_rights(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return may_change_rights(request.user)
 
     def save_model(self, request, obj, form, change):
         obj._audit_before = audit.group_state(Group.objects.get(pk=obj.pk)) if change else {}

@@ -20,6 +20,7 @@ from zerovisit.core.openapi import ErrorSerializer
 
 from . import services
 from .models import CodePurpose
+from .services import second_factor
 
 
 class AccountSerializer(serializers.Serializer):
@@ -41,6 +42,11 @@ class CodeRequestSerializer(serializers.Serializer):
 class SignInSerializer(serializers.Serializer):
     phone = TextField(max_length=20)
     code = TextField(max_length=6)
+
+
+class TokenRequestSerializer(SignInSerializer):
+    second_factor = TextField(max_length=20, required=False, help_text=(
+        "staff and administrators: the authenticator app's code or a backup code"))  # fmt: skip
 
 
 class PasswordResetSerializer(SignInSerializer):
@@ -83,7 +89,7 @@ class CodeView(Anonymous):
 
 class TokenView(Anonymous):
     @extend_schema(
-        request=SignInSerializer,
+        request=TokenRequestSerializer,
         responses={
             200: inline_serializer(
                 "SignedIn",
@@ -94,13 +100,21 @@ class TokenView(Anonymous):
                 },
             ),
             400: ErrorSerializer,
+            403: ErrorSerializer,
         },
     )
     def post(self, request):
-        """Sign in with the SMS code: the account's API token (a number without an account registers one)."""
-        given = SignInSerializer(data=request.data)
+        """Sign in with the SMS code: the account's API token (a number without an account registers one). Staff
+        and administrators send their second factor with it (403 `second_factor_required` without)."""
+        given = TokenRequestSerializer(data=request.data)
         given.is_valid(raise_exception=True)
+        token_of_second_factor = given.validated_data.pop("second_factor", "")
         signed_in = services.sign_in_with_code(**given.validated_data)
+        if second_factor.needs_second_factor(signed_in.user):
+            if not token_of_second_factor:
+                raise PermissionDenied(_("Staff send the code of their authenticator app as `second_factor`, "
+                                         "with a new SMS code."), code="second_factor_required")  # fmt: skip
+            second_factor.verify_second_factor(user=signed_in.user, token=token_of_second_factor)
         signed_in.user.signed_in_via = "sms-api"
         user_logged_in.send(sender=type(signed_in.user), request=request, user=signed_in.user)
         token, _created = Token.objects.get_or_create(user=signed_in.user)

@@ -1,4 +1,5 @@
-"""The forms of signing in by SMS code, resetting a password and verifying an identity."""
+"""The forms of signing in by SMS code, the second factor of staff, resetting a password and verifying an
+identity."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -46,3 +47,15 @@ class RealNameForm(forms.Form):
 class FaceForm(forms.Form):
     photo = forms.FileField(label=_("A photo of your face, taken now"), widget=forms.ClearableFileInput(attrs={
         "accept": "image/jpeg,image/png", "capture": "user"}))  # fmt: skip
+
+
+class SecondFactorForm(forms.Form):
+    token = forms.CharField(label=_("Code"), max_length=20, widget=forms.TextInput(attrs={
+        "inputmode": "text", "autocomplete": "one-time-code", "autofocus": True, "spellcheck": "false"}),
+        help_text=_("The six digits your authenticator app shows now, or one of your backup codes."))  # fmt: skip
+
+
+class EnrolForm(forms.Form):
+    token = forms.CharField(label=_("The app's code"), max_length=8, widget=forms.TextInput(attrs={
+        "inputmode": "numeric", "autocomplete": "one-time-code", "spellcheck": "false"}),
+        help_text=_("After adding the key, type the six digits the app shows."))  # fmt: skip

@@ -14,8 +14,9 @@ class Role(models.TextChoices):
     DECIDER = "decider", _("Decider")
     SUPERVISOR = "supervisor", _("Supervisor")
     REGION_SUPERVISOR = "region_supervisor", _("Regional supervisor")
+    # 三员分立 (accounts.services.separation): the third, the system administrator, is the superuser flag.
     SECURITY_ADMIN = "security_admin", _("Security administrator")
-    AUDITOR = "auditor", _("Auditor")
+    AUDITOR = "auditor", _("Audit administrator")
 
 
 class AssuranceLevel(models.IntegerChoices):

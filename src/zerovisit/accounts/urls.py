@@ -16,4 +16,7 @@ urlpatterns = [
     path("", views.account, name="account"),
     path("verify/", views.verify, name="verify"),
     path("verify/face/", views.verify_face, name="verify_face"),
+    path("2fa/", views.second_factor_verify, name="second_factor"),
+    path("2fa/setup/", views.second_factor_setup, name="second_factor_setup"),
+    path("2fa/backup-codes/", views.renew_backup_codes, name="renew_backup_codes"),
 ]

@@ -1,6 +1,11 @@
-"""The pages of one's account: signing in or registering with an SMS code, resetting the password, verifying one's
-real name (level 2) and face (level 3), and what the account is."""
+"""The pages of one's account: signing in or registering with an SMS code, the second factor of staff (enrolling
+an authenticator app, its codes, backup codes), resetting the password, verifying one's real name (level 2) and
+face (level 3), and what the account is."""
 
+from base64 import b32encode
+from urllib.parse import quote
+
+import segno
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
@@ -9,14 +14,17 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_otp import login as pass_second_factor
 
 from zerovisit.core.clients import client_address
 from zerovisit.core.errors import DomainError, show_on_form
 from zerovisit.core.redirects import safe_next
 
 from . import services
-from .forms import FaceForm, PhoneCodeForm, RealNameForm, ResetPasswordForm
+from .forms import EnrolForm, FaceForm, PhoneCodeForm, RealNameForm, ResetPasswordForm, SecondFactorForm
 from .models import AssuranceLevel, CodePurpose
+from .services import second_factor
 
 # The field of the sign-in and verification forms that shows each refusal.
 ERROR_FIELDS = {
@@ -25,6 +33,7 @@ ERROR_FIELDS = {
     "invalid_id_number": "id_number", "name_required": "name", "identity_mismatch": "name",
     "identity_not_found": "id_number", "invalid_image": "photo", "face_mismatch": "photo",
 }  # fmt: skip
+SECOND_FACTOR_FIELDS = {"invalid_second_factor": "token", "too_many_attempts": "token"}
 BACKEND = "zerovisit.accounts.backends.ModelBackend"
 
 
@@ -123,6 +132,77 @@ def verify_face(request):
 @login_required
 def account(request):
     """我的账户: the mobile number, the verified person and the level reached, with the way to the next level."""
+    user = request.user
+    staff = second_factor.needs_second_factor(user)
     return render(request, "accounts/account.html", {
-        "person": services.bound_person(request.user), "levels": AssuranceLevel,
+        "person": services.bound_person(user), "levels": AssuranceLevel, "staff": staff,
+        "backup_codes_left": second_factor.backup_codes_left(user) if staff else None,
     })  # fmt: skip
+
+
+def _second_factor_passed(request, device) -> None:
+    # More rights from here on: a new session id, so that one seen before this point is worth nothing.
+    request.session.cycle_key()
+    pass_second_factor(request, device)
+
+
+@login_required
+def second_factor_verify(request):
+    """二次验证: after the password or the SMS code, staff type their authenticator app's code (or a backup code)."""
+    user = request.user
+    if not second_factor.needs_second_factor(user) or second_factor.passed(request.session):
+        return redirect(safe_next(request))
+    if not second_factor.is_enrolled(user):
+        return redirect(f"{reverse('accounts:second_factor_setup')}?next={quote(safe_next(request))}")
+    form = SecondFactorForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            device = second_factor.verify_second_factor(user=user, token=form.cleaned_data["token"])
+        except DomainError as error:
+            show_on_form(form, error, SECOND_FACTOR_FIELDS)
+        else:
+            _second_factor_passed(request, device)
+            left = second_factor.backup_codes_left(user)
+            if left <= 3:
+                messages.warning(request, _("Only %(n)d backup codes are left: make new ones on your account page.")
+                                 % {"n": left})  # fmt: skip
+            return redirect(safe_next(request))
+    return render(request, "accounts/second_factor.html", {"form": form, "next": safe_next(request, "")})
+
+
+@login_required
+def second_factor_setup(request):
+    """启用二次验证: at the first sign-in of staff, the authenticator app is given a key (a QR code, or the key typed
+    in) and proves it with its first code; the backup codes are shown once."""
+    user = request.user
+    if not second_factor.needs_second_factor(user):
+        return redirect("accounts:account")
+    if second_factor.is_enrolled(user):
+        return redirect(f"{reverse('accounts:second_factor')}?next={quote(safe_next(request))}")
+    device = second_factor.pending_authenticator(user)
+    form = EnrolForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            device, codes = second_factor.confirm_enrolment(user=user, token=form.cleaned_data["token"])
+        except DomainError as error:
+            show_on_form(form, error, SECOND_FACTOR_FIELDS)
+        else:
+            _second_factor_passed(request, device)
+            return render(request, "accounts/backup_codes.html", {"codes": codes, "next": safe_next(request)})
+    key = b32encode(device.bin_key).decode()
+    return render(request, "accounts/second_factor_setup.html", {
+        "form": form, "next": safe_next(request, ""), "key": " ".join(key[i:i + 4] for i in range(0, len(key), 4)),
+        "qr": segno.make(device.config_url, error="m").svg_inline(scale=4, border=2, title=_("Key for the app")),
+    })  # fmt: skip
+
+
+@login_required
+@require_POST
+def renew_backup_codes(request):
+    """Ten new backup codes, shown once, in place of the old ones."""
+    try:
+        codes = second_factor.renew_backup_codes(user=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("accounts:account")
+    return render(request, "accounts/backup_codes.html", {"codes": codes, "next": reverse("accounts:account")})

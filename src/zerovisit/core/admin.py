@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from zerovisit.accounts.models import Role
+from zerovisit.accounts.services.separation import may_read_audit
 
 from .models import AuditEntry, WorkerHeartbeat
 
@@ -25,7 +25,8 @@ class ReadOnly:
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(ReadOnly, admin.ModelAdmin):
-    """Read-only: the log is append-only and hash-chained. Visible to auditors and security administrators."""
+    """Read-only: the log is append-only and hash-chained. Visible to the audit administrators only (三员分立,
+    accounts.services.separation): not to those whose changes it records."""
 
     list_display = ["at", "actor_label", "action", "object_type", "object_id", "result"]
     list_filter = ["action", "result"]
@@ -33,10 +34,7 @@ class AuditEntryAdmin(ReadOnly, admin.ModelAdmin):
     date_hierarchy = "at"
 
     def _may_read(self, request):
-        user = request.user
-        if not user.is_authenticated:
-            return False
-        return user.is_superuser or user.has_role(Role.AUDITOR) or user.has_role(Role.SECURITY_ADMIN)
+        return may_read_audit(request.user)
 
     def has_module_permission(self, request):
         return self._may_read(request)

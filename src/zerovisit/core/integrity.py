@@ -12,6 +12,7 @@ from . import audit
 log = logging.getLogger(__name__)
 
 SECURITY_ADMIN = "security_admin"  # accounts.models.Role.SECURITY_ADMIN: the core names no other app's models
+AUDITOR = "auditor"  # accounts.models.Role.AUDITOR
 
 
 def quick_check() -> audit.Report:
@@ -57,14 +58,16 @@ def _conclude(report: audit.Report, action: str) -> None:
 
 
 def alert(report: audit.Report) -> int:
-    """An in-app message to every active security administrator (or, where there is none, to the superusers, so
-    that the alert reaches someone) saying what failed; and an error in the log. Returns how many were told."""
+    """An in-app message to every active security and audit administrator (or, where there is none, to the
+    superusers, so that the alert reaches someone) saying what failed; and an error in the log. Returns how many
+    were told."""
     from zerovisit.notify.services import notify
 
     for found in report.breaks:
         log.error("audit verification failed: [%s] %s", found.code, found)
     users = get_user_model().objects.filter(is_active=True)
-    recipients = list(users.filter(roles__role=SECURITY_ADMIN).values_list("pk", flat=True).distinct())
+    admins = users.filter(roles__role__in=[SECURITY_ADMIN, AUDITOR])
+    recipients = list(admins.values_list("pk", flat=True).distinct())
     recipients = recipients or list(users.filter(is_superuser=True).values_list("pk", flat=True))
     values = {
         "count": len(report.breaks),

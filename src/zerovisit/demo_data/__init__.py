@@ -158,7 +158,10 @@ JOINT_TEMPLATE = {
 
 USERS = [
     # username, display name, agency, roles, superuser
-    ("admin", "系统管理员", None, [Role.SECURITY_ADMIN], True),
+    # 三员分立: the system administrator (the superuser), the security administrator, the audit administrator.
+    ("admin", "系统管理员", None, [], True),
+    ("anquan", "安全管理员", None, [Role.SECURITY_ADMIN], False),
+    ("shenji", "审计管理员", None, [Role.AUDITOR], False),
     ("spj_admin", "市审批局事项管理员", "徐州市行政审批局", [Role.REGION_CATALOGUE_ADMIN], False),
     ("scjg_editor", "市市场监管局事项管理员", "徐州市市场监督管理局", [Role.CATALOGUE_EDITOR], False),
     ("pz_editor", "邳州市审批局事项管理员", "邳州市行政审批局", [Role.CATALOGUE_EDITOR], False),
@@ -260,7 +263,7 @@ def load_users() -> list[tuple[str, str]]:
             defaults={
                 "display_name": display_name,
                 "is_superuser": superuser,
-                "is_staff": superuser or bool(agency_name),
+                "is_staff": superuser or bool(agency_name) or bool(roles),
                 "agency": Agency.objects.get(name=agency_name) if agency_name else None,
             },
         )

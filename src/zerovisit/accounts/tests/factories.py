@@ -33,3 +33,19 @@ def verified_person(name: str = "李四", id_number: str = "11010519491231002X",
     from zerovisit.accounts.services import applicant_for
 
     return applicant_for(kind="person", name=name, id_number=id_number, account=UserFactory(**user_fields))
+
+
+def authenticator_code(user) -> str:
+    """What the user's authenticator app shows now for their key (the pending one while enrolling): the current
+    time step's code, or the next one's when the current one was used already (a code works once)."""
+    import time
+
+    from django_otp.oath import TOTP
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user).order_by("-confirmed").first()
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time()
+    if totp.t() <= device.last_t:
+        totp.time += device.step * (device.last_t - totp.t() + 1)
+    return f"{totp.token():0{device.digits}d}"

@@ -23,22 +23,12 @@ from zerovisit.catalog.models import MaterialSpec
 from zerovisit.core.models import AuditEntry
 from zerovisit.core.tests.helpers import run_ready_tasks
 from zerovisit.notify.models import Message
-from zerovisit.notify.tests.fake_gateway import FakeGateway
 
 from .fake_register import FakeRegister
 
 PHONE = "13905161234"
 LISI = ("李四", "320303198506120023")
 WANGWU = ("王五", "320311199204150037")
-
-
-@pytest.fixture
-def gateway(settings):
-    fake = FakeGateway()
-    settings.SMS_BACKEND = "zerovisit.notify.backends.HttpSmsBackend"
-    settings.SMS_ENDPOINT, settings.SMS_SECRET, settings.SMS_TIMEOUT = fake.url, fake.secret, 2
-    yield fake
-    fake.close()
 
 
 @pytest.fixture

@@ -217,16 +217,18 @@ def test_verify_audit_exits_non_zero_from_the_shell():
     assert exit_status.value.code == 1
 
 
-def test_the_daily_job_alerts_the_security_administrators_in_their_language(settings):
+def test_the_daily_job_alerts_the_security_and_audit_administrators_in_their_language(settings):
     security = UserFactory(roles=[Role.SECURITY_ADMIN])
+    auditor = UserFactory(roles=[Role.AUDITOR])
     UserFactory(roles=[Role.SUPERVISOR])
-    UserFactory(is_superuser=True)  # alerted only where there is no security administrator
+    UserFactory(is_superuser=True)  # alerted only where there is no security or audit administrator
     first, _second = entries(2)
     AuditEntry.objects.filter(pk=first.pk).update(result="failed")
     report = integrity.verify_and_alert()
     assert not report.intact
-    [message] = Message.objects.filter(event="security.audit_failed")
-    assert message.recipient_id == security.pk
+    messages = Message.objects.filter(event="security.audit_failed")
+    assert sorted(messages.values_list("recipient_id", flat=True)) == sorted([security.pk, auditor.pk])
+    message = messages.get(recipient=security)
     assert message.title == "审计记录校验未通过" and str(first.pk) in message.body
     assert AuditEntry.objects.filter(action="audit.verify", result="failed").exists()
     assert not AuditCheckpoint.objects.exists()

@@ -22,15 +22,6 @@ from .fake_gateway import FakeGateway
 ACCEPTED = {"n": "X1", "item": "食品经营许可", "decision_due": "2026-12-10"}
 
 
-@pytest.fixture
-def gateway(settings):
-    fake = FakeGateway()
-    settings.SMS_BACKEND = "zerovisit.notify.backends.HttpSmsBackend"
-    settings.SMS_ENDPOINT, settings.SMS_SECRET, settings.SMS_TIMEOUT = fake.url, fake.secret, 2
-    yield fake
-    fake.close()
-
-
 def sms_to(phone="13812341234", user=None, event="case.accept", values=ACCEPTED, **extra):
     return services.notify(user_id=user.pk if user else None, event=event, values=values,
                            phone_encrypted=crypto.encrypt(phone), **extra)  # fmt: skip

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from zerovisit.accounts.services import applicant_for
-from zerovisit.accounts.tests.factories import PASSWORD, UserFactory, verified_person
+from zerovisit.accounts.tests.factories import PASSWORD, UserFactory, authenticator_code, verified_person
 from zerovisit.cases.models import Case
 from zerovisit.cases.tests.factories import apply, publish
 from zerovisit.catalog.tests.factories import MaterialSpecFactory, placed_catalogue
@@ -50,11 +50,20 @@ def new_page(chromium, viewport):
 
 
 def log_in(page, live_server, user):
+    """Through the login page; staff go on through the second factor, enrolling at their first sign-in."""
     page.goto(live_server.url + "/accounts/login/")
     page.fill("input[name=username]", user.username)
     page.fill("input[name=password]", PASSWORD)
     page.locator("main form button[type=submit]").click()
     page.wait_for_load_state()
+    if "/accounts/2fa/" in page.url:
+        enrolling = "/setup/" in page.url
+        page.fill("input[name=token]", authenticator_code(user))
+        page.locator("main form button[type=submit]").first.click()
+        page.wait_for_load_state()
+        if enrolling:  # the backup codes, shown once
+            page.locator("main a.button").click()
+            page.wait_for_load_state()
 
 
 def assert_no_sideways_scrolling(page, what):
