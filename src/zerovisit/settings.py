@@ -345,6 +345,11 @@ IDENTITY_REGISTER = env.str("IDENTITY_REGISTER", default="")
 IDENTITY_REGISTER_ENDPOINT = env.str("IDENTITY_REGISTER_ENDPOINT", default="")
 IDENTITY_REGISTER_SECRET = env.str("IDENTITY_REGISTER_SECRET", default="")
 IDENTITY_REGISTER_TIMEOUT = env.float("IDENTITY_REGISTER_TIMEOUT", default=5.0)
+# The market-entity register that confirms an organisation's legal representative (accounts.registers), likewise.
+ENTITY_REGISTER = env.str("ENTITY_REGISTER", default="")
+ENTITY_REGISTER_ENDPOINT = env.str("ENTITY_REGISTER_ENDPOINT", default="")
+ENTITY_REGISTER_SECRET = env.str("ENTITY_REGISTER_SECRET", default="")
+ENTITY_REGISTER_TIMEOUT = env.float("ENTITY_REGISTER_TIMEOUT", default=5.0)
 # SMS codes (验证码) for signing in, registering and resetting a password.
 SMS_CODE_MINUTES = env.int("SMS_CODE_MINUTES", default=5)
 SMS_CODE_ATTEMPTS = env.int("SMS_CODE_ATTEMPTS", default=5)

@@ -18,7 +18,7 @@ from zerovisit.core import crypto, identity
 from zerovisit.core.errors import DomainError
 
 from . import audit
-from .models import Applicant, ApplicantKind, StaffRole, User
+from .models import Applicant, ApplicantKind, OrganisationAgent, StaffRole, User
 from .services import check_organisation, link_applicant, register_organisation
 from .services.second_factor import reset_second_factor
 from .services.separation import RIGHTS_FIELDS, check_separation, may_change_rights, may_keep_accounts
@@ -227,6 +227,25 @@ class OrganisationRegistrationForm(forms.ModelForm):
         return data
 
 
+class OrganisationAgentInline(admin.TabularInline):
+    """An organisation's agents (经办人), as its legal representative authorised them online: shown, never edited
+    here (accounts.services.organisations)."""
+
+    model = OrganisationAgent
+    fk_name = "organisation"
+    fields = readonly_fields = ["agent", "item_codes", "valid_until", "granted_at", "revoked_at"]
+    extra = 0
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Applicant)
 class ApplicantAdmin(admin.ModelAdmin):
     """Applicants come from applications; here an administrator who has checked who an account belongs to links
@@ -239,9 +258,10 @@ class ApplicantAdmin(admin.ModelAdmin):
     list_filter = ["kind"]
     search_fields = ["name", "credit_code", "user__username"]
     fields = ["kind", "name", "id_number_masked", "credit_code", "credit_code_override", "phone_masked",
-              "email_masked", "user"]  # fmt: skip
+              "email_masked", "user", "representative_confirmed_at"]  # fmt: skip
     readonly_fields = ["kind", "name", "id_number_masked", "credit_code", "credit_code_override", "phone_masked",
-                       "email_masked"]  # fmt: skip
+                       "email_masked", "representative_confirmed_at"]  # fmt: skip
+    inlines = [OrganisationAgentInline]
     autocomplete_fields = ["user"]
     actions = ["unlink"]
 
@@ -252,6 +272,9 @@ class ApplicantAdmin(admin.ModelAdmin):
 
     def get_fields(self, request, obj=None):
         return ["name", "credit_code", "check_override_reason"] if obj is None else self.fields
+
+    def get_inlines(self, request, obj):
+        return self.inlines if obj is not None and obj.kind == ApplicantKind.ORGANISATION else []
 
     def get_readonly_fields(self, request, obj=None):
         return [] if obj is None else self.readonly_fields

@@ -1,6 +1,7 @@
 """/api/v1/auth/…: what a script or the mobile app does to become someone — ask for an SMS code, exchange it for a
 token (registering a new number), reset the password, verify the account's real name and face — and
-/api/v1/auth/me/, who the caller is."""
+/api/v1/auth/me/, who the caller is; /api/v1/organisations/…: the organisations held as legal representative and
+their agents (经办人)."""
 
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in
@@ -168,3 +169,97 @@ class VerificationView(APIView):
         services.verify_real_name(user=_person_account(request), **given.validated_data)
         request.user.refresh_from_db()
         return Response(AccountSerializer(request.user).data)
+
+
+class OrganisationSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    credit_code = serializers.CharField()
+    representative_confirmed_at = serializers.DateTimeField(
+        allow_null=True, help_text="when the market-entity register confirmed the holder; null: linked at a window"
+    )
+
+
+class AgentSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.SerializerMethodField()
+    id_number = serializers.SerializerMethodField(help_text="masked")
+    item_codes = serializers.ListField(child=serializers.CharField(), help_text="empty: every item")
+    valid_until = serializers.DateField()
+    revoked_at = serializers.DateTimeField(allow_null=True)
+
+    def get_name(self, authorisation) -> str:
+        return authorisation.agent.persons[0].name if authorisation.agent.persons else str(authorisation.agent)
+
+    def get_id_number(self, authorisation) -> str:
+        return authorisation.agent.persons[0].id_number_masked if authorisation.agent.persons else ""
+
+
+class ClaimSerializer(serializers.Serializer):
+    name = TextField(max_length=200)
+    credit_code = TextField(max_length=18)
+
+
+class AgentRequestSerializer(serializers.Serializer):
+    name = TextField(max_length=50)
+    id_number = TextField(max_length=18)
+    item_codes = serializers.ListField(child=TextField(max_length=31), required=False, default=list, max_length=200)
+    valid_until = serializers.DateField()
+
+
+class OrganisationsView(APIView):
+    @extend_schema(responses={200: inline_serializer("MyOrganisations", {
+        "represented": OrganisationSerializer(many=True),
+        "agent_for": inline_serializer("AgentFor", {
+            "organisation": OrganisationSerializer(),
+            "item_codes": serializers.ListField(child=serializers.CharField()), "valid_until": serializers.DateField(),
+        }, many=True),
+    }), 403: ErrorSerializer})  # fmt: skip
+    def get(self, request):
+        """The organisations the caller holds as legal representative, and those whose agent they are today."""
+        user = _person_account(request)
+        return Response({
+            "represented": OrganisationSerializer(services.represented(user), many=True).data,
+            "agent_for": [{"organisation": OrganisationSerializer(a.organisation).data, "item_codes": a.item_codes,
+                           "valid_until": a.valid_until} for a in services.running_authorisations(user)],
+        })  # fmt: skip
+
+    @extend_schema(request=ClaimSerializer, responses={
+        201: OrganisationSerializer, 400: ErrorSerializer, 403: ErrorSerializer, 429: ErrorSerializer,
+        503: ErrorSerializer,
+    })  # fmt: skip
+    def post(self, request):
+        """Claim an organisation as its legal representative, confirmed by the market-entity register."""
+        given = ClaimSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        organisation = services.claim_organisation(user=_person_account(request), **given.validated_data)
+        return Response(OrganisationSerializer(organisation).data, status=status.HTTP_201_CREATED)
+
+
+class AgentsView(APIView):
+    @extend_schema(responses={200: AgentSerializer(many=True), 404: ErrorSerializer})
+    def get(self, request, organisation_id: int):
+        """The agents (经办人) of an organisation the caller holds."""
+        organisation = services.held_organisation(_person_account(request), organisation_id)
+        return Response(AgentSerializer(services.agents_of(organisation), many=True).data)
+
+    @extend_schema(request=AgentRequestSerializer,
+                   responses={201: AgentSerializer, 400: ErrorSerializer, 404: ErrorSerializer})  # fmt: skip
+    def post(self, request, organisation_id: int):
+        """Authorise a verified person to apply for the organisation (for the items given, or every item)."""
+        given = AgentRequestSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        user = _person_account(request)
+        authorisation = services.authorise_agent(actor=user, organisation_id=organisation_id, **given.validated_data)
+        organisation = services.held_organisation(user, organisation_id)
+        [answer] = [a for a in services.agents_of(organisation) if a.pk == authorisation.pk]
+        return Response(AgentSerializer(answer).data, status=status.HTTP_201_CREATED)
+
+
+class AgentView(APIView):
+    @extend_schema(responses={204: None, 404: ErrorSerializer})
+    def delete(self, request, organisation_id: int, agent_id: int):
+        """End an agent's authorisation now."""
+        services.revoke_agent(actor=_person_account(request), organisation_id=organisation_id,
+                              authorisation_id=agent_id)  # fmt: skip
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -114,6 +114,10 @@ class Applicant(models.Model):
     email_masked = models.CharField(_("e-mail"), max_length=254, blank=True, editable=False)
     user = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="applicants",
                              verbose_name=_("account"))  # fmt: skip
+    # An organisation's account is its legal representative's (法定代表人): when the market-entity register confirmed
+    # them (accounts.services.organisations.claim_organisation). Empty for one an administrator linked.
+    representative_confirmed_at = models.DateTimeField(_("legal representative confirmed"), null=True, blank=True,
+                                                       editable=False)  # fmt: skip
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -156,6 +160,42 @@ class ProxyAuthorisation(models.Model):
         return (
             self.revoked_at is None and self.valid_from <= day <= self.valid_until and self.item_code in ("", impl_code)
         )
+
+
+class OrganisationAgent(models.Model):
+    """经办人: a person the organisation's legal representative lets apply for it, for every item or the chosen
+    ones, until an end date; while it runs they follow the organisation's cases of those items and see its
+    licences. The agent is an account verified as a person (level 2 or more)."""
+
+    organisation = models.ForeignKey(Applicant, on_delete=models.CASCADE, related_name="agents",
+                                     verbose_name=_("organisation"))  # fmt: skip
+    agent = models.ForeignKey(User, on_delete=models.PROTECT, related_name="agent_authorisations",
+                              verbose_name=_("agent"))  # fmt: skip
+    item_codes = models.JSONField(_("items"), default=list, blank=True,
+                                  help_text=_("Implementation codes; empty: every item."))  # fmt: skip
+    valid_until = models.DateField(_("valid until"))
+    granted_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("granted by"))
+    granted_at = models.DateTimeField(_("granted"), auto_now_add=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    revoked_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                   verbose_name=_("revoked by"))  # fmt: skip
+
+    class Meta:
+        verbose_name = _("organisation agent")
+        verbose_name_plural = _("organisation agents")
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "agent"], condition=models.Q(revoked_at=None),
+                                    name="one_running_agent_authorisation"),
+        ]  # fmt: skip
+
+    def __str__(self):
+        return f"{self.agent} → {self.organisation}"
+
+    def is_running(self, day) -> bool:
+        return self.revoked_at is None and day <= self.valid_until
+
+    def covers(self, impl_code: str, day) -> bool:
+        return self.is_running(day) and (not self.item_codes or impl_code in self.item_codes)
 
 
 class ApiClient(models.Model):

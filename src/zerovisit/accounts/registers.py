@@ -7,6 +7,14 @@ configurable endpoint: JSON over HTTP, signed with the shared secret ZV_IDENTITY
 
 Both answer {"result": "match" | "mismatch" | "not_found"}. `identity_register()` is the adapter ZV_IDENTITY_REGISTER
 names, or None where none is configured: nobody can then be verified online (only at a window).
+
+The market-entity register (市场主体登记库) answers the same way whether a person is an organisation's legal
+representative (法定代表人), at its own endpoint and secret (ZV_ENTITY_REGISTER…):
+
+    verify_representative(credit_code, name, representative, id_number) -> Verdict
+        POST {endpoint}/entities/verify {"credit_code", "name", "representative", "id_number"}
+
+`not_found`: no organisation has the code; `mismatch`: it has another name or another representative.
 """
 
 import base64
@@ -36,10 +44,13 @@ def _verdict(answer: dict) -> Verdict:
 
 
 class HttpRegister:
+    setting = "IDENTITY_REGISTER"  # the settings of its endpoint, secret and timeout: <setting>_ENDPOINT …
+
     def __init__(self, endpoint: str | None = None, secret: str | None = None, timeout: float | None = None):
-        self.endpoint = (endpoint if endpoint is not None else settings.IDENTITY_REGISTER_ENDPOINT).rstrip("/")
-        self.secret = secret if secret is not None else settings.IDENTITY_REGISTER_SECRET
-        self.timeout = timeout or settings.IDENTITY_REGISTER_TIMEOUT
+        configured = getattr(settings, f"{self.setting}_ENDPOINT")
+        self.endpoint = (endpoint if endpoint is not None else configured).rstrip("/")
+        self.secret = secret if secret is not None else getattr(settings, f"{self.setting}_SECRET")
+        self.timeout = timeout or getattr(settings, f"{self.setting}_TIMEOUT")
 
     def _post(self, path: str, payload: dict) -> Verdict:
         try:
@@ -55,6 +66,14 @@ class HttpRegister:
     def verify_face(self, name: str, id_number: str, image: bytes) -> Verdict:
         return self._post("/faces/verify", {"name": name, "id_number": id_number,
                                             "image": base64.b64encode(image).decode()})  # fmt: skip
+
+
+class HttpEntityRegister(HttpRegister):
+    setting = "ENTITY_REGISTER"
+
+    def verify_representative(self, credit_code: str, name: str, representative: str, id_number: str) -> Verdict:
+        return self._post("/entities/verify", {"credit_code": credit_code, "name": name,
+                                               "representative": representative, "id_number": id_number})  # fmt: skip
 
 
 class SimulatedRegister:
@@ -75,5 +94,28 @@ class SimulatedRegister:
         return self.verify_person(name, id_number) if image else Verdict.MISMATCH
 
 
+class SimulatedEntityRegister:
+    """The demo's market-entity register: the demo's organisations (demo_data.ENTITIES) and their representatives.
+    `zerovisit check --deploy` refuses it."""
+
+    def __init__(self, entities: dict[str, tuple[str, str]] | None = None):
+        if entities is None:
+            from zerovisit.demo_data import ENTITIES as entities
+        self.entities = entities  # credit code → (name, the representative's ID number)
+
+    def verify_representative(self, credit_code: str, name: str, representative: str, id_number: str) -> Verdict:
+        from zerovisit.demo_data import REGISTER
+
+        if credit_code not in self.entities:
+            return Verdict.NOT_FOUND
+        entity_name, representative_id = self.entities[credit_code]
+        matches = (entity_name, representative_id, REGISTER.get(id_number)) == (name, id_number, representative)
+        return Verdict.MATCH if matches else Verdict.MISMATCH
+
+
 def identity_register() -> HttpRegister | SimulatedRegister | None:
     return import_string(settings.IDENTITY_REGISTER)() if settings.IDENTITY_REGISTER else None
+
+
+def entity_register() -> HttpEntityRegister | SimulatedEntityRegister | None:
+    return import_string(settings.ENTITY_REGISTER)() if settings.ENTITY_REGISTER else None

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
+from . import organisation_views, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -12,10 +12,18 @@ urlpatterns = [
     ),
     path("login/sms/", views.sign_in_by_code, name="sign_in_by_code"),
     path("password/reset/", views.reset_password, name="reset_password"),
+    path("password/", views.change_password, name="change_password"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("", views.account, name="account"),
     path("verify/", views.verify, name="verify"),
     path("verify/face/", views.verify_face, name="verify_face"),
+    path("organisations/", organisation_views.organisations, name="organisations"),
+    path("organisations/<int:pk>/agents/", organisation_views.organisation_agents, name="organisation_agents"),
+    path(
+        "organisations/<int:pk>/agents/<int:authorisation_pk>/revoke/",
+        organisation_views.revoke_agent,
+        name="revoke_agent",
+    ),
     path("2fa/", views.second_factor_verify, name="second_factor"),
     path("2fa/setup/", views.second_factor_setup, name="second_factor_setup"),
     path("2fa/backup-codes/", views.renew_backup_codes, name="renew_backup_codes"),

@@ -7,7 +7,7 @@ from urllib.parse import quote
 
 import segno
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
@@ -22,7 +22,15 @@ from zerovisit.core.errors import DomainError, show_on_form
 from zerovisit.core.redirects import safe_next
 
 from . import services
-from .forms import EnrolForm, FaceForm, PhoneCodeForm, RealNameForm, ResetPasswordForm, SecondFactorForm
+from .forms import (
+    ChangePasswordForm,
+    EnrolForm,
+    FaceForm,
+    PhoneCodeForm,
+    RealNameForm,
+    ResetPasswordForm,
+    SecondFactorForm,
+)
 from .models import AssuranceLevel, CodePurpose
 from .services import second_factor
 
@@ -32,6 +40,7 @@ ERROR_FIELDS = {
     "code_expired": "code", "too_many_attempts": "code", "weak_password": "new_password1",
     "invalid_id_number": "id_number", "name_required": "name", "identity_mismatch": "name",
     "identity_not_found": "id_number", "invalid_image": "photo", "face_mismatch": "photo",
+    "wrong_password": "current_password",
 }  # fmt: skip
 SECOND_FACTOR_FIELDS = {"invalid_second_factor": "token", "too_many_attempts": "token"}
 BACKEND = "zerovisit.accounts.backends.ModelBackend"
@@ -206,3 +215,21 @@ def renew_backup_codes(request):
         messages.error(request, error.message)
         return redirect("accounts:account")
     return render(request, "accounts/backup_codes.html", {"codes": codes, "next": reverse("accounts:account")})
+
+
+@login_required
+def change_password(request):
+    """设置密码 / 修改密码: a password to sign in with besides the SMS code, or a new one."""
+    has_password = request.user.has_usable_password()
+    form = ChangePasswordForm(request.POST or None, has_password=has_password)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.change_password(user=request.user, password=form.cleaned_data["new_password1"],
+                                     current_password=form.cleaned_data.get("current_password", ""))  # fmt: skip
+        except DomainError as error:
+            show_on_form(form, error, ERROR_FIELDS)
+        else:
+            update_session_auth_hash(request, request.user)
+            messages.success(request, _("Your password is set. Sign in with it or with an SMS code."))
+            return redirect("accounts:account")
+    return render(request, "accounts/change_password.html", {"form": form, "has_password": has_password})

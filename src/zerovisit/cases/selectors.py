@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zerovisit.accounts.models import Role
+from zerovisit.accounts.services.organisations import running_authorisations
 from zerovisit.catalog.models import ServiceItem
 from zerovisit.core.errors import NotFound
 from zerovisit.core.text import named_id
@@ -153,6 +154,8 @@ def visible_cases(user):
         mine |= Q(applicant_id__in=applicants)
     if user.authorisations.exists():
         mine |= Q(proxy_authorisation__agent=user)
+    if user.agency_id is None:  # staff are nobody's agents
+        mine |= _as_agent(user)
     if _staff_roles(user):
         mine |= _of_agency(user)
     if reach is not None:
@@ -276,6 +279,18 @@ def case_for_actor(user, number: str, *, item_fields: tuple[str, ...] = ()) -> C
     return case
 
 
+def _as_agent(user) -> Q:
+    """The cases of the organisations whose agent the user is today, of the items their authorisation covers."""
+    found = Q(pk__in=[])
+    for authorisation in running_authorisations(user):
+        of_items = Q()
+        if authorisation.item_codes:
+            ids = ServiceItem.objects.filter(impl_code__in=authorisation.item_codes).values_list("pk", flat=True)
+            of_items = Q(item_id__in=list(ids))
+        found |= Q(applicant_id=authorisation.organisation_id) & of_items
+    return found
+
+
 def _may_see(user, case: Case) -> bool:
     """visible_cases() for one case in hand (a test holds the two to the same answers)."""
     if not user.is_authenticated or user.pk is None:
@@ -286,6 +301,9 @@ def _may_see(user, case: Case) -> bool:
     if user.pk in (case.submitted_by_id, case.applicant.user_id):
         return True
     if case.proxy_authorisation is not None and case.proxy_authorisation.agent_id == user.pk:
+        return True
+    if user.agency_id is None and any(a.organisation_id == case.applicant_id and a.covers(case.item.impl_code,
+                                      timezone.localdate()) for a in running_authorisations(user)):  # fmt: skip
         return True
     if not _staff_roles(user):
         return False

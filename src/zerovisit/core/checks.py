@@ -13,7 +13,13 @@ SIGNED_ADAPTERS = [
     ("SMS_BACKEND", "SMS_SECRET", ("zerovisit.notify.backends.HttpSmsBackend",)),
     ("HOTLINE_ENDPOINT", "HOTLINE_SECRET", None),
     ("IDENTITY_REGISTER", "IDENTITY_REGISTER_SECRET", ("zerovisit.accounts.registers.HttpRegister",)),
+    ("ENTITY_REGISTER", "ENTITY_REGISTER_SECRET", ("zerovisit.accounts.registers.HttpEntityRegister",)),
 ]
+# The demo's registers, which confirm anyone who names one of its made-up people or companies.
+SIMULATED_REGISTERS = {
+    "IDENTITY_REGISTER": ("zerovisit.accounts.registers.SimulatedRegister", "HttpRegister"),
+    "ENTITY_REGISTER": ("zerovisit.accounts.registers.SimulatedEntityRegister", "HttpEntityRegister"),
+}
 MIN_SECRET_LENGTH = 32
 
 
@@ -44,14 +50,12 @@ def check_shared_secrets(app_configs=None, **kwargs):
 
 @checks.register(checks.Tags.security, deploy=True)
 def check_identity_register(app_configs=None, **kwargs):
-    """The demo's simulated register verifies anyone who names one of its made-up people: never in production."""
-    if settings.IDENTITY_REGISTER == "zerovisit.accounts.registers.SimulatedRegister":
-        return [checks.Error(
-            "ZV_IDENTITY_REGISTER is the demo's simulated population register.",
-            hint="Set it to zerovisit.accounts.registers.HttpRegister with the register's endpoint and secret.",
-            id="zerovisit.E004",
-        )]  # fmt: skip
-    return []
+    """The demo's simulated registers verify anyone who names one of its made-up people: never in production."""
+    return [checks.Error(
+        f"ZV_{name} is one of the demo's simulated registers.",
+        hint=f"Set it to zerovisit.accounts.registers.{real} with the register's endpoint and secret.",
+        id="zerovisit.E004",
+    ) for name, (simulated, real) in SIMULATED_REGISTERS.items() if getattr(settings, name) == simulated]  # fmt: skip
 
 
 @checks.register(checks.Tags.security, deploy=True)

@@ -172,6 +172,12 @@ USERS = [
     ("zhangsan", "张三", None, [], False),
 ]
 DEMO_COMPANY = ("徐州市彭城餐饮管理有限公司", "91320300MA1PCCY20")  # the check character is added below
+# The demo's market-entity register (accounts.registers.SimulatedEntityRegister): credit code → (name, the legal
+# representative's ID number). 李四 may claim his company online once he is verified.
+ENTITIES = {
+    DEMO_COMPANY[1] + credit_code_check_char(DEMO_COMPANY[1]): (DEMO_COMPANY[0], "32030219900307123X"),
+    "91320303MA1YLKJ30Y": ("徐州市云龙数字科技有限公司", "320303198506120023"),
+}
 
 
 def agency_rows():

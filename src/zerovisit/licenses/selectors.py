@@ -3,6 +3,7 @@ material."""
 
 from django.db.models import Prefetch, Q
 
+from zerovisit.accounts.services import own_applicants
 from zerovisit.core import crypto
 
 from . import identifiers
@@ -62,7 +63,8 @@ def wallet(applicants) -> list[License]:
 
 def holders_file(account, license_id: int) -> License | None:
     """One licence of the wallet of `account` (its own applicants' current licences) that has its sealed PDF."""
-    found = License.objects.filter(pk=license_id, holder__user=account).exclude(status=LicenseStatus.SUPERSEDED)
+    found = License.objects.filter(pk=license_id, holder__in=own_applicants(account))
+    found = found.exclude(status=LicenseStatus.SUPERSEDED)
     return found.exclude(file="").first()
 
 

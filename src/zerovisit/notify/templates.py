@@ -65,6 +65,12 @@ TEMPLATES = {
     "account.claim_refused": (_("Someone tried to verify as you"), _(
         "An account tried to verify itself as the person %(identity)s, whose verified account is yours; it was "
         "refused. If that was not you, contact a service window.")),
+    "account.organisation_moved": (_("An organisation left your account"), _(
+        "The market-entity register names another person as the legal representative of %(organisation)s; its "
+        "account is now theirs. If this is wrong, contact a service window.")),
+    "account.agent_granted": (_("You may apply for an organisation"), _(
+        "%(organisation)s authorised you as its agent (经办人) until %(until)s: you may apply for it and follow its "
+        "cases.")),
     "staff.message_failed": (_("A message could not be delivered"), _(
         "The %(channel)s message “%(title)s” about %(n)s could not be delivered after %(attempts)s attempts: "
         "%(error)s. Contact the applicant another way.")),

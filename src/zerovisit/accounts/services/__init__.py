@@ -2,7 +2,8 @@
 
 applicants · the identities cases are filed for, found or created, proxy authorisations, the API clients of other
 systems · identity · signing in and registering by SMS code, password reset, real-name and real-person
-verification through the identity register.
+verification through the identity register · organisations · claimed by their legal representative, their agents
+(经办人) · second_factor · two-factor sign-in of staff · separation · the three administrators (三员分立).
 """
 
 from .applicants import (
@@ -28,6 +29,7 @@ from .identity import (
     TooManyRequests,
     VerificationRefused,
     bound_person,
+    change_password,
     check_applying_as,
     normalised_phone,
     reset_password,
@@ -36,6 +38,16 @@ from .identity import (
     verify_real_name,
     verify_real_person,
 )
+from .organisations import (
+    OrganisationRefused,
+    agents_of,
+    authorise_agent,
+    claim_organisation,
+    held_organisation,
+    represented,
+    revoke_agent,
+    running_authorisations,
+)
 
 __all__ = [
     "CHECK_OVERRIDE_REASON_LENGTH",
@@ -43,24 +55,33 @@ __all__ = [
     "CodeRefused",
     "InvalidIdentity",
     "InvalidPhone",
+    "OrganisationRefused",
     "RegisterDown",
     "SignIn",
     "TooManyRequests",
     "VerificationRefused",
+    "agents_of",
     "api_client_for_token",
     "applicant_for",
+    "authorise_agent",
     "bound_person",
+    "change_password",
     "check_applying_as",
     "check_organisation",
     "choose_place",
+    "claim_organisation",
     "create_api_client",
     "find_applicant",
+    "held_organisation",
     "link_applicant",
     "may_confirm_credit_codes",
     "normalised_phone",
     "own_applicants",
     "register_organisation",
+    "represented",
     "reset_password",
+    "revoke_agent",
+    "running_authorisations",
     "send_code",
     "sign_in_with_code",
     "verify_real_name",

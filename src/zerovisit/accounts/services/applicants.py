@@ -7,7 +7,7 @@ import secrets
 from collections.abc import Callable
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max
+from django.db.models import F, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,7 +16,7 @@ from zerovisit.core.errors import DomainError
 from zerovisit.core.logs import has_personal_data
 
 from .. import audit as account_audit
-from ..models import ApiClient, Applicant, ApplicantKind, AssuranceLevel, Role, User
+from ..models import ApiClient, Applicant, ApplicantKind, AssuranceLevel, OrganisationAgent, Role, User
 
 USE_RESOLUTION = datetime.timedelta(minutes=1)  # last_used_at is written at most once a minute per client
 CHECK_OVERRIDE_REASON_LENGTH = 500
@@ -259,9 +259,15 @@ def link_applicant(*, actor, applicant: Applicant, account) -> Applicant:
 
 
 def own_applicants(account) -> list[Applicant]:
-    """The applicants an account acts for itself, the one it applied for most recently first: what an application
-    form offers to fill in."""
-    used = Applicant.objects.filter(user=account).annotate(last_applied=Max("cases__submitted_at"))
+    """The applicants an account acts for itself — its person, the organisations it holds and those whose agent it
+    is today (OrganisationAgent) — the one it applied for most recently first: what an application form offers to
+    fill in, and whose licences its wallet shows."""
+    today = timezone.localdate()
+    agent_for = OrganisationAgent.objects.filter(agent=account, revoked_at=None, valid_until__gte=today)
+    agent_for = agent_for.values("organisation")
+    used = Applicant.objects.filter(Q(user=account) | Q(pk__in=agent_for)).annotate(
+        last_applied=Max("cases__submitted_at")
+    )
     return list(used.order_by(F("last_applied").desc(nulls_last=True), "-created_at"))
 
 

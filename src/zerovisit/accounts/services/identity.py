@@ -248,6 +248,24 @@ def reset_password(*, phone: str, code: str, password: str) -> User:
     return user
 
 
+def change_password(*, user: User, password: str, current_password: str = "") -> User:
+    """A new password chosen while signed in: the current one is asked for where the account has one (an account
+    registered by SMS code has none until now). The caller keeps the session signed in
+    (update_session_auth_hash); every other session of the account keeps going until it ends."""
+    had_password = user.has_usable_password()
+    if had_password and not user.check_password(current_password or ""):
+        raise DomainError(_("The current password is not right."), code="wrong_password")
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise DomainError(" ".join(exc.messages), code="weak_password") from exc
+    with transaction.atomic():
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        audit.record(actor=user, action="account.password_change", obj=user, detail={"had_password": had_password})
+    return user
+
+
 def bound_person(user) -> Applicant | None:
     """The natural person an account is bound to (its verified identity), if any."""
     if getattr(user, "pk", None) is None:
@@ -432,12 +450,22 @@ def verify_real_person(*, user, image: bytes) -> User:
 
 
 def check_applying_as(
-    account, *, kind: str = "", name: str = "", id_number: str = "", credit_code: str = "", **details
+    account,
+    *,
+    kind: str = "",
+    name: str = "",
+    id_number: str = "",
+    credit_code: str = "",
+    impl_code: str = "",
+    **details,
 ) -> None:
     """Whom a person applying online for themselves may name as the applicant: the person their account is verified
-    as (whatever name the form gives), or an organisation whose account they hold. Anyone else only under a proxy
-    authorisation (the proxy channel): everything else is PermissionDenied, `not_authorised_for_applicant`. How
-    well the account is verified is checked with the item (its assurance level)."""
+    as (whatever name the form gives), an organisation whose account they hold, or one that authorised them as its
+    agent for the item (`impl_code`). Anyone else only under a proxy authorisation (the proxy channel): everything
+    else is PermissionDenied, `not_authorised_for_applicant` (`agent_authorisation_ended` for an agent whose
+    authorisation ended). How well the account is verified is checked with the item (its assurance level)."""
+    from .organisations import agent_may_apply  # it builds on this module
+
     if kind == ApplicantKind.PERSON:
         _name, given = _checked_person(name, id_number)  # a mistyped number is said as such, first
         person = bound_person(account)
@@ -451,14 +479,17 @@ def check_applying_as(
         refused_for = identity.mask_id_number(given)
     elif kind == ApplicantKind.ORGANISATION:
         _name, refused_for, _check_failed = _checked_organisation(name, credit_code)
-        if Applicant.objects.filter(kind=ApplicantKind.ORGANISATION, credit_code=refused_for, user=account).exists():
+        organisation = Applicant.objects.filter(kind=ApplicantKind.ORGANISATION, credit_code=refused_for).first()
+        if organisation is not None and (
+            organisation.user_id == account.pk or agent_may_apply(account, organisation, impl_code)
+        ):
             return
     else:
         return  # find_applicant refuses an unknown kind
     raise PermissionDenied(
         _(
-            "You may apply only as yourself, for an organisation whose account you hold, or under a proxy "
-            "authorisation of the applicant (%(applicant)s is none of these)."
+            "You may apply only as yourself, for an organisation whose account you hold or whose agent you are, or "
+            "under a proxy authorisation of the applicant (%(applicant)s is none of these)."
         )
         % {"applicant": refused_for},
         code="not_authorised_for_applicant",

@@ -306,7 +306,7 @@ def submit_application(*, actor, item: ServiceItem, applicant: dict, channel: st
         applicant = {key: value for key, value in applicant.items() if key != "check_override_reason"}
     with transaction.atomic():
         if for_themselves:
-            accounts.check_applying_as(actor, **applicant)
+            accounts.check_applying_as(actor, **applicant, impl_code=item.impl_code)
         found, write_audit = accounts.find_applicant(**applicant, account=actor if for_themselves else None,
                                                      actor=actor)  # fmt: skip
         submission = _submit(actor=actor, item=item, applicant=found, channel=channel, sent_applicant=applicant,

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zerovisit.accounts.models import Applicant, ProxyAuthorisation, Role
+from zerovisit.accounts.models import Applicant, OrganisationAgent, ProxyAuthorisation, Role
 from zerovisit.catalog.models import ProcessKind, StageAction
 from zerovisit.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from zerovisit.notify.services import notify
@@ -110,11 +110,14 @@ def _run_clock(case: Case, clock: Clock | None, now: datetime.datetime, accepted
 
 
 def authority(actor, applicant: Applicant, impl_code: str) -> tuple[bool, ProxyAuthorisation | None]:
-    """(may act, under which authorisation): the applicant's own account acts for them; a proxy agent needs a
-    current authorisation for the item."""
+    """(may act, under which authorisation): the applicant's own account acts for them, and so does an agent of an
+    organisation for the items their authorisation covers; a proxy agent needs a current authorisation for the
+    item."""
     if applicant.user_id and applicant.user_id == actor.pk:
         return True, None
     today = timezone.localdate()
+    if any(a.covers(impl_code, today) for a in OrganisationAgent.objects.filter(organisation=applicant, agent=actor)):
+        return True, None
     for authorisation in ProxyAuthorisation.objects.filter(applicant=applicant, agent=actor):
         if authorisation.covers(impl_code, today):
             return True, authorisation

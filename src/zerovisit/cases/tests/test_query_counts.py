@@ -92,7 +92,8 @@ def test_the_case_list_costs_an_applicant_the_same_queries_for_any_number_of_cas
     cases(n)
     client = signed_in(citizen.user)
     client.get("/api/v1/cases/")
-    with django_assert_num_queries(6):  # with the applicant records and authorisations, and a count of the cases
+    # With the applicant records, the proxy and the organisations' agent authorisations, and a count of the cases.
+    with django_assert_num_queries(7):
         body = client.get("/api/v1/cases/").json()
     assert body["count"] == n and len(body["results"]) == n
 

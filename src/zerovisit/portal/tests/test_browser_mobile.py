@@ -97,6 +97,8 @@ def own_pages(portal) -> dict[str, str]:
         "me": "/my/",
         "my drafts": "/my/drafts/",
         "apply": f"/items/{portal['item'].impl_code}/apply/",
+        "my account": "/accounts/",
+        "my organisations": "/accounts/organisations/",
     }
 
 

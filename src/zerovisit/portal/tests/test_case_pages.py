@@ -173,7 +173,7 @@ def test_an_application_page_naming_someone_else_takes_over_nothing(client, item
     for data in (form_data(item, phone="13900000000"), incomplete):
         page = client.post(f"/items/{item.impl_code}/apply/", data).content.decode()
         assert 'role="alert"' in page and 'value="王五"' in page  # told what is wrong, with what was typed kept
-        assert "只能以本人名义、为您持有账户的单位或在申请人代办授权下申请" in page
+        assert "只能以本人名义、为您持有账户或担任经办人的单位、或凭申请人的代办授权申请" in page
     victim.refresh_from_db()
     assert victim.user is None and crypto.decrypt(victim.phone_encrypted) == "13812341234"
     assert Case.objects.count() == 1

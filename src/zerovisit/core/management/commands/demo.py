@@ -35,6 +35,7 @@ class Command(BaseCommand):
         # that knows the demo's people; both are refused by `check --deploy`.
         os.environ.setdefault("ZV_SECURE_COOKIES", "false")
         os.environ.setdefault("ZV_IDENTITY_REGISTER", "zerovisit.accounts.registers.SimulatedRegister")
+        os.environ.setdefault("ZV_ENTITY_REGISTER", "zerovisit.accounts.registers.SimulatedEntityRegister")
         call_command("migrate", verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
         call_command("load_demo")
