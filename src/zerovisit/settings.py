@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "oauth2_provider",
     "django_tasks",
     "django_tasks_db",
     "zerovisit.core",
@@ -259,6 +260,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
         "zerovisit.accounts.api_auth.TokenAuthentication",
         "zerovisit.accounts.api_auth.ClientTokenAuthentication",
+        "zerovisit.accounts.oauth.ScopedOAuth2Authentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_RENDERER_CLASSES": [
@@ -355,6 +357,19 @@ SMS_CODE_MINUTES = env.int("SMS_CODE_MINUTES", default=5)
 SMS_CODE_ATTEMPTS = env.int("SMS_CODE_ATTEMPTS", default=5)
 SMS_CODES_PER_NUMBER_HOUR = env.int("SMS_CODES_PER_NUMBER_HOUR", default=5)
 SMS_CODES_PER_CLIENT_HOUR = env.int("SMS_CODES_PER_CLIENT_HOUR", default=20)
+# OAuth 2.0 for apps acting for people (accounts.oauth): the authorization code with PKCE only; short access
+# tokens, refresh tokens that rotate and, reused, revoke the whole family.
+OAUTH2_PROVIDER = {
+    "SCOPES_BACKEND_CLASS": "zerovisit.accounts.oauth.Scopes",
+    "PKCE_REQUIRED": True,
+    "AUTHORIZATION_CODE_EXPIRE_SECONDS": 60,
+    "ACCESS_TOKEN_EXPIRE_SECONDS": env.int("OAUTH_ACCESS_TOKEN_SECONDS", default=3600),
+    "REFRESH_TOKEN_EXPIRE_SECONDS": env.int("OAUTH_REFRESH_TOKEN_DAYS", default=30) * 86400,
+    "ROTATE_REFRESH_TOKEN": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    "REQUEST_APPROVAL_PROMPT": "auto",
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https", "http", "zerovisit"],
+}
 # Two-factor sign-in of staff (accounts.services.second_factor): the name the authenticator app shows the key under.
 OTP_TOTP_ISSUER = env.str("TOTP_ISSUER", default="zerovisit 不见面审批")
 SMS_ENDPOINT = env.str("SMS_ENDPOINT", default="")  # for zerovisit.notify.backends.HttpSmsBackend

@@ -12,6 +12,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from oauth2_provider.models import AccessToken, Grant, IDToken, RefreshToken
 from rest_framework.authtoken.models import TokenProxy
 
 from zerovisit.core import crypto, identity
@@ -30,6 +31,9 @@ admin.site.unregister(StaticDevice)
 # DRF's token admin would let an administrator make a token for anyone, and sign in as them past their second
 # factor: tokens come only from signing in (/api/v1/auth/token/).
 admin.site.unregister(TokenProxy)
+# Likewise django-oauth-toolkit's tokens and grants; its applications (the apps people may authorise) stay.
+for model in (AccessToken, RefreshToken, Grant, IDToken):
+    admin.site.unregister(model)
 
 
 class StaffRoleFormSet(BaseInlineFormSet):

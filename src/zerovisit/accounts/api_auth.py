@@ -59,6 +59,8 @@ class ClientTokenAuthentication(authentication.BaseAuthentication):
             return None
         if len(header) != 2:
             raise exceptions.AuthenticationFailed("Send `Authorization: Bearer <token>`.")
+        if not header[1].startswith(b"zv_"):
+            return None  # an app's OAuth token (accounts.oauth)
         client = api_client_for_token(header[1].decode(errors="replace"))
         if client is None:
             raise exceptions.AuthenticationFailed("Unknown or inactive API client token.")

@@ -13,6 +13,7 @@ urlpatterns = [
     path("login/sms/", views.sign_in_by_code, name="sign_in_by_code"),
     path("password/reset/", views.reset_password, name="reset_password"),
     path("password/", views.change_password, name="change_password"),
+    path("apps/<int:application_id>/withdraw/", views.withdraw_app, name="withdraw_app"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("", views.account, name="account"),
     path("verify/", views.verify, name="verify"),

@@ -21,7 +21,7 @@ from zerovisit.core.clients import client_address
 from zerovisit.core.errors import DomainError, show_on_form
 from zerovisit.core.redirects import safe_next
 
-from . import services
+from . import oauth, services
 from .forms import (
     ChangePasswordForm,
     EnrolForm,
@@ -146,7 +146,17 @@ def account(request):
     return render(request, "accounts/account.html", {
         "person": services.bound_person(user), "levels": AssuranceLevel, "staff": staff,
         "backup_codes_left": second_factor.backup_codes_left(user) if staff else None,
+        "apps": [] if staff else oauth.authorised_apps(user),
     })  # fmt: skip
+
+
+@login_required
+@require_POST
+def withdraw_app(request, application_id: int):
+    """Withdraw an app's access (the tokens it holds for this person end now)."""
+    oauth.withdraw_app(user=request.user, application_id=application_id)
+    messages.success(request, _("The app no longer acts for you."))
+    return redirect("accounts:account")
 
 
 def _second_factor_passed(request, device) -> None:

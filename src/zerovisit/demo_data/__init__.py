@@ -230,6 +230,23 @@ def load_organisation() -> None:
             HallService.objects.update_or_create(hall=hall, base_code=base_code, defaults={"mode": mode})
 
 
+# An app people may let act for them over OAuth 2.0 (accounts.oauth): public (no secret), PKCE; its redirect
+# address is the loopback port of the README's script, where nothing needs to listen: the code is in the address.
+OAUTH_APP = {"client_id": "zerovisit-demo-app", "name": "徐州政务服务App（演示）",
+             "redirect_uris": "http://127.0.0.1:8765/callback"}  # fmt: skip
+
+
+def load_oauth_app() -> str:
+    """The demo's OAuth application; idempotent (by client id)."""
+    from oauth2_provider.models import Application
+
+    Application.objects.update_or_create(client_id=OAUTH_APP["client_id"], defaults={
+        "name": OAUTH_APP["name"], "redirect_uris": OAUTH_APP["redirect_uris"], "algorithm": "",
+        "client_type": Application.CLIENT_PUBLIC, "authorization_grant_type": Application.GRANT_AUTHORIZATION_CODE,
+    })  # fmt: skip
+    return OAUTH_APP["client_id"]
+
+
 def load_apps() -> int:
     """The service-app directory; idempotent (by name)."""
     agencies = {agency.name: agency for agency in Agency.objects.filter(name__in={row[3] for row in APPS if row[3]})}

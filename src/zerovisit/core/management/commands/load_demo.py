@@ -26,6 +26,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Catalogue: {report.created} new, {report.updated} updated, {report.unchanged} unchanged.")
         self.stdout.write(f"Licences: {demo_data.load_licenses()} new in the library.")
         self.stdout.write(f"Service apps: {demo_data.load_apps()} in the directory.")
+        self.stdout.write(f"OAuth app: {demo_data.load_oauth_app()} (authorization code with PKCE).")
         numbers = demo_data.load_cases()
         self.stdout.write(f"Demo cases: {', '.join(numbers)}")
         self.stdout.write(f"History: {load_history()} cases of the past year added.")
