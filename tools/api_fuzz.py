@@ -88,6 +88,10 @@ def main() -> int:
         # The public verification limit (30 a minute) would answer most fuzzed requests with 429.
         "ZV_VERIFY_RATE_PER_MINUTE": "100000",
         "ZV_QUESTIONS_PER_DAY": "100000",  # and the daily limit of questions most fuzzed questions
+        "ZV_ORGANISATION_CLAIMS_PER_DAY": "100000",  # and of organisations claimed
+        # The registers the demo verifies people and organisations against (without one, verifying answers 503).
+        "ZV_IDENTITY_REGISTER": "zerovisit.accounts.registers.SimulatedRegister",
+        "ZV_ENTITY_REGISTER": "zerovisit.accounts.registers.SimulatedEntityRegister",
     }
     env.pop("ZV_DATABASE_URL", None)
     started = time.monotonic()

@@ -352,6 +352,7 @@ ENTITY_REGISTER = env.str("ENTITY_REGISTER", default="")
 ENTITY_REGISTER_ENDPOINT = env.str("ENTITY_REGISTER_ENDPOINT", default="")
 ENTITY_REGISTER_SECRET = env.str("ENTITY_REGISTER_SECRET", default="")
 ENTITY_REGISTER_TIMEOUT = env.float("ENTITY_REGISTER_TIMEOUT", default=5.0)
+ORGANISATION_CLAIMS_PER_DAY = env.int("ORGANISATION_CLAIMS_PER_DAY", default=10)  # per account
 # SMS codes (验证码) for signing in, registering and resetting a password.
 SMS_CODE_MINUTES = env.int("SMS_CODE_MINUTES", default=5)
 SMS_CODE_ATTEMPTS = env.int("SMS_CODE_ATTEMPTS", default=5)

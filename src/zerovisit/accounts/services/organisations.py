@@ -9,6 +9,7 @@ organisation an administrator linked to an account after checking papers at a wi
 
 import datetime
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
@@ -25,7 +26,6 @@ from .applicants import _checked_organisation, _checked_person
 from .identity import RegisterDown, TooManyRequests, bound_person
 
 MAX_AUTHORISATION = datetime.timedelta(days=3 * 365)  # an agent's authorisation is renewed at least every 3 years
-CLAIMS_PER_DAY = 10  # per account: the register is not an oracle for who represents which organisation
 
 
 class OrganisationRefused(DomainError):
@@ -46,7 +46,8 @@ def claim_organisation(*, user: User, name: str, credit_code: str) -> Applicant:
     and the former holder is told. Nothing changes when the register refuses or cannot be reached."""
     name, credit_code, _check_failed = _checked_organisation(name, credit_code)
     person = _representative(user)
-    if not ratelimit.allow_for(f"claim:{user.pk}", CLAIMS_PER_DAY, 86400):
+    # Per account: the register is not an oracle for who represents which organisation.
+    if not ratelimit.allow_for(f"claim:{user.pk}", settings.ORGANISATION_CLAIMS_PER_DAY, 86400):
         raise TooManyRequests(_("Too many claims today; try again tomorrow or at a service window."),
                               code="too_many_claims")  # fmt: skip
     register = entity_register()

@@ -251,3 +251,11 @@ def test_the_admin_shows_an_organisations_agents_and_changes_none(admin_client, 
                     valid_until=datetime.date(2027, 6, 30))  # fmt: skip
     page = admin_client.get(f"/admin/accounts/applicant/{company.pk}/change/").content.decode()
     assert "2027" in page and 'name="agents-0-valid_until"' not in page, "shown, not editable"
+
+
+def test_claims_are_limited_per_account_and_day(settings, lisi, entity_register):
+    settings.ORGANISATION_CLAIMS_PER_DAY = 1
+    api = signed_in(lisi)
+    assert api.post("/api/v1/organisations/", CLAIM, format="json").status_code == 201
+    again = api.post("/api/v1/organisations/", CLAIM, format="json")
+    assert again.status_code == 429 and again.json()["code"] == "too_many_claims"
