@@ -17,6 +17,9 @@ from zerovisit.accounts.services import second_factor
 from zerovisit.accounts.services.identity import phone_fields
 from zerovisit.accounts.tests.factories import PASSWORD, UserFactory, authenticator_code, editor
 from zerovisit.core.models import AuditEntry
+from zerovisit.portal.tests.conftest import DESKTOP
+from zerovisit.portal.tests.conftest import PHONE as PHONE_SCREEN
+from zerovisit.portal.tests.test_browser_mobile import AXE, RUN_AXE, assert_no_sideways_scrolling
 
 from .test_identity import PHONE, last_code
 
@@ -215,3 +218,27 @@ def test_a_staff_token_needs_the_second_factor_with_the_sms_code(gateway, clock,
     assert right.status_code == 200 and right.json()["token"]
     signed_in = AuditEntry.objects.filter(action="account.sign_in", result="ok", detail__via="sms-api")
     assert signed_in.count() == 1, "signed in only when both factors passed"
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("viewport", [PHONE_SCREEN, DESKTOP], ids=["phone", "desktop"])
+def test_the_second_factor_pages_fit_the_screen_and_pass_axe(live_server, chromium, acceptor, viewport):
+    if not AXE.exists():
+        pytest.skip("axe-core is not installed (npm ci --prefix tools/a11y)")
+    page = chromium.new_context(viewport=viewport, bypass_csp=True).new_page()
+    page.goto(live_server.url + "/accounts/login/")
+    page.fill("input[name=username]", acceptor.username)
+    page.fill("input[name=password]", PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    found = {}
+    for what in ("enrolment", "backup codes"):
+        page.wait_for_load_state()
+        assert_no_sideways_scrolling(page, what)
+        page.add_script_tag(path=str(AXE))
+        if problems := page.evaluate(RUN_AXE):
+            found[what] = problems
+        if what == "enrolment":
+            page.fill("input[name=token]", authenticator_code(acceptor))
+            page.locator("main form button[type=submit]").first.click()
+    assert page.locator(".backup-codes code").count() == 10
+    assert not found, found
