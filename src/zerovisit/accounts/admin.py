@@ -16,6 +16,7 @@ from oauth2_provider.models import AccessToken, Grant, IDToken, RefreshToken
 from rest_framework.authtoken.models import TokenProxy
 
 from zerovisit.core import crypto, identity
+from zerovisit.core.admin import ReadOnly
 from zerovisit.core.errors import DomainError
 
 from . import audit
@@ -231,7 +232,7 @@ class OrganisationRegistrationForm(forms.ModelForm):
         return data
 
 
-class OrganisationAgentInline(admin.TabularInline):
+class OrganisationAgentInline(ReadOnly, admin.TabularInline):
     """An organisation's agents (经办人), as its legal representative authorised them online: shown, never edited
     here (accounts.services.organisations)."""
 
@@ -239,15 +240,6 @@ class OrganisationAgentInline(admin.TabularInline):
     fk_name = "organisation"
     fields = readonly_fields = ["agent", "item_codes", "valid_until", "granted_at", "revoked_at"]
     extra = 0
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Applicant)

@@ -281,12 +281,16 @@ def case_for_actor(user, number: str, *, item_fields: tuple[str, ...] = ()) -> C
 
 def _as_agent(user) -> Q:
     """The cases of the organisations whose agent the user is today, of the items their authorisation covers."""
+    authorisations = running_authorisations(user)
+    codes = {code for authorisation in authorisations for code in authorisation.item_codes}
+    item_ids: dict[str, list[int]] = {}
+    for pk, code in ServiceItem.objects.filter(impl_code__in=codes).values_list("pk", "impl_code"):
+        item_ids.setdefault(code, []).append(pk)
     found = Q(pk__in=[])
-    for authorisation in running_authorisations(user):
+    for authorisation in authorisations:
         of_items = Q()
         if authorisation.item_codes:
-            ids = ServiceItem.objects.filter(impl_code__in=authorisation.item_codes).values_list("pk", flat=True)
-            of_items = Q(item_id__in=list(ids))
+            of_items = Q(item_id__in=[pk for code in authorisation.item_codes for pk in item_ids.get(code, [])])
         found |= Q(applicant_id=authorisation.organisation_id) & of_items
     return found
 

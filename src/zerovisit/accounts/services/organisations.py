@@ -111,7 +111,7 @@ def _checked_items(item_codes) -> list[str]:
     known = set(ServiceItem.objects.filter(impl_code__in=codes).values_list("impl_code", flat=True))
     if unknown := [code for code in codes if code not in known]:
         raise OrganisationRefused(_("No item has the implementation code %(codes)s.") % {"codes": "、".join(unknown)},
-                                  code="unknown_item", errors=[{"field": "item_codes", "message": ""}])  # fmt: skip
+                                  code="unknown_item")  # fmt: skip
     return codes
 
 
