@@ -50,6 +50,7 @@ def main():
     from django.test import Client
 
     from zerovisit.accounts.services import create_api_client
+    from zerovisit.accounts.tests.factories import system_token
     from zerovisit.core import crypto
     from zerovisit.licenses import documents
     from zerovisit.licenses.models import License, LicenseType
@@ -83,7 +84,8 @@ def main():
     by_number = measure(client, [f"/api/v1/licenses/verify/?number={s[1]}&holder_name={s[2]}" for s in sample])
 
     agency = Agency.objects.get(name="徐州市行政审批局")
-    _client, token = create_api_client(name=f"bench-{time.time_ns()}", agency=agency, scopes=["licenses:read"])
+    system, secret = create_api_client(name=f"bench-{time.time_ns()}", agency=agency, scopes=["licenses:read"])
+    token = system_token(system, secret)
     holders = [crypto.decrypt(s[3]) for s in sample[: args.requests // 2]]
     shared = measure(client, [f"/api/v1/share/licenses/?holder_code={h}" for h in holders],
                      HTTP_AUTHORIZATION=f"Bearer {token}")  # fmt: skip

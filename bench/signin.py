@@ -1,5 +1,7 @@
 """Sign-in with an SMS code: the server's time to send a code, to issue a token for it (the API) and to sign in
-on the page, for numbers that have an account and for new ones (registration), among many accounts.
+on the page, for numbers that have an account and for new ones (registration), among many accounts; and OAuth 2.0
+token issue: an app's authorization code (with PKCE) exchanged for tokens, and a department system's client
+credentials.
 
     python bench/signin.py --accounts 100000                  # SQLite, in ZV_DATA_DIR
     ZV_DATABASE_URL=postgres://postgres@127.0.0.1:5432/zv_bench python bench/signin.py --accounts 100000
@@ -89,10 +91,55 @@ def main():
         else:
             label = "token (existing account)" if phone in existing else "token (registration)"
             assert timed(label, api, "/api/v1/auth/token/", given).json()["token"]
+    oauth_token_issue(timings, args.requests)
     print(harness.machine())
     print(f"database: {connection.vendor}  accounts: {args.accounts}")
     for label, values in timings.items():
         print(f"{label:<26} {percentiles(values)}")
+
+
+def oauth_token_issue(timings: dict, requests: int) -> None:
+    """Time /oauth/token/ alone: the consent that gives each authorization code is not timed."""
+    import base64
+    import hashlib
+    import secrets
+    from urllib.parse import parse_qs, urlparse
+
+    from django.test import Client
+    from oauth2_provider.models import Application
+
+    from zerovisit.accounts.models import User
+    from zerovisit.accounts.services import create_api_client
+    from zerovisit.org.models import Agency
+    from zerovisit.org.tests.factories import AgencyFactory
+
+    redirect = "https://app.example.cn/callback"
+    app, _created = Application.objects.get_or_create(client_id="bench-app", defaults={
+        "name": "bench app", "client_type": Application.CLIENT_PUBLIC, "redirect_uris": redirect,
+        "authorization_grant_type": Application.GRANT_AUTHORIZATION_CODE, "algorithm": "",
+    })  # fmt: skip
+    person = Client()
+    person.force_login(User.objects.filter(phone_hash__isnull=False, agency=None).first())
+    agency = Agency.objects.first() or AgencyFactory()
+    system, secret = create_api_client(name=f"bench-{time.time_ns()}", agency=agency, scopes=["licenses:read"])
+    basic = "Basic " + base64.b64encode(f"{system.application.client_id}:{secret}".encode()).decode()
+    timings["oauth code → token"], timings["oauth client credentials"] = [], []
+    for _ in range(requests):
+        verifier = secrets.token_urlsafe(48)
+        challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
+        query = {"response_type": "code", "client_id": app.client_id, "redirect_uri": redirect, "scope": "cases:read",
+                 "state": "s", "code_challenge": challenge, "code_challenge_method": "S256", "allow": "1"}  # fmt: skip
+        code = parse_qs(urlparse(person.post("/oauth/authorize/", query)["Location"]).query)["code"][0]
+        start = time.perf_counter()
+        answer = Client().post("/oauth/token/", {"grant_type": "authorization_code", "code": code,
+                                                 "redirect_uri": redirect, "client_id": app.client_id,
+                                                 "code_verifier": verifier})  # fmt: skip
+        timings["oauth code → token"].append((time.perf_counter() - start) * 1000)
+        assert answer.status_code == 200, answer.content
+        start = time.perf_counter()
+        answer = Client().post("/oauth/token/", {"grant_type": "client_credentials"}, HTTP_AUTHORIZATION=basic)
+        timings["oauth client credentials"].append((time.perf_counter() - start) * 1000)
+        assert answer.status_code == 200, answer.content
 
 
 if __name__ == "__main__":

@@ -20,8 +20,9 @@ from zerovisit.core.admin import ReadOnly
 from zerovisit.core.errors import DomainError
 
 from . import audit
-from .models import Applicant, ApplicantKind, OrganisationAgent, StaffRole, User
+from .models import ApiClient, Applicant, ApplicantKind, OrganisationAgent, StaffRole, User
 from .services import check_organisation, link_applicant, register_organisation
+from .services.api_clients import switch_api_client
 from .services.second_factor import reset_second_factor
 from .services.separation import RIGHTS_FIELDS, check_separation, may_change_rights, may_keep_accounts
 
@@ -84,6 +85,7 @@ class UserAdmin(BaseUserAdmin):
     fieldsets = [
         *BaseUserAdmin.fieldsets,
         (_("Agency"), {"fields": ["display_name", "agency"]}),
+        (_("Identity providers"), {"fields": ["signs_in_through"]}),
     ]
 
     def has_module_permission(self, request):
@@ -101,8 +103,13 @@ class UserAdmin(BaseUserAdmin):
     def has_delete_permission(self, request, obj=None):
         return may_keep_accounts(request.user) and (obj is None or obj.pk != request.user.pk)
 
+    @admin.display(description=_("signs in through"))
+    def signs_in_through(self, user):
+        """The identity providers' accounts that sign this one in (accounts.identity_providers)."""
+        return ", ".join(f"{e.provider} ({e.subject})" for e in user.external_identities.all()) or "—"
+
     def get_readonly_fields(self, request, obj=None):
-        readonly = [*super().get_readonly_fields(request, obj), "last_login", "date_joined"]
+        readonly = [*super().get_readonly_fields(request, obj), "last_login", "date_joined", "signs_in_through"]
         if not may_change_rights(request.user, obj):
             readonly += RIGHTS_FIELDS
         if not may_keep_accounts(request.user):
@@ -309,3 +316,41 @@ class ApplicantAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(ApiClient)
+class ApiClientAdmin(ReadOnly, admin.ModelAdmin):
+    """Departments' systems. They are made, and given new secrets, with `zerovisit create_api_client` (the secret
+    is shown once, there); here the system administrator sees them and switches them off or on (audited)."""
+
+    list_display = ["name", "agency", "scopes", "client_id", "active", "last_used_at"]
+    list_filter = ["active", "agency"]
+    search_fields = ["name"]
+    fields = readonly_fields = ["name", "agency", "scopes", "client_id", "active", "created_at", "last_used_at"]
+    actions = ["switch_off", "switch_on"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("agency", "application")
+
+    @admin.display(description=_("client id"))
+    def client_id(self, client):
+        return client.application.client_id if client.application else _("(a zv_ token from before OAuth)")
+
+    def has_module_permission(self, request):
+        return may_keep_accounts(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return may_keep_accounts(request.user)
+
+    def get_actions(self, request):
+        return super().get_actions(request) if may_keep_accounts(request.user) else {}
+
+    @admin.action(description=_("Switch off: its credentials and tokens are refused from now"))
+    def switch_off(self, request, queryset):
+        for client in queryset:
+            switch_api_client(client=client, active=False, actor=request.user)
+
+    @admin.action(description=_("Switch on again"))
+    def switch_on(self, request, queryset):
+        for client in queryset:
+            switch_api_client(client=client, active=True, actor=request.user)

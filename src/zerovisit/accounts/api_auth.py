@@ -1,4 +1,5 @@
-"""DRF authentication: the tokens of people (`Token …`) and the bearer tokens of API clients (other systems)."""
+"""DRF authentication: the tokens of people (`Token …`) and the bearer tokens that API clients (other systems) were
+given before they signed in with OAuth client credentials (accounts.oauth)."""
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
@@ -30,7 +31,8 @@ class TokenAuthentication(authentication.TokenAuthentication):
 
 class ClientPrincipal:
     """What `request.user` is for a call made by an API client: authenticated, but no person and no staff role.
-    The client itself is `request.auth`."""
+    The client itself is `request.auth`; `scopes` are those the call may use (an OAuth token's may be fewer than
+    its client's)."""
 
     is_authenticated = True
     is_anonymous = False
@@ -40,8 +42,9 @@ class ClientPrincipal:
     pk = id = None
     agency_id = None
 
-    def __init__(self, client):
+    def __init__(self, client, scopes=None):
         self.client = client
+        self.scopes = list(client.scopes if scopes is None else scopes)
 
     def __str__(self):
         return f"api:{self.client.name}"
@@ -71,8 +74,8 @@ class ClientTokenAuthentication(authentication.BaseAuthentication):
 
 
 def has_scope(request, scope: str) -> bool:
-    client = getattr(request, "auth", None)
-    return client is not None and hasattr(client, "scopes") and scope in client.scopes
+    """Whether the call is an API client's, with `scope`."""
+    return isinstance(request.user, ClientPrincipal) and scope in request.user.scopes
 
 
 class ClientTokenScheme(OpenApiAuthenticationExtension):
@@ -82,4 +85,4 @@ class ClientTokenScheme(OpenApiAuthenticationExtension):
     name = "clientToken"
 
     def get_security_definition(self, auto_schema):
-        return {"type": "http", "scheme": "bearer", "description": "API client token (zv_…), see create_api_client"}
+        return {"type": "http", "scheme": "bearer", "description": "An API client's token from before OAuth (zv_…)"}

@@ -1,6 +1,7 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from oauth2_provider.settings import oauth2_settings
 
 
 class Role(models.TextChoices):
@@ -198,16 +199,42 @@ class OrganisationAgent(models.Model):
         return self.is_running(day) and (not self.item_codes or impl_code in self.item_codes)
 
 
+class ExternalIdentity(models.Model):
+    """An account's identity at an identity provider (accounts.identity_providers): the provider's issuer and its
+    subject (`sub`), which sign the account in from then on. A subject belongs to one account."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="external_identities",
+                             verbose_name=_("user"))  # fmt: skip
+    provider = models.CharField(_("identity provider"), max_length=32)
+    issuer = models.CharField(_("issuer"), max_length=200)
+    subject = models.CharField(_("subject"), max_length=255)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used"))
+
+    class Meta:
+        verbose_name = _("external identity")
+        verbose_name_plural = _("external identities")
+        constraints = [models.UniqueConstraint(fields=["issuer", "subject"], name="external_identity_unique")]
+
+    def __str__(self):
+        return f"{self.provider}: {self.user}"
+
+
 class ApiClient(models.Model):
-    """An outside system, such as a department's, that calls the API with a bearer token (`Authorization: Bearer
-    zv_…`) within its scopes. Only a hash of the token is kept: it is shown once, when the client is made."""
+    """An outside system, such as a department's, that calls the API for its agency within its scopes. It signs in
+    with OAuth 2.0 client credentials (`application`: its client id, and its secret kept only as a hash) and holds
+    tokens that expire (accounts.services.api_clients). A client made before then keeps its bearer token
+    (`Authorization: Bearer zv_…`, kept as a hash) until its credentials are issued."""
 
     name = models.CharField(_("name"), max_length=100, unique=True)
     agency = models.ForeignKey("org.Agency", on_delete=models.PROTECT, related_name="api_clients",
                                verbose_name=_("agency"))  # fmt: skip
     scopes = models.JSONField(_("scopes"), default=list)
-    token_prefix = models.CharField(_("token begins"), max_length=12, editable=False)
-    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    application = models.OneToOneField(oauth2_settings.APPLICATION_MODEL, on_delete=models.PROTECT,
+                                       null=True, blank=True, related_name="api_client", editable=False,
+                                       verbose_name=_("OAuth application"))  # fmt: skip
+    token_prefix = models.CharField(_("token begins"), max_length=12, blank=True, editable=False)
+    token_hash = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
     active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True, editable=False)

@@ -1,15 +1,12 @@
-from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import organisation_views, views
+from . import organisation_views, provider_views, views
 
 app_name = "accounts"
 urlpatterns = [
-    path(
-        "login/",
-        auth_views.LoginView.as_view(template_name="accounts/login.html", redirect_authenticated_user=True),
-        name="login",
-    ),
+    path("login/", views.LoginView.as_view(), name="login"),
+    path("login/idp/<slug:name>/", provider_views.provider_sign_in, name="provider_sign_in"),
+    path("login/idp/<slug:name>/callback/", provider_views.provider_callback, name="provider_callback"),
     path("login/sms/", views.sign_in_by_code, name="sign_in_by_code"),
     path("password/reset/", views.reset_password, name="reset_password"),
     path("password/", views.change_password, name="change_password"),

@@ -21,7 +21,7 @@ from zerovisit.core.clients import client_address
 from zerovisit.core.errors import DomainError, show_on_form
 from zerovisit.core.redirects import safe_next
 
-from . import oauth, services
+from . import identity_providers, oauth, services
 from .forms import (
     ChangePasswordForm,
     EnrolForm,
@@ -44,6 +44,16 @@ ERROR_FIELDS = {
 }  # fmt: skip
 SECOND_FACTOR_FIELDS = {"invalid_second_factor": "token", "too_many_attempts": "token"}
 BACKEND = "zerovisit.accounts.backends.ModelBackend"
+
+
+class LoginView(auth_views.LoginView):
+    """Password sign-in, with the identity providers configured (accounts.identity_providers) beside it."""
+
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs, identity_providers=identity_providers.configured())
 
 
 class LogoutView(auth_views.LogoutView):

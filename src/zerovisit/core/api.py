@@ -83,6 +83,11 @@ def exception_handler(exc, context):
     if isinstance(exc, DomainError):
         body = {"code": exc.code, "message": str(exc.message), "errors": exc.errors}
         return Response(body, status=exc.status)
+    if isinstance(exc, exceptions.AuthenticationFailed) and _sent_bearer(context["request"]):
+        # RFC 6750 §3.1: a bearer token that is not (or no longer) good is answered 401 with the challenge that
+        # tells an app to refresh or ask again, whichever authentication the view names first.
+        body = {"code": "invalid_token", "message": str(exc.detail), "errors": []}
+        return Response(body, status=401, headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
     response = drf_exception_handler(exc, context)
@@ -97,6 +102,10 @@ def exception_handler(exc, context):
     if response.status_code == status.HTTP_401_UNAUTHORIZED:
         response.data["code"] = "not_authenticated"
     return response
+
+
+def _sent_bearer(request) -> bool:
+    return request is not None and request.META.get("HTTP_AUTHORIZATION", "")[:7].lower() == "bearer "
 
 
 class CleanJSONField(serializers.JSONField):

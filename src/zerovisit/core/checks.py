@@ -130,3 +130,27 @@ def check_personal_data_keys(app_configs=None, **kwargs):
             id="zerovisit.W007",
         ))  # fmt: skip
     return problems
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def check_identity_providers(app_configs=None, **kwargs):
+    """An identity provider (accounts.identity_providers) signs people in: it needs its client secret, and its issuer
+    must be reached over HTTPS, or whoever sits between could sign anyone in."""
+    problems = []
+    for name, config in settings.IDENTITY_PROVIDERS.items():
+        if not config.get("issuer"):
+            continue
+        if not config.get("client_id") or not config.get("client_secret"):
+            problems.append(checks.Error(
+                f"The identity provider {name} has an issuer but no client id or secret: nobody can sign in with it.",
+                hint="Set both as the provider registered this platform.", id="zerovisit.E005",
+            ))  # fmt: skip
+        if not config["issuer"].startswith("https://"):
+            problems.append(checks.Error(
+                f"The identity provider {name}'s issuer is not an https:// address.", id="zerovisit.E006",
+            ))  # fmt: skip
+        if config.get("level") not in (2, 3):
+            problems.append(checks.Error(
+                f"The identity provider {name}'s level must be 2 (real name) or 3 (real person).", id="zerovisit.E007",
+            ))  # fmt: skip
+    return problems

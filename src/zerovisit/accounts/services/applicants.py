@@ -1,9 +1,5 @@
-"""Applicants and proxy authorisations: the identities cases are filed for; and the API clients of other
-systems."""
+"""Applicants and proxy authorisations: the identities cases are filed for."""
 
-import datetime
-import hashlib
-import secrets
 from collections.abc import Callable
 
 from django.db import IntegrityError, transaction
@@ -16,9 +12,8 @@ from zerovisit.core.errors import DomainError
 from zerovisit.core.logs import has_personal_data
 
 from .. import audit as account_audit
-from ..models import ApiClient, Applicant, ApplicantKind, AssuranceLevel, OrganisationAgent, Role, User
+from ..models import Applicant, ApplicantKind, AssuranceLevel, OrganisationAgent, Role, User
 
-USE_RESOLUTION = datetime.timedelta(minutes=1)  # last_used_at is written at most once a minute per client
 CHECK_OVERRIDE_REASON_LENGTH = 500
 
 
@@ -278,27 +273,6 @@ def _save_new(applicant: Applicant, **identity_fields) -> tuple[Applicant, bool]
     except IntegrityError:  # created at the same moment by another request
         return Applicant.objects.get(**identity_fields), False
     return applicant, True
-
-
-def _token_hash(token: str) -> str:
-    # Tokens are 256 random bits: a plain SHA-256 is enough, and fast enough to run on every request.
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def create_api_client(*, name: str, agency, scopes: list[str], actor=None) -> tuple[ApiClient, str]:
-    """A new API client and its token, which is returned here once and stored only as a hash."""
-    token = "zv_" + secrets.token_urlsafe(32)
-    client = ApiClient.objects.create(name=name, agency=agency, scopes=scopes, token_prefix=token[:10],
-                                      token_hash=_token_hash(token))  # fmt: skip
-    audit.record(actor=actor, action="api_client.create", obj=client, detail={"scopes": scopes})
-    return client, token
-
-
-def api_client_for_token(token: str) -> ApiClient | None:
-    client = ApiClient.objects.select_related("agency").filter(token_hash=_token_hash(token), active=True).first()
-    if client is not None and (client.last_used_at is None or timezone.now() - client.last_used_at > USE_RESOLUTION):
-        ApiClient.objects.filter(pk=client.pk).update(last_used_at=timezone.now())
-    return client
 
 
 def choose_place(*, user, region) -> None:

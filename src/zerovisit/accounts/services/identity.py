@@ -25,7 +25,8 @@ from zerovisit.core import audit, crypto, identity, ratelimit
 from zerovisit.core.errors import DomainError, PermissionDenied
 from zerovisit.notify.services import notify
 
-from ..models import Applicant, ApplicantKind, AssuranceLevel, CodePurpose, OneTimeCode, User
+from ..identity_providers import Assertion
+from ..models import Applicant, ApplicantKind, AssuranceLevel, CodePurpose, ExternalIdentity, OneTimeCode, User
 from ..registers import RegisterUnavailable, Verdict, identity_register
 from .applicants import _checked_organisation, _checked_person
 
@@ -371,9 +372,10 @@ def verify_real_name(*, user, name: str, id_number: str) -> Applicant:
     return person
 
 
-def _bind(user, person: Applicant | None, name: str, id_number: str, lookup: str) -> Applicant:
-    """Make `person` (or a new applicant) the account's verified identity at level 2 at least, under the name the
-    register confirmed. Called inside the transaction that holds the person's row."""
+def _bind(user, person: Applicant | None, name: str, id_number: str, lookup: str,
+          level: int = AssuranceLevel.REAL_NAME, via: str = "register") -> Applicant:  # fmt: skip
+    """Make `person` (or a new applicant) the account's verified identity at `level` at least, under the name the
+    register (or an identity provider) confirmed. Called inside the transaction that holds the person's row."""
     if person is None:
         person = Applicant(
             kind=ApplicantKind.PERSON,
@@ -386,14 +388,15 @@ def _bind(user, person: Applicant | None, name: str, id_number: str, lookup: str
         person.phone_encrypted, person.phone_masked = user.phone_encrypted, user.phone_masked
     person.save()
     before = user.assurance_level
-    user.assurance_level, user.verified_at = max(before, AssuranceLevel.REAL_NAME), timezone.now()
+    user.assurance_level, user.verified_at = max(before, level), timezone.now()
     user.save(update_fields=["assurance_level", "verified_at"])
     audit.record(
         actor=user,
         action="account.verify",
         obj=user,
         detail={
-            "level": AssuranceLevel.REAL_NAME,
+            "level": level,
+            "via": via,
             "identity": person.id_number_masked,
             "before": {"assurance_level": before},
             "after": {"assurance_level": user.assurance_level},
@@ -444,6 +447,76 @@ def verify_real_person(*, user, image: bytes) -> User:
             },
         )
     return user
+
+
+# -- identity providers -----------------------------------------------------------------------------------------
+
+
+def sign_in_with_assertion(assertion: Assertion) -> SignIn:
+    """The account of the person an identity provider vouches for (accounts.identity_providers), bound to them at
+    the level the provider counts as: the account that signed in through this provider before, else the account
+    the person is verified with, else a new one. The provider is the authority on who the person is, as the
+    register is for verify_real_name; an account bound to someone else is not taken over. The caller signs the
+    person in."""
+    name, id_number = _checked_person(assertion.name, assertion.id_number)
+    lookup = crypto.lookup_hash(id_number)
+    now = timezone.now()
+    with transaction.atomic():
+        link = (ExternalIdentity.objects.select_for_update().select_related("user")
+                .filter(issuer=assertion.issuer, subject=assertion.subject).first())  # fmt: skip
+        person = Applicant.objects.select_for_update().filter(kind=ApplicantKind.PERSON, id_number_hash=lookup).first()
+        user = link.user if link else person.user if person is not None and person.user_id else None
+        created = user is None
+        if created:
+            user = User(username=f"p{secrets.token_hex(6)}", display_name=name)
+            user.set_unusable_password()
+            user.save()
+            audit.record(actor=user, action="account.create", obj=user, detail={
+                "via": assertion.provider, "username": user.username, "before": {}, "after": {"assurance_level": 0},
+            })  # fmt: skip
+        refusal = _assertion_refusal(user, person, lookup)
+        if refusal is None:
+            if person is None or person.user_id is None or user.assurance_level < assertion.level:
+                _bind(user, person, name, id_number, lookup, level=assertion.level, via=assertion.provider)
+            ExternalIdentity.objects.update_or_create(issuer=assertion.issuer, subject=assertion.subject, defaults={
+                "user": user, "provider": assertion.provider, "last_used_at": now,
+            })  # fmt: skip
+            if assertion.phone and not user.phone_hash:
+                _take_phone(user, assertion.phone)
+    if refusal is not None:
+        audit.record(actor=None, action="account.sign_in", object_type="accounts.user", object_id=str(user.pk),
+                     result="refused", detail={"via": assertion.provider, "reason": refusal.code})  # fmt: skip
+        raise refusal
+    return SignIn(user, created=created)
+
+
+def _assertion_refusal(user, person: Applicant | None, lookup: str) -> DomainError | None:
+    if not user.is_active:
+        return CodeRefused(_("This account is closed."), code="account_inactive")
+    if user.agency_id is not None or user.is_staff or user.is_superuser:
+        return VerificationRefused(_("Staff sign in with their password and second factor."), code="staff_account")
+    bound = bound_person(user)
+    if (bound is not None and bound.id_number_hash != lookup) or (person is not None and person.user_id not in (
+            None, user.pk)):  # fmt: skip
+        return AlreadyBound(_("This person and the identity platform's account are held by different accounts "
+                              "here; a service window can help."), code="person_bound_elsewhere")  # fmt: skip
+    return None
+
+
+def _take_phone(user, phone: str) -> None:
+    """The provider's mobile number becomes the account's when no other account has it (then it signs in by SMS
+    code too); a number that is not a mainland mobile, or is taken, is left out."""
+    try:
+        fields = phone_fields(normalised_phone(phone))
+    except InvalidPhone:
+        return
+    for field, value in fields.items():
+        setattr(user, field, value)
+    try:
+        with transaction.atomic():
+            user.save(update_fields=[*fields])
+    except IntegrityError:  # the number is another account's
+        user.phone_hash, user.phone_encrypted, user.phone_masked = None, "", ""
 
 
 # -- whom an account applies as ---------------------------------------------------------------------------------

@@ -71,6 +71,22 @@ def claim_organisation(*, user: User, name: str, credit_code: str) -> Applicant:
         audit.record(actor=user, action="organisation.claim", object_type="accounts.applicant", result="refused",
                      detail={"credit_code": credit_code, "reason": refusal.code})  # fmt: skip
         raise refusal
+    return _take_organisation(user, name, credit_code, via="entity_register")
+
+
+def claim_asserted_organisation(*, user: User, assertion) -> Applicant:
+    """The organisation's account, for the person the e-business-licence platform signed in as its legal
+    representative (accounts.identity_providers): the licence's holder vouches as the register does."""
+    name, credit_code, _check_failed = _checked_organisation(assertion.organisation, assertion.credit_code)
+    _representative(user)
+    if not assertion.representative:
+        raise PermissionDenied(_("The e-business licence signed you in, but not as the legal representative of "
+                                 "%(name)s: the representative can authorise you as its agent.") % {"name": name},
+                               code="not_legal_representative")  # fmt: skip
+    return _take_organisation(user, name, credit_code, via=assertion.provider)
+
+
+def _take_organisation(user: User, name: str, credit_code: str, via: str) -> Applicant:
     with transaction.atomic():
         organisation = (
             Applicant.objects.select_for_update()
@@ -86,7 +102,7 @@ def claim_organisation(*, user: User, name: str, credit_code: str) -> Applicant:
         organisation.representative_confirmed_at = timezone.now()
         organisation.save(update_fields=["name", "user", "representative_confirmed_at"])
         audit.record(actor=user, action="organisation.claim", obj=organisation, detail={
-            "credit_code": credit_code, "before": {"account": before}, "after": {"account": user.username},
+            "credit_code": credit_code, "via": via, "before": {"account": before}, "after": {"account": user.username},
         })  # fmt: skip
         if former is not None:
             notify(user_id=former, event="account.organisation_moved", values={"organisation": name})

@@ -49,3 +49,24 @@ def authenticator_code(user) -> str:
     if totp.t() <= device.last_t:
         totp.time += device.step * (device.last_t - totp.t() + 1)
     return f"{totp.token():0{device.digits}d}"
+
+
+def system_token(client, secret: str, scope: str = "") -> str:
+    """A bearer token for an API client, asked for as its system does: client credentials, HTTP Basic."""
+    import base64
+
+    from django.test import Client
+
+    basic = base64.b64encode(f"{client.application.client_id}:{secret}".encode()).decode()
+    answer = Client().post("/oauth/token/", {"grant_type": "client_credentials", **({"scope": scope} if scope else {})},
+                           HTTP_AUTHORIZATION=f"Basic {basic}")  # fmt: skip
+    assert answer.status_code == 200, answer.content
+    return answer.json()["access_token"]
+
+
+def legacy_api_client(agency, token: str, name: str = "旧数据共享系统", scopes=("licenses:read",)):
+    """An API client as it was made before OAuth: with a bearer token (zv_…) of its own, kept as a hash."""
+    from zerovisit.accounts.models import ApiClient
+    from zerovisit.accounts.services.api_clients import _token_hash
+
+    return ApiClient.objects.create(name=name, agency=agency, scopes=list(scopes), token_hash=_token_hash(token))

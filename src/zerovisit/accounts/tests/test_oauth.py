@@ -64,9 +64,9 @@ def bearer(token: str) -> APIClient:
 
 
 def refused(response) -> bool:
-    """Not signed in: the API answers 403 (its first authentication, the session's, names no challenge for a 401),
-    `not_authenticated` for a token it does not know, `authentication_failed` for one it refuses."""
-    return response.status_code == 403 and response.json()["code"] in ("not_authenticated", "authentication_failed")
+    """A token that is unknown, expired, revoked or not for apps: 401 with the bearer challenge (RFC 6750)."""
+    return (response.status_code == 401 and response.json()["code"] == "invalid_token"
+            and response["WWW-Authenticate"] == 'Bearer error="invalid_token"')  # fmt: skip
 
 
 def test_an_app_gets_a_token_with_pkce_and_lists_the_persons_cases(clock, app, item, citizen):
@@ -81,6 +81,9 @@ def test_an_app_gets_a_token_with_pkce_and_lists_the_persons_cases(clock, app, i
     assert (
         entry.actor == citizen.user and entry.detail["client"] == "xz-app" and entry.detail["scopes"] == ["cases:read"]
     )
+    call = AuditEntry.objects.get(action="oauth.api_call")
+    assert call.actor == citizen.user and call.result == "ok"
+    assert call.detail == {"client": "xz-app", "method": "GET", "path": "/api/v1/cases/", "status": 200}
 
 
 def test_without_pkce_or_with_the_wrong_verifier_there_is_no_token(clock, app, citizen):

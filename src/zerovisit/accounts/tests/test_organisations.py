@@ -70,7 +70,8 @@ def test_the_legal_representative_claims_the_organisation_on_the_page(client, li
     assert response.status_code == 302 and response["Location"] == f"/accounts/organisations/{company.pk}/agents/"
     assert company.user == lisi and company.representative_confirmed_at is not None
     entry = AuditEntry.objects.get(action="organisation.claim")
-    assert entry.detail == {"credit_code": COMPANY[1], "before": {"account": ""}, "after": {"account": lisi.username}}
+    assert entry.detail == {"credit_code": COMPANY[1], "via": "entity_register", "before": {"account": ""},
+                            "after": {"account": lisi.username}}  # fmt: skip
     assert COMPANY[0] in client.get("/accounts/organisations/").content.decode()
 
 

@@ -131,12 +131,15 @@ def test_parallel_requests_with_one_idempotency_key_make_one_case_and_one_201(cl
 
 def test_a_system_s_token_cannot_apply_for_anyone(clock, item, citizen, agency):
     from zerovisit.accounts.services import create_api_client
+    from zerovisit.accounts.tests.factories import legacy_api_client, system_token
 
-    _client, token = create_api_client(name="部门系统", agency=agency, scopes=["licenses:read"])
-    api = APIClient()
-    api.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
-    refused = api.post("/api/v1/cases/", naming_the_victim(item, phone="13900000000"), format="multipart")
-    assert refused.status_code == 403 and refused.json()["code"] == "person_required"
+    client, secret = create_api_client(name="部门系统", agency=agency, scopes=["licenses:read"])
+    legacy_api_client(agency, "zv_old")
+    for token, code in [(system_token(client, secret), "insufficient_scope"), ("zv_old", "person_required")]:
+        api = APIClient()
+        api.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+        refused = api.post("/api/v1/cases/", naming_the_victim(item, phone="13900000000"), format="multipart")
+        assert refused.status_code == 403 and refused.json()["code"] == code
     citizen.refresh_from_db()
     assert citizen.phone_masked == "138****1234" and not Case.objects.exists()
 

@@ -5,7 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
 from zerovisit.accounts.services import applicant_for, create_api_client
-from zerovisit.accounts.tests.factories import UserFactory
+from zerovisit.accounts.tests.factories import UserFactory, legacy_api_client, system_token
 from zerovisit.core.tests.helpers import run_ready_tasks
 from zerovisit.licenses.models import License, LicenseAccess
 
@@ -55,10 +55,10 @@ def test_verification_is_rate_limited(licensed, settings):
 
 
 def test_a_department_looks_up_a_holder_with_its_token_and_every_call_is_logged(licensed, company, agency):
-    client, token = create_api_client(name="市场监管数据共享", agency=agency, scopes=["licenses:read"])
+    client, secret = create_api_client(name="市场监管数据共享", agency=agency, scopes=["licenses:read"])
     api = APIClient()
     assert api.get("/api/v1/share/licenses/", {"holder_code": company.credit_code}).status_code in (401, 403)
-    api.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {system_token(client, secret)}")
     found = api.get("/api/v1/share/licenses/", {"holder_code": company.credit_code, "type": "T000"})
     body = api.get("/api/v1/share/licenses/", {"holder_code": company.credit_code}).json()
     assert found.status_code == 200 and [x["identifier"] for x in body] == [licensed.identifier]
@@ -66,16 +66,25 @@ def test_a_department_looks_up_a_holder_with_its_token_and_every_call_is_logged(
     access = LicenseAccess.objects.filter(client=client)
     assert access.count() == 2 and company.credit_code not in str(list(access.values()))
     assert api.post("/api/v1/share/licenses/", {}).status_code == 405  # read only
+    api.credentials(HTTP_AUTHORIZATION="Bearer not-a-token")
+    unknown = api.get("/api/v1/share/licenses/", {"holder_code": company.credit_code})
+    assert unknown.status_code == 401 and unknown.json()["code"] == "invalid_token"
+
+
+def test_a_client_with_a_token_from_before_oauth_still_looks_up_holders(licensed, company, agency):
+    client = legacy_api_client(agency, "zv_legacy-token")
+    api = APIClient(HTTP_AUTHORIZATION="Bearer zv_legacy-token")
+    assert api.get("/api/v1/share/licenses/", {"holder_code": company.credit_code}).status_code == 200
+    assert LicenseAccess.objects.filter(client=client).count() == 1
     api.credentials(HTTP_AUTHORIZATION="Bearer zv_not-a-token")
     unknown = api.get("/api/v1/share/licenses/", {"holder_code": company.credit_code})
-    assert unknown.status_code in (401, 403) and unknown.json()["code"] == "authentication_failed"
+    assert unknown.status_code == 401 and unknown.json()["code"] == "invalid_token"
 
 
 def test_a_client_without_the_scope_is_refused(licensed, company, agency):
-    _client, token = create_api_client(name="别的系统", agency=agency, scopes=[])
-    api = APIClient()
-    api.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
-    refused = api.get("/api/v1/share/licenses/", {"holder_code": company.credit_code})
+    legacy_api_client(agency, "zv_other", name="别的系统", scopes=())
+    refused = APIClient(HTTP_AUTHORIZATION="Bearer zv_other").get("/api/v1/share/licenses/",
+                                                                   {"holder_code": company.credit_code})  # fmt: skip
     assert refused.status_code == 403 and not LicenseAccess.objects.exists()
 
 
