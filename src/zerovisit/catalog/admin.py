@@ -5,24 +5,29 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
+from zerovisit.core import audit
+from zerovisit.core.admin import ReadOnly
 from zerovisit.core.errors import DomainError
 
-from . import listfile, services
+from . import listfile, services, transfers
 from .models import (
     HandlingForm,
     ItemStatus,
     ItemType,
     MaterialSpec,
     OnlineDepth,
+    PowerTransfer,
     ProcessStage,
     ProcessTemplate,
     ServiceItem,
     ServiceObject,
     Theme,
+    TransferredItem,
 )
 from .models.process import structure_errors
 
@@ -334,3 +339,95 @@ class ImportForm(forms.Form):
         if not upload.name.lower().endswith((".xlsx", ".csv")):
             raise forms.ValidationError(_("Only .xlsx and .csv files can be imported."))
         return upload
+
+
+class PowerTransferForm(forms.ModelForm):
+    impl_codes = forms.CharField(label=_("Items (implementation codes, one a line)"), widget=forms.Textarea)
+
+    class Meta:
+        model = PowerTransfer
+        fields = ["kind", "document", "document_number", "effective_on", "from_agency", "to_agency"]
+
+    def clean(self):
+        data = super().clean()
+        data["codes"] = sorted({line.strip() for line in data.get("impl_codes", "").split() if line.strip()})
+        if not self.errors:
+            for error in transfers.plan_errors(data["kind"], data["document"], data["document_number"],
+                                               data["from_agency"], data["to_agency"], data["codes"],
+                                               data["effective_on"]):  # fmt: skip
+                self.add_error("impl_codes" if error["field"] == "items" else error["field"], error["message"])
+        return data
+
+
+class TransferredItemInline(ReadOnly, admin.TabularInline):
+    model = TransferredItem
+    fields = readonly_fields = ["name", "from_code", "to_code"]
+    extra = 0
+
+
+@admin.register(PowerTransfer)
+class PowerTransferAdmin(admin.ModelAdmin):
+    """Power transfers (catalog.transfers): planned here by a regional catalogue administrator, carried out on
+    their date by the scheduler's job, never changed afterwards; each batch exports as XLSX (audited)."""
+
+    form = PowerTransferForm
+    list_display = ["document_number", "kind", "from_agency", "to_agency", "effective_on", "item_count",
+                    "carried_out_at"]  # fmt: skip
+    list_filter = ["kind", "to_agency"]
+    search_fields = ["document", "document_number"]
+    autocomplete_fields = ["from_agency", "to_agency"]
+    inlines = [TransferredItemInline]
+    actions = ["export_xlsx"]
+
+    def get_queryset(self, request):
+        return transfers.transfers_with_counts()
+
+    @admin.display(description=_("items"), ordering="item_count")
+    def item_count(self, transfer):
+        return transfer.item_count
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*PowerTransferForm.Meta.fields, "carried_out_at"] if obj is not None else []
+
+    def get_fields(self, request, obj=None):
+        return self.get_readonly_fields(request, obj) or [*PowerTransferForm.Meta.fields, "impl_codes"]
+
+    def has_module_permission(self, request):
+        return transfers.may_plan(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return transfers.may_plan(request.user)
+
+    def has_add_permission(self, request):
+        return transfers.may_plan(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        try:
+            planned = transfers.plan_transfer(
+                actor=request.user, kind=data["kind"], document=data["document"],
+                document_number=data["document_number"], effective_on=data["effective_on"],
+                from_agency=data["from_agency"], to_agency=data["to_agency"], impl_codes=data["codes"],
+            )  # fmt: skip
+        except DomainError as error:  # what changed since the form was checked
+            raise PermissionDenied(str(error.message)) from error
+        obj.pk = planned.pk
+
+    @admin.action(description=_("Export the batch as XLSX"))
+    def export_xlsx(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(request, _("Choose one transfer to export."), messages.WARNING)
+            return None
+        transfer = queryset.select_related("from_agency", "to_agency").get()
+        body = transfers.workbook(transfer)
+        audit.record_export(actor=request.user, what="catalog.powertransfer", rows=transfer.items.count(),
+                            transfer=transfer.pk)  # fmt: skip
+        response = HttpResponse(body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response["Content-Disposition"] = f'attachment; filename="transfer-{transfer.pk}.xlsx"'
+        return response

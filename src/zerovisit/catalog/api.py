@@ -18,11 +18,21 @@ from zerovisit.core import audit
 from zerovisit.core.errors import DomainError, NotFound
 from zerovisit.core.filters import form_problems, value_problems
 from zerovisit.core.openapi import required_text
-from zerovisit.org.models import Agency
+from zerovisit.org.models import Agency, Region
 
-from . import listfile, selectors, services
+from . import listfile, selectors, services, transfers
 from .forms import CatalogueQueryForm
-from .models import ItemStatus, ItemType, MaterialSpec, ProcessStage, ProcessTemplate, ServiceItem, Theme
+from .models import (
+    ItemStatus,
+    ItemType,
+    MaterialSpec,
+    PowerTransfer,
+    ProcessStage,
+    ProcessTemplate,
+    ServiceItem,
+    Theme,
+    TransferredItem,
+)
 
 # -- output --------------------------------------------------------------------------------------------------
 
@@ -433,3 +443,61 @@ class ExportView(APIView):
         response = HttpResponse(body, content_type=content_type)
         response["Content-Disposition"] = f'attachment; filename="catalogue.{fmt}"'
         return response
+
+
+class TransferredItemSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = TransferredItem
+        fields = ["name", "from_code", "to_code"]
+
+
+class PowerTransferSerializer(serializers.ModelSerializer):
+    from_agency = serializers.CharField(source="from_agency.name")
+    to_agency = serializers.CharField(source="to_agency.name")
+    item_count = serializers.IntegerField()
+    items = TransferredItemSerializer(many=True)
+
+    class Meta:
+        model = PowerTransfer
+        fields = ["id", "kind", "document", "document_number", "effective_on", "from_agency", "to_agency",
+                  "item_count", "items", "carried_out_at"]  # fmt: skip
+
+
+class PowerTransferViewSet(viewsets.ReadOnlyModelViewSet):
+    """Power transfers (划转、下放、委托), newest first, each with its items and their count: public, as the
+    reform's published lists are. `?to_agency=<id>` or `?from_agency=<id>` narrow the list."""
+
+    serializer_class = PowerTransferSerializer
+    permission_classes = [permissions.AllowAny]
+
+    def get_queryset(self):
+        batches = transfers.transfers_with_counts().prefetch_related("items")
+        for side in ("to_agency", "from_agency"):
+            value = self.request.query_params.get(side, "")
+            if value:
+                if not value.isdigit():
+                    raise DomainError(_("Give the agency's id."), code="invalid_agency")
+                batches = batches.filter(**{f"{side}_id": int(value)})
+        return batches.order_by("-effective_on", "-id")
+
+
+class PowersHeldSerializer(serializers.Serializer):
+    agency = serializers.CharField()
+    powers = serializers.IntegerField()
+
+
+class PowersHeldView(APIView):
+    """Per agency, how many items it implements by transfer now; `?region=<division code>` for one region and
+    everything below it."""
+
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(parameters=[OpenApiParameter("region", str)], responses=PowersHeldSerializer(many=True))
+    def get(self, request):
+        code = request.query_params.get("region", "")
+        region = None
+        if code:
+            region = Region.objects.filter(code=code).first()
+            if region is None:
+                raise NotFound(_("No region has this code."))
+        return Response(transfers.powers_held(region))

@@ -36,6 +36,7 @@ JOBS = [
     Job("ship-approved-results", "zerovisit.delivery.tasks.ship_approved_results", datetime.timedelta(minutes=1)),
     Job("track-shipments", "zerovisit.delivery.tasks.track_shipments", datetime.timedelta(minutes=1)),
     Job("expire-licenses", "zerovisit.licenses.tasks.expire_licenses", datetime.timedelta(hours=1)),
+    Job("carry-out-transfers", "zerovisit.catalog.tasks.carry_out_due_transfers", datetime.timedelta(hours=1)),
     Job("verify-audit", "zerovisit.core.jobs.verify_audit", datetime.timedelta(days=1)),
     Job("checkpoint-audit", "zerovisit.core.jobs.checkpoint_audit", datetime.timedelta(hours=1)),
 ]

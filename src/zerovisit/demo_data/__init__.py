@@ -168,6 +168,9 @@ USERS = [
     ("spj_shouli", "市审批局受理人", "徐州市行政审批局", [Role.ACCEPTOR], False),
     ("spj_shencha", "市审批局审查人", "徐州市行政审批局", [Role.REVIEWER], False),
     ("spj_jueding", "市审批局决定人", "徐州市行政审批局", [Role.DECIDER], False),
+    ("pz_shouli", "邳州市审批局受理人", "邳州市行政审批局", [Role.ACCEPTOR], False),
+    ("pz_shencha", "邳州市审批局审查人", "邳州市行政审批局", [Role.REVIEWER], False),
+    ("pz_jueding", "邳州市审批局决定人", "邳州市行政审批局", [Role.DECIDER], False),
     ("shi_jiandu", "市政务服务监督员", "徐州市行政审批局", [Role.REGION_SUPERVISOR], False),
     ("zhangsan", "张三", None, [], False),
 ]
@@ -322,34 +325,38 @@ def demo_applicants():
     return [link_applicant(actor=None, applicant=applicant, account=zhangsan) for applicant in found]
 
 
-def load_cases() -> list[str]:
-    """Two applications of zhangsan's company, one waiting for acceptance and one for review, so the workbench
-    has work. Submitted through the real services with fixed idempotency keys: loading again adds nothing."""
+def demo_materials(item, applicant) -> list:
+    """Uploads of an item's required materials, except what the licence library holds: that is taken from there."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from zerovisit.cases import services as cases
-    from zerovisit.cases.models import Case, CaseStatus
-    from zerovisit.catalog.models import MaterialSource, Necessity, ServiceItem
+    from zerovisit.catalog.models import MaterialSource, Necessity
     from zerovisit.licenses import selectors as license_selectors
+
+    held = license_selectors.for_materials(applicant, {spec.name for spec in item.materials.all()})
+    inputs = []
+    for spec in item.materials.all():
+        if spec.source == MaterialSource.LICENSE_LIBRARY and spec.name in held:
+            continue
+        if spec.source == MaterialSource.GOVERNMENT:
+            inputs.append(cases.MaterialInput(spec=spec, reference="人口库：法定代表人身份信息"))
+        elif spec.necessity == Necessity.DEFERRABLE:
+            inputs.append(cases.MaterialInput(spec=spec, later=True))
+        elif spec.necessity == Necessity.REQUIRED:
+            file = SimpleUploadedFile(f"{spec.name[:40]}.pdf", b"%PDF-1.4\n% zerovisit demo material\n")
+            inputs.append(cases.MaterialInput(spec=spec, file=file))
+    return inputs
+
+
+def load_cases() -> list[str]:
+    """Two applications of zhangsan's company, one waiting for acceptance and one for review, so the workbench
+    has work. Submitted through the real services with fixed idempotency keys: loading again adds nothing."""
+    from zerovisit.cases import services as cases
+    from zerovisit.cases.models import Case, CaseStatus
+    from zerovisit.catalog.models import ServiceItem
 
     zhangsan = User.objects.get(username="zhangsan")
     company = demo_applicants()[1]
-
-    def materials(item):
-        """Uploads of the required materials, except what the licence library holds: that is taken from there."""
-        held = license_selectors.for_materials(company, {spec.name for spec in item.materials.all()})
-        inputs = []
-        for spec in item.materials.all():
-            if spec.source == MaterialSource.LICENSE_LIBRARY and spec.name in held:
-                continue
-            if spec.source == MaterialSource.GOVERNMENT:
-                inputs.append(cases.MaterialInput(spec=spec, reference="人口库：法定代表人身份信息"))
-            elif spec.necessity == Necessity.DEFERRABLE:
-                inputs.append(cases.MaterialInput(spec=spec, later=True))
-            elif spec.necessity == Necessity.REQUIRED:
-                file = SimpleUploadedFile(f"{spec.name[:40]}.pdf", b"%PDF-1.4\n% zerovisit demo material\n")
-                inputs.append(cases.MaterialInput(spec=spec, file=file))
-        return inputs
 
     answers = {
         "食品经营许可": {
@@ -366,7 +373,7 @@ def load_cases() -> list[str]:
         item = ServiceItem.objects.published().get(name=item_name, agency__name="徐州市行政审批局")
         by_courier = "courier" in item.delivery_methods() and key == "demo-1"
         case = cases.submit_case(
-            actor=zhangsan, item=item, applicant=company, channel="web", materials=materials(item),
+            actor=zhangsan, item=item, applicant=company, channel="web", materials=demo_materials(item, company),
             form_data=answers[item_name], idempotency_key=key,
             delivery_method="courier" if by_courier else "hall",
             delivery_address={"name": "张三", "phone": "13812341234", "region": "320303000000",

@@ -76,8 +76,12 @@ def _queue_document(license: License) -> None:
     render_license.enqueue(license.pk)
 
 
-def _number(license_type: LicenseType, serial: int) -> str:
-    return f"{license_type.number_prefix}{serial:08d}"
+def _number(license_type: LicenseType, serial: int, issuer=None) -> str:
+    """The printed number; an issuer other than the type's own counts its own serials, so its numbers carry its
+    division (6 digits) to stay apart."""
+    if issuer is None or issuer.pk == license_type.agency_id:
+        return f"{license_type.number_prefix}{serial:08d}"
+    return f"{license_type.number_prefix}{issuer.region.code[:6]}{serial:08d}"
 
 
 @transaction.atomic
@@ -93,21 +97,25 @@ def issue_license(
     actor=None,
     issue_date: datetime.date | None = None,
     number: str = "",
+    issuer=None,
 ) -> License:
-    """A new licence (version 1) with the next serial of its type and issuer."""
+    """A new licence (version 1) with the next serial of its type and issuer. The issuer, whose seal signs it, is
+    the agency that decided (a case's implementing agency, which since a power transfer may be an approval bureau
+    for a department's licence type: 一枚公章管审批), else the type's own agency."""
     locked = LicenseType.objects.select_for_update().select_related("agency__region").get(pk=license_type.pk)
-    issued = License.objects.filter(license_type=locked, issuer=locked.agency)
+    issuer = issuer or locked.agency
+    issued = License.objects.filter(license_type=locked, issuer=issuer)
     serial = (issued.aggregate(last=Max("serial"))["last"] or 0) + 1
     issue_date = issue_date or timezone.localdate()
     license = License.objects.create(
-        identifier=identifiers.make(locked.code, locked.agency.credit_code, serial, 1),
+        identifier=identifiers.make(locked.code, issuer.credit_code, serial, 1),
         license_type=locked,
-        number=number or _number(locked, serial),
+        number=number or _number(locked, serial, issuer),
         serial=serial,
         version=1,
         holder=holder,
-        issuer=locked.agency,
-        jurisdiction=locked.agency.region.code,
+        issuer=issuer,
+        jurisdiction=issuer.region.code,
         issue_date=issue_date,
         valid_from=issue_date,
         valid_until=valid_until(locked, issue_date),
@@ -248,6 +256,7 @@ def issue_for_case(case, *, actor=None) -> list[License]:
                     data=data,
                     case=case,
                     actor=actor,
+                    issuer=case.agency,
                 )
             )
     return issued

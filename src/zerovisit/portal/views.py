@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zerovisit.accounts.services import choose_place
-from zerovisit.catalog import guide, search, selectors
+from zerovisit.catalog import guide, search, selectors, transfers
 from zerovisit.catalog.forms import CatalogueQueryForm
 from zerovisit.core.errors import DomainError, NotFound
 from zerovisit.core.redirects import safe_next
@@ -76,6 +76,9 @@ def item_list(request):
 def item_guide(request, impl_code, question_form=None, status=200):
     item = selectors.published_item(impl_code)
     if item is None:
+        moved = transfers.moved_to(impl_code)  # a link from before a power transfer: to its new implementation
+        if moved is not None and request.method == "GET":
+            return redirect("portal:item_guide", impl_code=moved)
         raise Http404
     place = portal_selectors.reader_place(request)
     serves = place is None or selectors.serves_place(item, place)
@@ -93,6 +96,7 @@ def item_guide(request, impl_code, question_form=None, status=200):
             # Another office serves the reader's place: the guide says so and links to its own guide.
             "place_item": None if serves else selectors.implementation_for(item.base_code, place),
             "implementations": [i for i in selectors.implementations(item.base_code) if i.pk != item.pk],
+            "transfer": transfers.transfer_of(item),
         },
         status=status,
     )

@@ -17,6 +17,7 @@ from .item import (
 from .material import MaterialForm, MaterialSource, MaterialSpec, MaterialType, Necessity
 from .process import ProcessKind, ProcessStage, ProcessTemplate, StageAction
 from .search import SearchTerm
+from .transfer import PowerTransfer, TransferKind, TransferredItem
 
 __all__ = [
     "CaseKind",
@@ -30,6 +31,7 @@ __all__ = [
     "MaterialType",
     "Necessity",
     "OnlineDepth",
+    "PowerTransfer",
     "ProcessKind",
     "ProcessStage",
     "ProcessTemplate",
@@ -42,5 +44,7 @@ __all__ = [
     "Theme",
     "ThemeAudience",
     "ThemeKind",
+    "TransferKind",
+    "TransferredItem",
     "VerificationMethod",
 ]

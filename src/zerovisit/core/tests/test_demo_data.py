@@ -44,8 +44,17 @@ def test_the_demo_loads_completely_and_idempotently(capsys):
     from zerovisit.cases.models import Case
     from zerovisit.supervision.services import rollup_differences
 
-    own = Case.objects.filter(submitted_by__username="zhangsan")
+    own = Case.objects.filter(submitted_by__username="zhangsan", idempotency_key__in=["demo-1", "demo-2"])
     assert sorted(own.values_list("status", flat=True)) == ["accepted", "submitted"]
+    from zerovisit.catalog.models import PowerTransfer
+
+    pizhou = Agency.objects.get(name="邳州市行政审批局")
+    moved = ServiceItem.objects.published().filter(agency=pizhou, transferred_from__name__startswith="邳州市")
+    assert moved.count() >= 20 and moved.values("transferred_from").distinct().count() == 4
+    older = Case.objects.get(idempotency_key="demo-pizhou")
+    assert older.agency.name == "邳州市民政局" and older.item.status == "superseded", "filed before: stays"
+    delegation = PowerTransfer.objects.get(document_number="徐政发〔2026〕31号")
+    assert delegation.carried_out_at is None and delegation.items.count() == 3
     history = Case.objects.filter(submitted_by__username="history_import")
     assert history.count() > 3000 and history.filter(status="approved").count() > 2500
     assert all(events.verify(case) is None for case in history.order_by("?")[:20])

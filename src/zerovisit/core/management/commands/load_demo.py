@@ -4,6 +4,7 @@ from tqdm import tqdm
 from zerovisit import demo_data
 from zerovisit.catalog import services
 from zerovisit.demo_data.history import load_history
+from zerovisit.demo_data.transfers import load_transfers
 from zerovisit.org import services as org_services
 from zerovisit.supervision.services import apply_rollup_queue
 
@@ -29,6 +30,7 @@ class Command(BaseCommand):
         self.stdout.write(f"OAuth app: {demo_data.load_oauth_app()} (authorization code with PKCE).")
         numbers = demo_data.load_cases()
         self.stdout.write(f"Demo cases: {', '.join(numbers)}")
+        self.stdout.write(f"Power transfers: {load_transfers()} planned (邳州市, 徐州经济技术开发区).")
         self.stdout.write(f"History: {load_history()} cases of the past year added.")
         self.stdout.write(f"Supervision roll-ups: {apply_rollup_queue()} case changes counted.")
         self.stdout.write(f"Demo accounts (password {demo_data.DEMO_PASSWORD}):")
