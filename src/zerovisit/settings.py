@@ -321,6 +321,7 @@ ALERT_ESCALATION_DAYS = env.int("ALERT_ESCALATION_DAYS", default=3)
 PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
 # 国密: also sign each licence's data with the issuer's SM2 key (needs the `sm2` extra, gmalglib).
 SM2_SIGNATURES = env.bool("SM2_SIGNATURES", default=False)
+OAUTH_TOKEN_REQUESTS_PER_MINUTE = env.int("OAUTH_TOKEN_REQUESTS_PER_MINUTE", default=60)  # per client address
 VERIFY_RATE_PER_MINUTE = env.int("VERIFY_RATE_PER_MINUTE", default=30)  # per client, on the public verification page
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

@@ -2,14 +2,13 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.views.static import serve
-from oauth2_provider import views as oauth_views
 
 from zerovisit.accounts import oauth
 
 # The OAuth 2.0 endpoints apps use; no page to manage applications (the admin does) and no device flow.
 oauth_urls = [
     path("authorize/", oauth.AuthorizationView.as_view(), name="authorize"),
-    path("token/", oauth_views.TokenView.as_view(), name="token"),
+    path("token/", oauth.TokenView.as_view(), name="token"),
     path("revoke_token/", oauth.RevokeTokenView.as_view(), name="revoke-token"),
 ]
 

@@ -49,7 +49,7 @@ class Assertion:
     name: str
     id_number: str
     level: int
-    phone: str = ""
+    phone: str = ""  # a mobile number the provider confirmed
     organisation: str = ""  # the e-business-licence's holder: its name and credit code
     credit_code: str = ""
     representative: bool = False  # the person is the organisation's legal representative
@@ -60,26 +60,28 @@ def configured() -> dict[str, dict]:
     return {name: config for name, config in settings.IDENTITY_PROVIDERS.items() if config.get("issuer")}
 
 
-_clients: dict = {}
+_clients: dict[str, tuple[str, object]] = {}  # provider name → (its configuration, its Authlib client)
 
 
 def _client(name: str, config: dict):
-    # One Authlib client per configuration, so that the provider's metadata and keys are fetched once, not at each
-    # sign-in; a changed configuration makes a new one.
-    key = json.dumps([name, config], sort_keys=True, default=str)
-    if key not in _clients:
-        registry = OAuth()
-        registry.register(
-            name,
-            client_id=config["client_id"],
-            client_secret=config["client_secret"],
-            server_metadata_url=config["issuer"].rstrip("/") + "/.well-known/openid-configuration",
-            client_kwargs={"scope": config.get("scope", "openid"), "code_challenge_method": "S256",
-                           "default_timeout": TIMEOUT},
-        )  # fmt: skip
-        _clients.clear()
-        _clients[key] = registry.create_client(name)
-    return _clients[key]
+    # One Authlib client per provider, so that its metadata and keys are fetched once, not at each sign-in; a
+    # changed configuration makes a new one.
+    key = json.dumps(config, sort_keys=True, default=str)
+    cached = _clients.get(name)
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    registry = OAuth()
+    registry.register(
+        name,
+        client_id=config["client_id"],
+        client_secret=config["client_secret"],
+        server_metadata_url=config["issuer"].rstrip("/") + "/.well-known/openid-configuration",
+        client_kwargs={"scope": config.get("scope", "openid"), "code_challenge_method": "S256",
+                       "default_timeout": TIMEOUT},
+    )  # fmt: skip
+    client = registry.create_client(name)
+    _clients[name] = (key, client)
+    return client
 
 
 def provider_config(name: str) -> dict:
@@ -104,7 +106,9 @@ def assertion(request, name: str) -> Assertion:
     if "state" not in request.GET:
         raise ProviderRefused("no_state")
     try:
-        token = client.authorize_access_token(request)
+        # The ID token's issuer must be the configured one (Authlib checks it only against the metadata's).
+        token = client.authorize_access_token(request, claims_options={
+            "iss": {"essential": True, "value": config["issuer"].rstrip("/")}})  # fmt: skip
     except OAuthError as exc:
         raise ProviderRefused(exc.error or "refused") from exc
     except JoseError as exc:
@@ -122,7 +126,9 @@ def assertion(request, name: str) -> Assertion:
         if more.get("sub") != claims["sub"]:  # OpenID Connect Core §5.3.2
             raise ProviderRefused("userinfo_subject_differs")
         claims = {**more, **claims}
-    return _asserted(name, config, client.server_metadata.get("issuer", config["issuer"]), claims)
+    if client.server_metadata.get("issuer", "").rstrip("/") != config["issuer"].rstrip("/"):
+        raise ProviderRefused("issuer_differs")  # the discovered metadata is another issuer's
+    return _asserted(name, config, config["issuer"].rstrip("/"), claims)
 
 
 def _asserted(name: str, config: dict, issuer: str, claims: dict) -> Assertion:
@@ -140,7 +146,8 @@ def _asserted(name: str, config: dict, issuer: str, claims: dict) -> Assertion:
         subject=str(claims["sub"]),
         name=claim("name"),
         id_number=claim("id_number"),
-        phone=claim("phone"),
+        # a number the provider has not confirmed could be anyone's: it would sign that person in here by SMS
+        phone=claim("phone") if claims.get(mapping.get("phone_verified", "phone_number_verified")) is True else "",
         level=min(max(int(level), AssuranceLevel.REAL_NAME), AssuranceLevel.REAL_PERSON),
         organisation=claim("organisation") if organisation else "",
         credit_code=claim("credit_code") if organisation else "",

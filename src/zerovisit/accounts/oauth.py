@@ -15,6 +15,7 @@ from urllib.parse import unquote_plus, urlsplit
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
+from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,7 +29,8 @@ from oauth2_provider.scopes import BaseScopes
 from oauth2_provider.signals import app_authorized
 from rest_framework import authentication, exceptions
 
-from zerovisit.core import audit
+from zerovisit.core import audit, ratelimit
+from zerovisit.core.clients import client_address
 from zerovisit.core.errors import NotFound
 
 from .api_auth import ClientPrincipal
@@ -197,6 +199,19 @@ class AuthorizationView(oauth_views.AuthorizationView):
 def _origin(uri: str) -> str:
     parsed = urlsplit(uri)
     return f"{parsed.scheme}://{parsed.netloc}" if parsed.netloc else f"{parsed.scheme}:"
+
+
+class TokenView(oauth_views.TokenView):
+    """The token endpoint, with at most settings.OAUTH_TOKEN_REQUESTS_PER_MINUTE requests a minute from one
+    address: a wrong secret costs an audit entry, and the endpoint is no place to guess secrets or codes."""
+
+    def post(self, request, *args, **kwargs):
+        limit = settings.OAUTH_TOKEN_REQUESTS_PER_MINUTE
+        if not ratelimit.allow_for(f"oauth-token:{client_address(request)}", limit, 60):
+            refusal = {"error": "too_many_requests", "error_description": _("Too many token requests; try again in "
+                                                                            "a minute.")}  # fmt: skip
+            return JsonResponse(refusal, status=429, headers={"Retry-After": "60"})
+        return super().post(request, *args, **kwargs)
 
 
 class RevokeTokenView(oauth_views.RevokeTokenView):

@@ -12,9 +12,10 @@ Carrying a transfer out twice changes nothing.
 
 import datetime
 import io
+import re
 
-from django.db import transaction
-from django.db.models import Count, Q
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Exists, OuterRef, Q
 from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -57,23 +58,32 @@ def plan_transfer(*, actor, kind: str, document: str, document_number: str, effe
         raise PermissionDenied(_("Only a regional catalogue administrator over both agencies plans a transfer."))
     document, document_number = (document or "").strip(), (document_number or "").strip()
     codes = sorted({code.strip() for code in impl_codes or () if code and code.strip()})
+    try:
+        with transaction.atomic():
+            return _plan(actor, kind, document, document_number, effective_on, from_agency, to_agency, codes)
+    except IntegrityError as exc:  # the same item planned for the same date at the same moment
+        raise TransferRefused(_("Another transfer of these items was planned just now for the same date."),
+                              code="transfer_overlaps") from exc  # fmt: skip
+
+
+def _plan(actor, kind, document, document_number, effective_on, from_agency, to_agency, codes) -> PowerTransfer:
+    # The items are locked first, so that what is checked is what is planned.
+    items = {i.impl_code: i for i in ServiceItem.objects.select_for_update().published().filter(impl_code__in=codes)}
     errors = plan_errors(kind, document, document_number, from_agency, to_agency, codes, effective_on)
     if errors:
         raise TransferRefused(errors[0]["message"], errors=errors)
-    items = {i.impl_code: i for i in ServiceItem.objects.published().filter(impl_code__in=codes)}
-    with transaction.atomic():
-        transfer = PowerTransfer.objects.create(
-            kind=kind, document=document, document_number=document_number, effective_on=effective_on,
-            from_agency=from_agency, to_agency=to_agency, created_by=actor if getattr(actor, "pk", None) else None,
-        )  # fmt: skip
-        TransferredItem.objects.bulk_create([
-            TransferredItem(transfer=transfer, from_code=code, name=items[code].name, effective_on=effective_on)
-            for code in codes
-        ])  # fmt: skip
-        audit.record(actor=actor, action="catalog.transfer.plan", obj=transfer, detail={
-            "kind": kind, "document_number": document_number, "effective_on": effective_on.isoformat(),
-            "from": from_agency.name, "to": to_agency.name, "items": codes,
-        })  # fmt: skip
+    transfer = PowerTransfer.objects.create(
+        kind=kind, document=document, document_number=document_number, effective_on=effective_on,
+        from_agency=from_agency, to_agency=to_agency, created_by=actor if getattr(actor, "pk", None) else None,
+    )  # fmt: skip
+    TransferredItem.objects.bulk_create([
+        TransferredItem(transfer=transfer, from_code=code, name=items[code].name, effective_on=effective_on)
+        for code in codes
+    ])  # fmt: skip
+    audit.record(actor=actor, action="catalog.transfer.plan", obj=transfer, detail={
+        "kind": kind, "document_number": document_number, "effective_on": effective_on.isoformat(),
+        "from": from_agency.name, "to": to_agency.name, "items": codes,
+    })  # fmt: skip
     return transfer
 
 
@@ -121,7 +131,14 @@ def carry_out_due_transfers(today: datetime.date | None = None) -> int:
     """The periodic job: every planned transfer whose date has come, oldest first. How many were carried out."""
     today = today or timezone.localdate()
     due = PowerTransfer.objects.filter(carried_out_at=None, effective_on__lte=today).order_by("effective_on", "id")
-    return sum(carry_out(transfer.pk) for transfer in due.only("pk"))
+    done = 0
+    for transfer in due.only("pk"):
+        try:
+            done += carry_out(transfer.pk)
+        except DomainError as error:  # one batch that cannot be carried out as it stands holds up no other
+            audit.record(actor=None, action="catalog.transfer.carry_out", obj=transfer, result="failed",
+                         detail={"code": error.code, "message": str(error.message)})  # fmt: skip
+    return done
 
 
 def carry_out(transfer_id: int) -> bool:
@@ -132,12 +149,18 @@ def carry_out(transfer_id: int) -> bool:
                     .get(pk=transfer_id))  # fmt: skip
         if transfer.carried_out_at is not None:
             return False
-        moved, gone = [], []
+        moved, gone, held = [], [], []
         for entry in transfer.items.filter(to_code=""):
-            new = _carry_over(transfer, entry.from_code)
-            if new is None:  # no longer published (withdrawn since it was planned): nothing to move
+            old = ServiceItem.objects.select_for_update().filter(impl_code=entry.from_code,
+                                                                 status=ItemStatus.PUBLISHED).first()  # fmt: skip
+            if old is None:  # no longer published (withdrawn since it was planned): nothing to move
                 gone.append(entry.from_code)
                 continue
+            if ServiceItem.objects.published().filter(agency=transfer.to_agency, base_code=old.base_code,
+                                                      level=old.level).exists():  # fmt: skip
+                held.append(entry.from_code)  # published by the receiving agency itself since: it keeps its own
+                continue
+            new = _carry_over(transfer, old)
             entry.to_code = new.impl_code
             entry.save(update_fields=["to_code"])
             moved.append(new.impl_code)
@@ -145,15 +168,12 @@ def carry_out(transfer_id: int) -> bool:
         transfer.save(update_fields=["carried_out_at"])
         audit.record(actor=None, action="catalog.transfer.carry_out", obj=transfer, detail={
             "document_number": transfer.document_number, "to": transfer.to_agency.name, "items": moved,
-            "no_longer_published": gone,
+            "no_longer_published": gone, "implemented_already": held,
         })  # fmt: skip
     return True
 
 
-def _carry_over(transfer: PowerTransfer, impl_code: str) -> ServiceItem | None:
-    old = ServiceItem.objects.select_for_update().filter(impl_code=impl_code, status=ItemStatus.PUBLISHED).first()
-    if old is None:
-        return None
+def _carry_over(transfer: PowerTransfer, old: ServiceItem) -> ServiceItem:
     new = ServiceItem(**{f.attname: getattr(old, f.attname) for f in ServiceItem._meta.concrete_fields
                          if f.name not in COPIED_EXCLUDE})  # fmt: skip
     new.agency, new.region_id, new.transferred_from = transfer.to_agency, transfer.to_agency.region_id, old.agency
@@ -172,6 +192,8 @@ def _carry_over(transfer: PowerTransfer, impl_code: str) -> ServiceItem | None:
     new.themes.set(old.themes.all())
     old.status = ItemStatus.SUPERSEDED
     old.save(update_fields=["status", "updated_at"])
+    # A draft of the old implementation would put the item back with the department once published.
+    ServiceItem.objects.filter(impl_code=old.impl_code, status=ItemStatus.DRAFT).delete()
     SearchTerm.objects.filter(item=old).delete()
     search.index_items([ServiceItem.objects.select_related("agency", "item_type").get(pk=new.pk)])
     item_transferred.send(sender=PowerTransfer, old=old, new=new)
@@ -204,8 +226,10 @@ def transfer_of(item: ServiceItem) -> TransferredItem | None:
 
 
 def moved_to(impl_code: str) -> str | None:
-    """Where an implementation went, when a transfer superseded it: its code under the receiving agency."""
-    return (TransferredItem.objects.filter(from_code=impl_code).exclude(to_code="").order_by("-effective_on")
+    """Where an implementation went, when a transfer superseded it: its code under the receiving agency, while that
+    is published (so that a guide's link never leads in a circle)."""
+    published = ServiceItem.objects.published().filter(impl_code=OuterRef("to_code"))
+    return (TransferredItem.objects.filter(Exists(published), from_code=impl_code).order_by("-effective_on")
             .values_list("to_code", flat=True).first())  # fmt: skip
 
 
@@ -220,7 +244,7 @@ def workbook(transfer: PowerTransfer) -> bytes:
 
     book = Workbook()
     sheet = book.active
-    sheet.title = transfer.document_number[:31] or "transfer"
+    sheet.title = re.sub(r"[\[\]:*?/\\]", "", transfer.document_number)[:31] or "transfer"  # what Excel forbids
     sheet.append(HEADERS)
     for number, entry in enumerate(transfer.items.order_by("id"), start=1):
         sheet.append([number, entry.name, entry.from_code, transfer.from_agency.name, entry.to_code or "（待生效）",

@@ -78,10 +78,10 @@ def _queue_document(license: License) -> None:
 
 def _number(license_type: LicenseType, serial: int, issuer=None) -> str:
     """The printed number; an issuer other than the type's own counts its own serials, so its numbers carry its
-    division (6 digits) to stay apart."""
+    organisation code (the 9th to 17th characters of its credit code, unique to it) to stay apart."""
     if issuer is None or issuer.pk == license_type.agency_id:
         return f"{license_type.number_prefix}{serial:08d}"
-    return f"{license_type.number_prefix}{issuer.region.code[:6]}{serial:08d}"
+    return f"{license_type.number_prefix}{issuer.credit_code[8:17]}{serial:08d}"
 
 
 @transaction.atomic

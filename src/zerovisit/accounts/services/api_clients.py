@@ -60,11 +60,13 @@ def issue_client_credentials(*, client: ApiClient, actor=None) -> str:
 
 
 def switch_api_client(*, client: ApiClient, active: bool, actor=None) -> ApiClient:
-    """Switch a client off (its credentials and every token it holds are refused from now) or on again."""
+    """Switch a client off (its credentials are refused from now, and the tokens it holds end) or on again."""
     with transaction.atomic():
         if client.active != active:
             client.active = active
             client.save(update_fields=["active"])
+            if not active and client.application_id:
+                get_access_token_model().objects.filter(application_id=client.application_id).delete()
             action = "api_client.switch_on" if active else "api_client.switch_off"
             audit.record(actor=actor, action=action, obj=client,
                          detail={"before": {"active": not active}, "after": {"active": active}})  # fmt: skip

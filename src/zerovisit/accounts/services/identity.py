@@ -458,6 +458,13 @@ def sign_in_with_assertion(assertion: Assertion) -> SignIn:
     the person is verified with, else a new one. The provider is the authority on who the person is, as the
     register is for verify_real_name; an account bound to someone else is not taken over. The caller signs the
     person in."""
+    try:
+        return _sign_in_with_assertion(assertion)
+    except IntegrityError:  # the same person's first sign-in at the same moment made them: now they are found
+        return _sign_in_with_assertion(assertion)
+
+
+def _sign_in_with_assertion(assertion: Assertion) -> SignIn:
     name, id_number = _checked_person(assertion.name, assertion.id_number)
     lookup = crypto.lookup_hash(id_number)
     now = timezone.now()
@@ -482,7 +489,7 @@ def sign_in_with_assertion(assertion: Assertion) -> SignIn:
                 "user": user, "provider": assertion.provider, "last_used_at": now,
             })  # fmt: skip
             if assertion.phone and not user.phone_hash:
-                _take_phone(user, assertion.phone)
+                _take_phone(user, assertion.phone, via=assertion.provider)
     if refusal is not None:
         audit.record(actor=None, action="account.sign_in", object_type="accounts.user", object_id=str(user.pk),
                      result="refused", detail={"via": assertion.provider, "reason": refusal.code})  # fmt: skip
@@ -503,9 +510,9 @@ def _assertion_refusal(user, person: Applicant | None, lookup: str) -> DomainErr
     return None
 
 
-def _take_phone(user, phone: str) -> None:
-    """The provider's mobile number becomes the account's when no other account has it (then it signs in by SMS
-    code too); a number that is not a mainland mobile, or is taken, is left out."""
+def _take_phone(user, phone: str, via: str) -> None:
+    """The mobile number the provider confirmed becomes the account's when no other account has it (then it
+    signs in by SMS code too); a number that is not a mainland mobile, or is taken, is left out."""
     try:
         fields = phone_fields(normalised_phone(phone))
     except InvalidPhone:
@@ -517,6 +524,10 @@ def _take_phone(user, phone: str) -> None:
             user.save(update_fields=[*fields])
     except IntegrityError:  # the number is another account's
         user.phone_hash, user.phone_encrypted, user.phone_masked = None, "", ""
+        return
+    audit.record(actor=user, action="account.change", obj=user, detail={
+        "via": via, "before": {"phone": ""}, "after": {"phone": user.phone_masked},
+    })  # fmt: skip
 
 
 # -- whom an account applies as ---------------------------------------------------------------------------------

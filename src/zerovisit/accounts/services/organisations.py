@@ -3,8 +3,10 @@ market-entity register, and authorises agents (经办人) to apply for it, each 
 until an end date.
 
 Whom an organisation's case may be applied for by: its representative (the account that holds it, Applicant.user),
-an agent whose authorisation covers the item today, or a proxy agent under a proxy authorisation (代办). An
-organisation an administrator linked to an account after checking papers at a window stays held by that account.
+an agent whose authorisation covers the item today, or a proxy agent under a proxy authorisation (代办). The
+market-entity register (or the e-business licence) is the authority on who represents an organisation: a claim it
+confirms moves the organisation to the claimant's account, even from one an administrator linked at a window, and
+the former holder is told.
 """
 
 import datetime

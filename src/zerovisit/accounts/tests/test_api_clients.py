@@ -16,7 +16,7 @@ from rest_framework.test import APIClient
 
 from zerovisit.accounts.models import ApiClient
 from zerovisit.accounts.services import applicant_for, create_api_client, issue_client_credentials
-from zerovisit.accounts.services.api_clients import _token_hash
+from zerovisit.accounts.services.api_clients import _token_hash, switch_api_client
 from zerovisit.core.errors import DomainError
 from zerovisit.core.models import AuditEntry
 from zerovisit.licenses.models import LicenseAccess
@@ -119,12 +119,13 @@ def test_an_expired_token_a_switched_off_client_and_a_new_secret_all_stop_at_onc
     assert bearer(expired).get(SHARE, {"holder_code": HOLDER}).status_code == 401
 
     token = system_token(client, secret)
-    ApiClient.objects.filter(pk=client.pk).update(active=False)
+    switch_api_client(client=client, active=False)
     off = bearer(token).get(SHARE, {"holder_code": HOLDER})
     assert off.status_code == 401 and off.json()["code"] == "invalid_token"
     assert token_request(client.application.client_id, secret).json()["error"] == "invalid_client"
+    switch_api_client(client=client, active=True)
+    assert bearer(token).get(SHARE, {"holder_code": HOLDER}).status_code == 401, "switching on revives no token"
 
-    ApiClient.objects.filter(pk=client.pk).update(active=True)
     token = system_token(client, secret)
     new_secret = issue_client_credentials(client=client)
     assert bearer(token).get(SHARE, {"holder_code": HOLDER}).status_code == 401, "its tokens ended with the secret"
@@ -203,3 +204,11 @@ def test_the_system_administrator_switches_a_client_off_in_the_admin_and_it_is_a
     assert bearer(token).get(SHARE, {"holder_code": HOLDER}).status_code == 401
     entry = AuditEntry.objects.get(action="api_client.switch_off")
     assert entry.object_id == str(client.pk) and entry.detail["after"] == {"active": False}
+
+
+def test_the_token_endpoint_is_rate_limited_per_address(system, settings):
+    client, secret = system
+    settings.OAUTH_TOKEN_REQUESTS_PER_MINUTE = 2
+    answers = [token_request(client.application.client_id, secret + "x").status_code for _ in range(3)]
+    assert answers == [401, 401, 429]
+    assert token_request(client.application.client_id, secret).status_code == 429, "even with the right secret"

@@ -15,7 +15,13 @@ from zerovisit.core.models import AuditEntry
 from .factories import UserFactory, verified_person
 from .fake_identity_provider import FakeIdentityProvider
 
-LI_SI = {"sub": "js-0001", "name": "李四", "id_number": "11010519491231002X", "phone_number": "13905160001"}
+LI_SI = {
+    "sub": "js-0001",
+    "name": "李四",
+    "id_number": "11010519491231002X",
+    "phone_number": "13905160001",
+    "phone_number_verified": True,
+}
 WANG_WU = {"sub": "js-0002", "name": "王五", "id_number": "320303198506120023"}
 COMPANY = {
     "sub": "ebl-0001",
@@ -77,11 +83,28 @@ def test_a_newcomer_signs_in_through_the_province_and_is_verified_at_level_2(pro
     assert asked["code_challenge_method"] == "S256" and asked["nonce"] and asked["state"]
     assert browser.get("/api/v1/auth/me/").json()["assurance_level"] == 2
     actions = list(AuditEntry.objects.filter(actor=user).order_by("id").values_list("action", "detail__via"))
-    assert actions == [("account.create", "province"), ("account.verify", "province"),
+    assert actions == [("account.create", "province"), ("account.verify", "province"), ("account.change", "province"),
                        ("account.sign_in", "province")]  # fmt: skip
 
     again = sign_in_through(Client(), province)
     assert again.status_code == 302 and User.objects.filter(username__startswith="p").count() == 1
+
+
+def test_a_number_the_provider_did_not_confirm_is_not_taken(province):
+    province.person = {**LI_SI, "phone_number_verified": False}
+    assert sign_in_through(Client(), province).status_code == 302
+    assert not User.objects.get(external_identities__subject="js-0001").phone_hash
+
+
+def test_metadata_naming_another_issuer_signs_nobody_in(province, settings):
+    settings.IDENTITY_PROVIDERS = {"province": {**settings.IDENTITY_PROVIDERS["province"],
+                                                "issuer": province.url.replace("127.0.0.1", "localhost")}}  # fmt: skip
+    province.person = LI_SI
+    browser = Client()
+    start = browser.get("/accounts/login/idp/province/")
+    query = {k: v[0] for k, v in parse_qs(urlsplit(start["Location"]).query).items()}
+    back = urlsplit(province.authorize(query))
+    assert browser.get(f"{back.path}?{back.query}").status_code == 400 and not User.objects.exists()
 
 
 def test_a_face_checked_identity_counts_as_level_3(province):

@@ -102,7 +102,7 @@ def test_the_bureau_decides_and_seals_the_department_s_licence_type_after_the_tr
 
     license = License.objects.get(case=case)
     assert license.issuer == agency and license.seal.agency == agency, "one seal: the bureau's"
-    assert license.number.startswith(license_type.number_prefix + agency.region.code[:6])
+    assert license.number == f"{license_type.number_prefix}{agency.credit_code[8:17]}00000001"
 
 
 def test_the_guide_says_since_when_and_an_old_link_finds_the_new_implementation(clock, agency, department, powers):
@@ -218,3 +218,20 @@ def test_the_api_lists_batches_with_their_counts_and_the_powers_each_agency_hold
     held = api.get("/api/v1/power-transfers/powers-held/", {"region": agency.region.code})
     assert held.json() == [{"agency": agency.name, "powers": 3}]
     assert api.get("/api/v1/power-transfers/powers-held/", {"region": "999999999999"}).status_code == 404
+
+
+def test_what_changed_since_planning_is_respected_when_the_batch_is_carried_out(clock, agency, department, powers):
+    from zerovisit.catalog import services
+
+    transfer = plan(department, agency, powers[:2], document_number="徐政发[2026]3号")
+    draft = services.item_new_draft(actor=None, item=powers[0])  # the department was editing it
+    publish(agency, base_code=powers[1].base_code, level=powers[1].level)  # the bureau has its own meanwhile
+
+    assert transfers.carry_out_due_transfers(DAY) == 1
+
+    assert not ServiceItem.objects.filter(pk=draft.pk).exists(), "the draft would bring it back to the department"
+    detail = AuditEntry.objects.get(action="catalog.transfer.carry_out").detail
+    assert detail["implemented_already"] == [powers[1].impl_code] and len(detail["items"]) == 1
+    assert ServiceItem.objects.get(pk=powers[1].pk).status == ItemStatus.PUBLISHED, "not moved: still the dept's"
+    rows = list(load_workbook(io.BytesIO(transfers.workbook(transfer))).active.values)
+    assert len(rows) == 3 and rows[1][1] in {powers[0].name, powers[1].name}
