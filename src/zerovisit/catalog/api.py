@@ -17,7 +17,7 @@ from rest_framework.views import APIView
 from zerovisit.core import audit
 from zerovisit.core.errors import DomainError, NotFound
 from zerovisit.core.filters import form_problems, value_problems
-from zerovisit.core.openapi import required_text
+from zerovisit.core.openapi import ErrorSerializer, required_text
 from zerovisit.org.models import Agency, Region
 
 from . import listfile, selectors, services, transfers
@@ -492,7 +492,8 @@ class PowersHeldView(APIView):
 
     permission_classes = [permissions.AllowAny]
 
-    @extend_schema(parameters=[OpenApiParameter("region", str)], responses=PowersHeldSerializer(many=True))
+    @extend_schema(parameters=[OpenApiParameter("region", str)],
+                   responses={200: PowersHeldSerializer(many=True), 404: ErrorSerializer})  # fmt: skip
     def get(self, request):
         code = request.query_params.get("region", "")
         region = None
