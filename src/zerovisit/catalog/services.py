@@ -134,28 +134,22 @@ def item_save_draft(
     return item
 
 
+def copy_of(item: ServiceItem) -> tuple[ServiceItem, list[MaterialSpec]]:
+    """An unsaved copy of a version and of its materials (files included): the start of a new version, or of the
+    same item implemented by another agency."""
+    copy = ServiceItem(**{f.attname: getattr(item, f.attname) for f in ServiceItem._meta.concrete_fields
+                          if f.name not in COPIED_EXCLUDE})  # fmt: skip
+    materials = [MaterialSpec(**{f.attname: getattr(m, f.attname) for f in MaterialSpec._meta.concrete_fields
+                                 if f.name not in ("id", "item")}) for m in item.materials.all()]  # fmt: skip
+    return copy, materials
+
+
 def item_new_draft(*, actor, item: ServiceItem) -> ServiceItem:
     """A draft copy of a published version, with its materials (files included) and themes."""
     _check_can_edit(actor, item.agency)
     if item.status != ItemStatus.PUBLISHED:
         raise Conflict(_("A new version is made from the published version."), code="item_not_published")
-    draft = ServiceItem(
-        **{
-            f.attname: getattr(item, f.attname)
-            for f in ServiceItem._meta.concrete_fields
-            if f.name not in COPIED_EXCLUDE
-        }
-    )
-    materials = [
-        MaterialSpec(
-            **{
-                f.attname: getattr(m, f.attname)
-                for f in MaterialSpec._meta.concrete_fields
-                if f.name not in ("id", "item")
-            }
-        )
-        for m in item.materials.all()
-    ]
+    draft, materials = copy_of(item)
     return item_save_draft(actor=actor, item=draft, materials=materials, themes=list(item.themes.all()))
 
 
@@ -174,6 +168,13 @@ def item_discard_draft(*, actor, item: ServiceItem) -> None:
     item.delete()
 
 
+def supersede(version: ServiceItem) -> None:
+    """A published version gives way (to a newer one, or to another agency's): cases keep it, search drops it."""
+    version.status = ItemStatus.SUPERSEDED
+    version.save(update_fields=["status", "updated_at"])
+    SearchTerm.objects.filter(item=version).delete()
+
+
 @transaction.atomic
 def item_publish(*, actor, item: ServiceItem) -> ServiceItem:
     """Publish a draft: the published version of the same item becomes superseded, and search follows."""
@@ -184,9 +185,7 @@ def item_publish(*, actor, item: ServiceItem) -> ServiceItem:
         raise Conflict(_("Only a draft can be published."), code="item_not_draft")
     for version in versions.values():
         if version.status == ItemStatus.PUBLISHED:
-            version.status = ItemStatus.SUPERSEDED
-            version.save(update_fields=["status", "updated_at"])
-            SearchTerm.objects.filter(item=version).delete()
+            supersede(version)
     item.status, item.published_at = ItemStatus.PUBLISHED, timezone.now()
     item.save(update_fields=["status", "published_at", "updated_at"])
     search.index_items([ServiceItem.objects.select_related("agency", "item_type").get(pk=item.pk)])

@@ -25,8 +25,8 @@ from zerovisit.core import audit
 from zerovisit.core.errors import DomainError, PermissionDenied
 
 from . import search
-from .models import ItemStatus, MaterialSpec, PowerTransfer, SearchTerm, ServiceItem, TransferKind, TransferredItem
-from .services import COPIED_EXCLUDE, _validate
+from .models import ItemStatus, MaterialSpec, PowerTransfer, ServiceItem, TransferKind, TransferredItem
+from .services import _validate, copy_of, supersede
 
 # Sent for each item carried over, inside the transaction: (old, new) published versions. What else names items
 # by implementation code follows (licences.signals: the licence types an item's approval issues).
@@ -174,8 +174,7 @@ def carry_out(transfer_id: int) -> bool:
 
 
 def _carry_over(transfer: PowerTransfer, old: ServiceItem) -> ServiceItem:
-    new = ServiceItem(**{f.attname: getattr(old, f.attname) for f in ServiceItem._meta.concrete_fields
-                         if f.name not in COPIED_EXCLUDE})  # fmt: skip
+    new, materials = copy_of(old)
     new.agency, new.region_id, new.transferred_from = transfer.to_agency, transfer.to_agency.region_id, old.agency
     new.window = None  # a department's window; the hall (the same 政务服务中心, mostly) stays
     new.impl_code = new.expected_impl_code()
@@ -184,17 +183,13 @@ def _carry_over(transfer: PowerTransfer, old: ServiceItem) -> ServiceItem:
     new.status, new.published_at = ItemStatus.PUBLISHED, timezone.now()
     _validate(new)
     new.save()
-    MaterialSpec.objects.bulk_create([
-        MaterialSpec(**{f.attname: getattr(m, f.attname) for f in MaterialSpec._meta.concrete_fields
-                        if f.name not in ("id", "item")}, item=new)
-        for m in old.materials.all()
-    ])  # fmt: skip
+    for material in materials:
+        material.item = new
+    MaterialSpec.objects.bulk_create(materials)
     new.themes.set(old.themes.all())
-    old.status = ItemStatus.SUPERSEDED
-    old.save(update_fields=["status", "updated_at"])
+    supersede(old)
     # A draft of the old implementation would put the item back with the department once published.
     ServiceItem.objects.filter(impl_code=old.impl_code, status=ItemStatus.DRAFT).delete()
-    SearchTerm.objects.filter(item=old).delete()
     search.index_items([ServiceItem.objects.select_related("agency", "item_type").get(pk=new.pk)])
     item_transferred.send(sender=PowerTransfer, old=old, new=new)
     return new

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from zerovisit.catalog import services, transfers
-from zerovisit.catalog.models import MaterialSpec, PowerTransfer, ServiceItem, TransferKind
+from zerovisit.catalog.models import PowerTransfer, ServiceItem, TransferKind
 from zerovisit.core.errors import DomainError
 from zerovisit.org.models import Agency, Level
 
@@ -74,13 +74,10 @@ def load_transfers() -> int:
 def _county_copy(item: ServiceItem, department: Agency) -> ServiceItem | None:
     """The county's implementation of a city item, published: its department, the county level, the county's
     service centre."""
-    copy = ServiceItem(**{f.attname: getattr(item, f.attname) for f in ServiceItem._meta.concrete_fields
-                          if f.name not in services.COPIED_EXCLUDE})  # fmt: skip
+    copy, materials = services.copy_of(item)
     copy.agency, copy.level, copy.impl_code = department, Level.COUNTY, ""
     copy.hall = copy.window = None
     copy.address, copy.remedy_review = PIZHOU_CENTRE, "邳州市人民政府"
-    materials = [MaterialSpec(**{f.attname: getattr(m, f.attname) for f in MaterialSpec._meta.concrete_fields
-                                 if f.name not in ("id", "item")}) for m in item.materials.all()]  # fmt: skip
     try:
         with transaction.atomic():
             services.item_save_draft(actor=None, item=copy, materials=materials, themes=list(item.themes.all()))
