@@ -122,7 +122,10 @@ DECIDED = (S.APPROVED, S.DENIED)
 
 MOVES = (
     # applying and acceptance (Art. 32)
-    Move(A.SUBMIT, (), ANY_STAGE, (S.SUBMITTED,), Actor.APPLICANT, Clock.START),
+    Move(A.SUBMIT, (), ANY_STAGE, (S.SUBMITTED, S.WAITING), Actor.APPLICANT, Clock.START),
+    # a member of a bundle (一件事) that waits for the results of others, and one the bundle's refusal ends
+    Move(A.START, (S.WAITING,), ANY_STAGE, (S.SUBMITTED,), Actor.SYSTEM, Clock.START),
+    Move(A.BUNDLE_STOPPED, OPEN, ANY_STAGE, (S.WITHDRAWN,), Actor.SYSTEM, Clock.STOP),
     Move(A.REQUEST_CORRECTION, (S.SUBMITTED,), ACCEPTING, (S.CORRECTION,), clock=Clock.PAUSE,
          notice="补正材料告知书", guards=(IN_ACCEPTANCE_TIME,)),
     Move(A.RESUBMIT, (S.CORRECTION,), ACCEPTING, (S.SUBMITTED,), Actor.APPLICANT, Clock.START),

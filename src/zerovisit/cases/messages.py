@@ -9,6 +9,8 @@ from .models import Case
 def applicant_message(case: Case, action: str, data: dict, opinion: str) -> tuple[str, dict] | None:
     """(event, values) of the applicant's message for a step, or None for steps they are not told about
     (claiming, reviewing)."""
+    if action == "submit" and case.bundle_case_id:
+        return None  # the bundle's application is acknowledged once, as a whole (services.bundles)
     event = f"case.{action}"
     if action == "decide":
         event += ".approved" if data.get("approved") else ".denied"

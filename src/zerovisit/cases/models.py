@@ -10,6 +10,7 @@ from zerovisit.core.storage import RandomName, private_storage
 
 
 class CaseStatus(models.TextChoices):
+    WAITING = "waiting", _("Waiting for another item's result")  # a member of a bundle (一件事) that starts later
     SUBMITTED = "submitted", _("Submitted, awaiting acceptance")
     CORRECTION = "correction", _("Awaiting correction")
     ACCEPTED = "accepted", _("Accepted, in handling")
@@ -25,7 +26,13 @@ class CaseStatus(models.TextChoices):
 # Who checks the originals of a 先审后验 case: the window staff who also receive applications.
 ORIGINALS_CHECKER = "acceptor"
 
-OPEN_STATUSES = (CaseStatus.SUBMITTED, CaseStatus.CORRECTION, CaseStatus.ACCEPTED, CaseStatus.SUSPENDED)
+OPEN_STATUSES = (
+    CaseStatus.WAITING,
+    CaseStatus.SUBMITTED,
+    CaseStatus.CORRECTION,
+    CaseStatus.ACCEPTED,
+    CaseStatus.SUSPENDED,
+)
 
 
 class Channel(models.TextChoices):
@@ -67,6 +74,10 @@ class Case(models.Model):
                                      verbose_name=_("submitted by"), db_index=False)  # fmt: skip
     proxy_authorisation = models.ForeignKey("accounts.ProxyAuthorisation", on_delete=models.PROTECT, null=True,
                                             blank=True, related_name="cases")  # fmt: skip
+    # A member of an application for a bundle (一件事), and its position in the bundle's plan.
+    bundle_case = models.ForeignKey("BundleCase", on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="members", verbose_name=_("bundle case"), db_index=False)  # fmt: skip
+    bundle_position = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     idempotency_key = models.CharField(max_length=100, blank=True)
     # What the application with that key asked for (a digest): a retry must ask the same.
@@ -132,6 +143,7 @@ class Case(models.Model):
             models.Index(fields=["status", "acceptance_due"], name="case_acceptance_due"),
             # The few deemed acceptances, for supervision's alerts: partial, so other cases never write to it.
             models.Index(fields=["accepted_at"], condition=Q(deemed_accepted=True), name="case_deemed"),
+            models.Index(fields=["bundle_case"], condition=Q(bundle_case__isnull=False), name="case_bundle"),
         ]
 
     def __str__(self):
@@ -187,6 +199,62 @@ class CaseTally(models.Model):
 
     def __str__(self):
         return f"{self.agency_id} {self.status} {self.channel}: {self.n}"
+
+
+class BundleStatus(models.TextChoices):
+    OPEN = "open", _("In handling")
+    CONCLUDED = "concluded", _("Concluded")
+    STOPPED = "stopped", _("Stopped: a member was refused")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class BundleCase(models.Model):
+    """An application for a bundle (一件事): one form, one set of materials, one deadline and one delivery for the
+    applicant, and one member Case per item, each handled by its own agency under its own rules
+    (cases.services.bundles). The bundle is frozen as it was at filing (`plan`), like a case's process."""
+
+    number = models.CharField(_("number"), max_length=32, unique=True)
+    bundle = models.ForeignKey("catalog.Bundle", on_delete=models.PROTECT, related_name="cases",
+                               verbose_name=_("bundle"))  # fmt: skip
+    name = models.CharField(_("name"), max_length=100)
+    applicant = models.ForeignKey("accounts.Applicant", on_delete=models.PROTECT, related_name="bundle_cases",
+                                  verbose_name=_("applicant"), db_index=False)  # fmt: skip
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("submitted by"), db_index=False)  # fmt: skip
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    idempotency_key = models.CharField(max_length=100, blank=True)
+    request_digest = models.CharField(max_length=64, blank=True, editable=False)
+    form_data = models.JSONField(_("form"), default=dict, blank=True)
+    delivery_method = models.CharField(_("results delivered by"), max_length=10, choices=DeliveryMethod.choices)
+    delivery_address = models.JSONField(_("delivery address"), default=dict, blank=True)
+    # The members as filed: [{position, impl_code, name, after}], and what a refusal does.
+    plan = models.JSONField(_("members as filed"), default=list, editable=False)
+    on_refusal = models.CharField(_("when a member is refused"), max_length=10)
+    promised_days = models.PositiveSmallIntegerField(_("promised time limit (working days)"))
+    status = models.CharField(_("status"), max_length=10, choices=BundleStatus.choices, default=BundleStatus.OPEN)
+    submitted_at = models.DateTimeField(_("submitted"))
+    due = models.DateField(_("promised by"))
+    due_estimated = models.BooleanField(_("due date estimated"), default=False)
+    concluded_at = models.DateTimeField(_("concluded"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("bundle case (一件事)")
+        verbose_name_plural = _("bundle cases (一件事)")
+        constraints = [
+            models.UniqueConstraint(fields=["submitted_by", "idempotency_key"], condition=~Q(idempotency_key=""),
+                                    name="bundlecase_unique_idempotency_key"),
+        ]  # fmt: skip
+        indexes = [
+            models.Index(fields=["submitted_by", "-submitted_at"], name="bundlecase_submitter_recent"),
+            models.Index(fields=["applicant", "-submitted_at"], name="bundlecase_applicant_recent"),
+        ]
+
+    def __str__(self):
+        return self.number
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == BundleStatus.OPEN
 
 
 @dataclass(frozen=True)
@@ -280,6 +348,8 @@ class CaseAction(models.TextChoices):
     DELIVERY_FAILED = "delivery_failed", _("Delivery failed")
     DEADLINE_RECOUNTED = "deadline_recounted", _("Deadline recounted with the official calendar")
     CORRECTION_LAPSED = "correction_lapsed", _("Withdrawn: the correction was not answered in time")
+    START = "start", _("Started: the results it waited for were issued")
+    BUNDLE_STOPPED = "bundle_stopped", _("Withdrawn: another item of the bundle was not approved")
 
 
 class CaseEvent(models.Model):

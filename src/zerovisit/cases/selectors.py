@@ -14,11 +14,23 @@ from zerovisit.accounts.services.organisations import running_authorisations
 from zerovisit.catalog.models import ServiceItem
 from zerovisit.core.errors import NotFound
 from zerovisit.core.text import named_id
+from zerovisit.licenses.models import License
 from zerovisit.org.models import Agency
 from zerovisit.workcalendar.selectors import work_calendar
 
 from . import lifecycle
-from .models import ONLINE_CHANNELS, ApplicationDraft, Case, CaseAction, CaseStatus, CaseTally, Stage
+from .models import (
+    ONLINE_CHANNELS,
+    ApplicationDraft,
+    BundleCase,
+    Case,
+    CaseAction,
+    CaseEvent,
+    CaseNotice,
+    CaseStatus,
+    CaseTally,
+    Stage,
+)
 
 STAFF_ROLES = (Role.ACCEPTOR, Role.REVIEWER, Role.DECIDER, Role.SUPERVISOR)
 # Roles that read (never act on) every case of every agency in their agency's region and below.
@@ -376,3 +388,93 @@ def online_duty(user, now: datetime.datetime | None = None, limit: int = 200) ->
         case.overdue = case.waited_hours > settings.ONLINE_DUTY_HOURS
         waiting.append(case)
     return waiting
+
+
+# -- bundles (一件事) ------------------------------------------------------------------------------------------
+
+
+def bundle_cases_of(user):
+    """The applications for bundles a person filed, or that are for an applicant whose account they are, newest
+    first."""
+    if not user.is_authenticated or user.pk is None:
+        return BundleCase.objects.none()
+    mine = Q(submitted_by=user)
+    applicants = list(user.applicants.values_list("pk", flat=True))
+    if applicants:
+        mine |= Q(applicant_id__in=applicants)
+    return BundleCase.objects.filter(mine).order_by("-submitted_at", "-pk")
+
+
+def bundle_case_for_actor(user, number: str) -> BundleCase:
+    """An application for a bundle, for whoever may see one of its member cases (the applicant's side, the member
+    agencies' staff, supervisors over them); 404 for anyone else, as for one that does not exist."""
+    found = BundleCase.objects.select_related("applicant", "bundle").filter(number=number).first()
+    if found is None or not visible_cases(user).filter(bundle_case=found).exists():
+        raise NotFound(_("No application has the number %(number)s.") % {"number": number})
+    return found
+
+
+@dataclass(frozen=True)
+class MemberProgress:
+    case: Case
+    waits_for: tuple[str, ...]  # the items whose results it needs
+
+    @property
+    def deadline(self) -> datetime.date | None:
+        return self.case.due or self.case.decision_due
+
+
+@dataclass(frozen=True)
+class BundleCorrection:
+    """One material a correction asked for, however many members asked: answered once."""
+
+    name: str
+    reasons: tuple[str, ...]
+    members: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class BundleProgress:
+    members: list[MemberProgress]
+    corrections: list[BundleCorrection]
+    answer_due: datetime.date | None  # the earliest of the corrections' answer dates
+    licenses: list
+    notices: list
+
+
+def bundle_progress(bundle_case: BundleCase) -> BundleProgress:
+    """What the applicant sees of an application for a bundle: each member's progress, the corrections asked (one
+    per material), and every licence and notice issued so far. A fixed number of queries, whatever the members."""
+    members = list(
+        bundle_case.members.select_related("item", "agency")
+        .prefetch_related("item__materials")
+        .order_by("bundle_position")
+    )
+    names = {m.bundle_position: m.item.name for m in members}
+    after = {p["position"]: p["after"] for p in bundle_case.plan}
+    waiting = [m for m in members if m.status == CaseStatus.CORRECTION]
+    latest = {}
+    asked = CaseEvent.objects.filter(case__in=waiting, action=CaseAction.REQUEST_CORRECTION).order_by("case", "seq")
+    for event in asked:
+        latest[event.case_id] = event  # the last notice of each case is the one its answer replies to
+    merged: dict[str, dict] = {}
+    due = None
+    for case in waiting:
+        event = latest.get(case.pk)
+        if event is None:
+            continue
+        specs = {spec.pk: spec.name for spec in case.item.materials.all()}
+        for spec_id in event.data.get("materials") or []:
+            entry = merged.setdefault(specs.get(spec_id, str(spec_id)), {"reasons": [], "members": []})
+            entry["members"].append(case.item.name)
+            entry["reasons"] += [r for r in event.data.get("corrections", []) if r not in entry["reasons"]]
+        if answer_due := event.data.get("answer_due"):
+            day = datetime.date.fromisoformat(answer_due)
+            due = day if due is None else min(due, day)
+    return BundleProgress(
+        members=[MemberProgress(m, tuple(names[p] for p in after.get(m.bundle_position, ()))) for m in members],
+        corrections=[BundleCorrection(name, tuple(e["reasons"]), tuple(e["members"])) for name, e in merged.items()],
+        answer_due=due,
+        licenses=list(License.objects.filter(case__bundle_case=bundle_case).select_related("license_type", "case")),
+        notices=list(CaseNotice.objects.filter(case__bundle_case=bundle_case).select_related("case__item")),
+    )

@@ -5,7 +5,7 @@ from django_tasks import task
 from zerovisit.core.tasks import retrying_task
 
 from . import notices, services
-from .services import tally
+from .services import bundles, tally
 
 
 @task()
@@ -46,3 +46,8 @@ def recount_after_calendar_change(**kwargs) -> None:
 @retrying_task(max_attempts=5, first_delay=10)
 def render_notice(event_id: int) -> None:
     notices.render(event_id)
+
+
+@retrying_task(max_attempts=5, first_delay=10)
+def follow_bundle(bundle_case_id: int) -> list[str]:
+    return bundles.follow_bundle(bundle_case_id)

@@ -62,7 +62,7 @@ def _words(text: str) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=50_000)
-def _search_words(text: str) -> tuple[str, ...]:
+def search_words(text: str) -> tuple[str, ...]:
     return tuple(w for w in (normalize(w) for w in jieba.lcut_for_search(text)) if w)
 
 
@@ -84,7 +84,7 @@ def terms_for(item: ServiceItem, theme_names=()) -> dict[str, int]:
         add("".join(words[i:]), NAME)
         add("".join(p[0] for p in pinyins[i:]), NAME)
         add("".join(p[1] for p in pinyins[i:]), NAME)
-    for word in _search_words(item.name):
+    for word in search_words(item.name):
         full, initials = _pinyin(word)
         add(word, NAME)
         add(full, NAME)
@@ -96,7 +96,7 @@ def terms_for(item: ServiceItem, theme_names=()) -> dict[str, int]:
     others = [item.agency.name, item.result_name, item.item_type.name, *theme_names]
     for text in filter(None, others):
         add(normalize(text), OTHER)
-        for word in _search_words(text):
+        for word in search_words(text):
             add(word, OTHER)
             add(_pinyin(word)[0], OTHER)
     add(item.base_code, OTHER)

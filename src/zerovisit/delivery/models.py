@@ -43,6 +43,9 @@ class Shipment(models.Model):
                              verbose_name=_("case"))  # fmt: skip
     agency = models.ForeignKey("org.Agency", on_delete=models.PROTECT, related_name="shipments",
                                verbose_name=_("agency"), db_index=False)  # fmt: skip
+    # The results of a bundle (一件事) travel together: one shipment, made out for its first approved member.
+    bundle_case = models.ForeignKey("cases.BundleCase", on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="shipments", verbose_name=_("bundle case"))  # fmt: skip
     direction = models.CharField(_("direction"), max_length=10, choices=Direction.choices)
     purpose = models.CharField(_("purpose"), max_length=10, choices=Purpose.choices)
     carrier = models.CharField(_("carrier"), max_length=20)

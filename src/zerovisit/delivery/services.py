@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from zerovisit.cases import services as cases
 from zerovisit.cases.events import HistoryBroken
-from zerovisit.cases.models import Case, CaseStatus, DeliveryMethod
+from zerovisit.cases.models import BundleCase, BundleStatus, Case, CaseStatus, DeliveryMethod
 from zerovisit.core import crypto, identity
 
 from . import carriers
@@ -52,6 +52,37 @@ def _inbound_for(case: Case, purpose: str) -> Shipment:
     )  # fmt: skip
 
 
+def _bundle_results() -> list[Shipment]:
+    """一件事 delivers once: when an application for a bundle is concluded, one shipment carries every paper
+    result of its members (those approved, delivered by courier, with no originals still to check)."""
+    concluded = BundleCase.objects.filter(status__in=[BundleStatus.CONCLUDED, BundleStatus.STOPPED],
+                                          delivery_method=DeliveryMethod.COURIER)  # fmt: skip
+    waiting = (
+        concluded.exclude(shipments__purpose=Purpose.RESULT)
+        .filter(members__status=CaseStatus.APPROVED, members__delivered_at=None)
+        .distinct()
+    )
+    shipments = []
+    for bundle_case in waiting.prefetch_related("members__item", "members__agency__region"):
+        approved = [m for m in bundle_case.members.all() if m.status == CaseStatus.APPROVED and not m.delivered_at]
+        if not approved or any(m.originals_pending for m in approved):
+            continue
+        approved.sort(key=lambda m: m.bundle_position)
+        shipment = _outbound_for(approved[0])
+        shipment.bundle_case = bundle_case
+        shipment.contents = "、".join(m.item.result_name or m.item.name for m in approved)[:200]
+        shipments.append(shipment)
+    return shipments
+
+
+def _delivered_cases(shipment: Shipment) -> list[Case]:
+    """The cases whose results a shipment carried: its own, or every approved member of its bundle."""
+    if shipment.bundle_case_id is None:
+        return [shipment.case]
+    return list(shipment.bundle_case.members.filter(status=CaseStatus.APPROVED, delivered_at=None)
+                .order_by("bundle_position"))  # fmt: skip
+
+
 def ship_approved_results() -> int:
     """The periodic job. Cases get their shipments: the paper materials of an application that asked for the
     courier to collect them; for 先审后验 the originals, after approval; and once the window has checked them,
@@ -62,14 +93,14 @@ def ship_approved_results() -> int:
     by_courier = cases_.filter(status=CaseStatus.APPROVED, delivery_method=DeliveryMethod.COURIER,
                                delivered_at__isnull=True)  # fmt: skip
     wanted = [
-        *((c, Purpose.MATERIALS) for c in paper.exclude(shipments__purpose=Purpose.MATERIALS)),
-        *((c, Purpose.ORIGINALS) for c in by_courier.filter(originals_pending=True)
+        *((_inbound_for(c, Purpose.MATERIALS)) for c in paper.exclude(shipments__purpose=Purpose.MATERIALS)),
+        *((_inbound_for(c, Purpose.ORIGINALS)) for c in by_courier.filter(originals_pending=True)
           .exclude(shipments__purpose=Purpose.ORIGINALS)),
-        *((c, Purpose.RESULT) for c in by_courier.filter(originals_pending=False)
+        *(_outbound_for(c) for c in by_courier.filter(originals_pending=False, bundle_case=None)
           .exclude(shipments__purpose=Purpose.RESULT)),
+        *_bundle_results(),
     ]  # fmt: skip
-    for case, purpose in wanted:
-        shipment = _outbound_for(case) if purpose == Purpose.RESULT else _inbound_for(case, purpose)
+    for shipment in wanted:
         try:
             with transaction.atomic():
                 shipment.save()
@@ -116,11 +147,13 @@ def apply_reports(shipment: Shipment, reports: list[carriers.Report]) -> Shipmen
                                  originals=shipment.purpose == Purpose.ORIGINALS)  # fmt: skip
         if shipment.direction == Direction.OUTBOUND and shipment.status != before:
             if shipment.status == ShipmentStatus.DELIVERED:
-                cases.record_delivery(number=shipment.case.number, delivered=True, waybill=shipment.waybill)
+                for case in _delivered_cases(shipment):
+                    cases.record_delivery(number=case.number, delivered=True, waybill=shipment.waybill)
             elif shipment.status in (ShipmentStatus.FAILED, ShipmentStatus.RETURNED):
                 note = next((r.note for r in reports if r.status == shipment.status and r.note), "")
-                cases.record_delivery(number=shipment.case.number, delivered=False, waybill=shipment.waybill,
-                                      note=note or shipment.get_status_display())  # fmt: skip
+                for case in _delivered_cases(shipment):
+                    cases.record_delivery(number=case.number, delivered=False, waybill=shipment.waybill,
+                                          note=note or shipment.get_status_display())  # fmt: skip
     return shipment
 
 

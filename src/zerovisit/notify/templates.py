@@ -35,6 +35,15 @@ TEMPLATES = {
     "case.decide.denied": (_("Decision made"), _("%(n)s (%(item)s): not approved. %(opinion)s")),
     "case.file": (_("Filing complete"), _("%(n)s (%(item)s) is filed.")),
     "case.withdraw": (_("Application withdrawn"), _("%(n)s (%(item)s) was withdrawn.")),
+    "bundle.submit": (_("Application received"), _(
+        "Your application %(n)s for %(bundle)s was received. Each item is handled by its agency; everything is "
+        "promised by %(due)s.")),
+    "bundle.concluded": (_("Application concluded"), _(
+        "Every item of %(n)s (%(bundle)s) is concluded. The results are on the application's page.")),
+    "bundle.stopped": (_("Application stopped"), _(
+        "%(n)s (%(bundle)s) stopped: one of its items was not approved. The reasons are on the application's "
+        "page.")),
+    "bundle.withdrawn": (_("Application withdrawn"), _("%(n)s (%(bundle)s) was withdrawn.")),
     "case.check_originals.matched": (_("Originals checked"), _(
         "The originals for %(n)s (%(item)s) match the copies: the approval stands.")),
     "case.check_originals.differ": (_("Originals checked"), _(

@@ -14,7 +14,9 @@ from zerovisit.catalog.models import MaterialForm, Necessity, ProcessKind, Servi
 from zerovisit.org.models import Region
 
 
-class ApplicationForm(forms.Form):
+class ApplicantFields(forms.Form):
+    """Who applies, and where a courier brings the result: what every application form asks."""
+
     applicant_kind = forms.ChoiceField(label=_("Applying as"), choices=ApplicantKind.choices,
                                        widget=forms.RadioSelect, initial=ApplicantKind.PERSON)  # fmt: skip
     applicant_name = forms.CharField(label=_("Name (person or organisation)"), max_length=200)
@@ -25,6 +27,44 @@ class ApplicationForm(forms.Form):
     email = forms.EmailField(label=_("E-mail (optional, for updates)"), required=False, max_length=254)
     idempotency_key = forms.CharField(widget=forms.HiddenInput)
 
+    def add_delivery_address_fields(self):
+        self.fields["delivery_name"] = forms.CharField(label=_("Recipient"), max_length=100, required=False)
+        self.fields["delivery_phone"] = forms.RegexField(
+            label=_("Recipient's mobile phone"), regex=r"^1\d{10}$", required=False,
+            error_messages={"invalid": _("Enter an 11-digit mobile number.")},
+        )  # fmt: skip
+        levels = [pgettext("address", "Province"), pgettext("address", "City"),
+                  pgettext("address", "District or county"), pgettext("address", "Town or street")]  # fmt: skip
+        self.fields["delivery_region"] = forms.ModelChoiceField(
+            label=_("District"), queryset=Region.objects.order_by("code"), to_field_name="code", required=False,
+            widget=forms.Select(attrs={"data-cascade": "|".join(levels)}),
+        )  # fmt: skip
+        self.fields["delivery_address"] = forms.CharField(label=_("Street address"), max_length=200,
+                                                          required=False)  # fmt: skip
+
+    def delivery_fields(self):
+        return [self[name] for name in ("delivery_name", "delivery_phone", "delivery_region", "delivery_address")
+                if name in self.fields]  # fmt: skip
+
+    def delivery_address(self) -> dict:
+        """The courier's address as the case service takes it (it checks it is complete)."""
+        data = self.cleaned_data
+        if data.get("delivery_method") != DeliveryMethod.COURIER and not data.get("paper_pickup"):
+            return {}
+        region = data.get("delivery_region")
+        return {"name": data.get("delivery_name", ""), "phone": data.get("delivery_phone", ""),
+                "region": region.code if region else "", "address": data.get("delivery_address", "")}  # fmt: skip
+
+    def clean(self):
+        data = super().clean()
+        if data.get("applicant_kind") == ApplicantKind.PERSON and not data.get("id_number"):
+            self.add_error("id_number", _("Enter the citizen ID number."))
+        if data.get("applicant_kind") == ApplicantKind.ORGANISATION and not data.get("credit_code"):
+            self.add_error("credit_code", _("Enter the unified social credit code."))
+        return data
+
+
+class ApplicationForm(ApplicantFields):
     def __init__(self, item: ServiceItem, *args, from_library=None, kept=None, **kwargs):
         """`from_library`: spec id → the licence the library gives for it; `kept`: spec id → the file a draft
         holds for it (uploaded before and kept, so it need not be chosen again)."""
@@ -54,19 +94,7 @@ class ApplicationForm(forms.Form):
                 required=False, help_text="、".join(spec.name for spec in paper),
             )  # fmt: skip
         if DeliveryMethod.COURIER in methods or "paper_pickup" in self.fields:
-            self.fields["delivery_name"] = forms.CharField(label=_("Recipient"), max_length=100, required=False)
-            self.fields["delivery_phone"] = forms.RegexField(
-                label=_("Recipient's mobile phone"), regex=r"^1\d{10}$", required=False,
-                error_messages={"invalid": _("Enter an 11-digit mobile number.")},
-            )  # fmt: skip
-            levels = [pgettext("address", "Province"), pgettext("address", "City"),
-                      pgettext("address", "District or county"), pgettext("address", "Town or street")]  # fmt: skip
-            self.fields["delivery_region"] = forms.ModelChoiceField(
-                label=_("District"), queryset=Region.objects.order_by("code"), to_field_name="code", required=False,
-                widget=forms.Select(attrs={"data-cascade": "|".join(levels)}),
-            )  # fmt: skip
-            self.fields["delivery_address"] = forms.CharField(label=_("Street address"), max_length=200,
-                                                              required=False)  # fmt: skip
+            self.add_delivery_address_fields()
         if item.process_template.kind == ProcessKind.COMMITMENT:
             self.fields["commitment"] = forms.ChoiceField(
                 label=_("Notification and commitment"), widget=forms.RadioSelect,
@@ -103,27 +131,6 @@ class ApplicationForm(forms.Form):
         names = {spec.pk: f"material_{spec.pk}" for spec in self.specs}
         return {pk: self.files[name] for pk, name in names.items() if name in self.files}
 
-    def delivery_fields(self):
-        return [self[name] for name in ("delivery_name", "delivery_phone", "delivery_region", "delivery_address")
-                if name in self.fields]  # fmt: skip
-
-    def delivery_address(self) -> dict:
-        """The courier's address as the case service takes it (it checks it is complete)."""
-        data = self.cleaned_data
-        if data.get("delivery_method") != DeliveryMethod.COURIER and not data.get("paper_pickup"):
-            return {}
-        region = data.get("delivery_region")
-        return {"name": data.get("delivery_name", ""), "phone": data.get("delivery_phone", ""),
-                "region": region.code if region else "", "address": data.get("delivery_address", "")}  # fmt: skip
-
-    def clean(self):
-        data = super().clean()
-        if data.get("applicant_kind") == ApplicantKind.PERSON and not data.get("id_number"):
-            self.add_error("id_number", _("Enter the citizen ID number."))
-        if data.get("applicant_kind") == ApplicantKind.ORGANISATION and not data.get("credit_code"):
-            self.add_error("credit_code", _("Enter the unified social credit code."))
-        return data
-
     def materials(self) -> list[MaterialInput]:
         inputs = []
         for spec in self.specs:
@@ -154,3 +161,61 @@ class CorrectionAnswerForm(forms.Form):
 
 class WithdrawForm(forms.Form):
     reason = forms.CharField(label=_("Reason (optional)"), required=False, max_length=500)
+
+
+class BundleApplicationForm(ApplicantFields, forms.Form):
+    """One form for a bundle (一件事): the applicant, the combined form's fields, each merged material once (by
+    name), and one delivery for every result."""
+
+    def __init__(self, bundle, combined, delivery_methods, *args, kept=None, **kwargs):
+        """`combined`: the bundle's merged materials (cases.services.bundles.CombinedMaterial); `kept`: material
+        name → the file a draft holds for it."""
+        super().__init__(*args, **kwargs)
+        self.bundle, self.combined, self.kept = bundle, combined, kept or {}
+        self.fields["idempotency_key"].initial = uuid.uuid4().hex
+        for label, field in form_fields(bundle.form_fields).items():
+            self.fields[f"form.{label}"] = field
+        for material in combined:
+            hint = _("For: %(items)s.") % {"items": "、".join(material.members)}
+            if material.from_library:
+                hint += " " + _("Taken from your licences when you hold one; otherwise upload a copy.")
+            self.fields[f"material_{material.name}"] = forms.FileField(label=material.name, required=False,
+                                                                        help_text=hint)  # fmt: skip
+            if material.may_follow:
+                self.fields[f"later_{material.name}"] = forms.BooleanField(
+                    label=_("I will provide it later (容缺后补)"), required=False
+                )
+        self.fields["delivery_method"] = forms.ChoiceField(
+            label=_("How the results reach you"), widget=forms.RadioSelect, initial=delivery_methods[0],
+            choices=[(m, DeliveryMethod(m).label) for m in delivery_methods],
+        )  # fmt: skip
+        if DeliveryMethod.COURIER in delivery_methods:
+            self.add_delivery_address_fields()
+        self.fields["confirm"] = forms.BooleanField(
+            label=_("I confirm that the information and materials are true and complete.")
+        )
+
+    def item_fields(self):
+        return [self[name] for name in self.fields if name.startswith("form.")]
+
+    def material_fields(self):
+        """(merged material, file field, 容缺后补 field or None, the draft's file of it or None)."""
+        return [
+            (m, self[f"material_{m.name}"], self[f"later_{m.name}"] if f"later_{m.name}" in self.fields else None,
+             self.kept.get(m.name))
+            for m in self.combined
+        ]  # fmt: skip
+
+    def uploads(self) -> dict:
+        """Material name → the file chosen for it in this request."""
+        return {m.name: self.files[f"material_{m.name}"] for m in self.combined if f"material_{m.name}" in self.files}
+
+    def later(self) -> list[str]:
+        return [m.name for m in self.combined if self.cleaned_data.get(f"later_{m.name}")]
+
+    def form_data(self) -> dict:
+        return {
+            name.removeprefix("form."): to_json(value)
+            for name, value in self.cleaned_data.items()
+            if name.startswith("form.") and value not in (None, "")
+        }

@@ -176,7 +176,8 @@ def my_cases(request):
     if request.user.agency_id:  # staff see their own applications here; their agency's work is in the workbench
         cases = cases.filter(submitted_by=request.user)
     page = Paginator(cases, 20).get_page(request.GET.get("page"))
-    return render(request, "portal/my_cases.html", {"page": page})
+    bundle_cases = selectors.bundle_cases_of(request.user)[:20] if page.number == 1 else []
+    return render(request, "portal/my_cases.html", {"page": page, "bundle_cases": bundle_cases})
 
 
 @login_required

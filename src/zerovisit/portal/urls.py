@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import app_views, case_views, license_views, message_views, views
+from . import app_views, bundle_views, case_views, license_views, message_views, views
 
 app_name = "portal"
 urlpatterns = [
@@ -18,6 +18,13 @@ urlpatterns = [
     path("apps/<int:app_id>/", views.open_app, name="open_app"),
     path("display/large-text/", views.large_text, name="large_text"),
     path("items/<str:impl_code>/apply/", case_views.apply, name="apply"),
+    path("bundles/<slug:code>/", bundle_views.bundle_guide, name="bundle_guide"),
+    path("bundles/<slug:code>/apply/", bundle_views.bundle_apply, name="bundle_apply"),
+    path("my/bundles/<str:number>/", bundle_views.bundle_case, name="bundle_case"),
+    path(
+        "my/bundles/<str:number>/correction/", bundle_views.answer_bundle_corrections, name="answer_bundle_corrections"
+    ),
+    path("my/bundles/<str:number>/withdraw/", bundle_views.withdraw_bundle, name="withdraw_bundle"),
     path("my/", views.me, name="me"),
     path("my/cases/", case_views.my_cases, name="my_cases"),
     path("my/questions/", views.my_questions, name="my_questions"),

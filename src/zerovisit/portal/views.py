@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zerovisit.accounts.services import choose_place
+from zerovisit.catalog import bundles as catalog_bundles
 from zerovisit.catalog import guide, search, selectors, transfers
 from zerovisit.catalog.forms import CatalogueQueryForm
 from zerovisit.core.errors import DomainError, NotFound
@@ -42,6 +43,7 @@ def home(request):
             "themes": selectors.themes_by_audience(),
             "agencies": selectors.agencies_with_items(),
             "high_frequency": portal_selectors.high_frequency_items(place=place),
+            "bundles": list(catalog_bundles.published_bundles(place).order_by("pk")[:8]),
             "apps": portal_selectors.featured_apps(),
             "form": CatalogueQueryForm(),
         },
@@ -64,6 +66,7 @@ def item_list(request):
             "form": form,
             "page": page,
             "faq_hits": feedback.faq_matching(search.query_tokens(query)),
+            "bundle_hits": catalog_bundles.bundles_matching(query, filters.place) if query else [],
             "query_string": params.urlencode(),
             "elided_pages": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
             # The place the list is for (the address may name another than the reader's): a card of a region

@@ -27,6 +27,7 @@ from .commitments import conclude_correction, verify_commitment
 from .deadlines import recount_estimated_deadlines
 from .drafts import (
     DraftRefused,
+    DraftTarget,
     delete_expired_drafts,
     discard_draft,
     draft_answers,
@@ -54,6 +55,7 @@ __all__ = [
     "EXTENSION_DAYS",
     "SPECIAL_PROCEDURES",
     "DraftRefused",
+    "DraftTarget",
     "IdempotencyKeyReused",
     "InvalidTransition",
     "MaterialInput",

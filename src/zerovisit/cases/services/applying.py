@@ -35,7 +35,7 @@ from zerovisit.licenses import selectors as license_selectors
 from zerovisit.licenses.models import License
 
 from .. import selectors
-from ..models import Case, CaseAction, CaseMaterial, Channel, DeliveryMethod, frozen_process
+from ..models import BundleCase, Case, CaseAction, CaseMaterial, CaseStatus, Channel, DeliveryMethod, frozen_process
 from ..numbering import new_case_number
 from .steps import MaterialsIncomplete, Step, authority, record, set_acceptance_clock
 
@@ -120,8 +120,9 @@ def _from_online_form(item: ServiceItem, inputs: list[MaterialInput]) -> list[Ma
     return inputs + [MaterialInput(spec=spec, reference=ONLINE_FORM_REFERENCE) for spec in online]
 
 
-def _check_materials(item: ServiceItem, inputs: list[MaterialInput]) -> None:
-    """Every required material is given, each input belongs to the item, files are what they claim to be."""
+def _check_materials(item: ServiceItem, inputs: list[MaterialInput], deferred=frozenset()) -> None:
+    """Every required material is given (but the `deferred` ones: a bundle's member takes them from the results it
+    waits for), each input belongs to the item, files are what they claim to be."""
     specs = {spec.pk: spec for spec in item.materials.all()}
     problems = []
 
@@ -145,7 +146,7 @@ def _check_materials(item: ServiceItem, inputs: list[MaterialInput]) -> None:
         elif not material.reference and not material.later and not material.by_post:
             problem(spec, "empty", _("“%(name)s” has neither a file nor a reference."))
     for spec in specs.values():
-        if spec.necessity != Necessity.OPTIONAL and spec.pk not in given:
+        if spec.necessity != Necessity.OPTIONAL and spec.pk not in given and spec.pk not in deferred:
             problem(spec, "missing", _("“%(name)s” is missing."))
     if problems:
         raise MaterialsIncomplete(problems[0]["message"], errors=problems)
@@ -283,6 +284,17 @@ def _filed_already(actor, idempotency_key: str, digest: str) -> Case | None:
     return case
 
 
+@dataclass
+class BundleMembership:
+    """What filing a case as a member of a bundle's application adds (cases.services.bundles)."""
+
+    bundle_case: BundleCase
+    position: int
+    waiting: bool = False
+    deferred: frozenset = frozenset()  # materials the results it waits for will give
+    stored_files: list[str] = field(default_factory=list)  # every member's, deleted if the bundle is not filed
+
+
 @dataclass(frozen=True)
 class Submission:
     case: Case
@@ -335,12 +347,16 @@ def _submit(
     delivery_address: dict | None = None,
     paper_pickup: bool = False,
     sent_applicant: dict | None = None,
+    member: BundleMembership | None = None,
 ) -> Submission:
     """File an application. A retry with the same idempotency key returns the case the first call made, marked as
     not created, even when both arrive at the same moment: the key's unique constraint decides which one files.
 
     The key is looked up only when the application cannot be filed as sent (a checked answer that no longer
-    passes, or the key's unique constraint): a first attempt, by far the common case, costs no extra query."""
+    passes, or the key's unique constraint): a first attempt, by far the common case, costs no extra query.
+
+    A member of a bundle's application (`member`) is filed inside the bundle's transaction, and one that waits for
+    other members' results is filed waiting: no clock runs until it starts (cases.services.bundles)."""
     digest = _request_digest(
         item, applicant, channel, materials, form_data=form_data, commitment_signed=commitment_signed,
         normal_procedure=normal_procedure, delivery_method=delivery_method, delivery_address=delivery_address,
@@ -352,7 +368,7 @@ def _submit(
         )
         materials = _from_online_form(item, _from_license_library(item, applicant, materials))
         materials = _by_courier(item, materials) if paper_pickup else materials
-        _check_materials(item, materials)
+        _check_materials(item, materials, deferred=member.deferred if member else frozenset())
         form_data = _checked_form_data(item, form_data)
         delivery_address = _checked_delivery(item, delivery_method, delivery_address, paper_pickup)
     except DomainError:
@@ -364,7 +380,8 @@ def _submit(
     prefetch_related_objects([template], "stages__agencies")  # done already by the callers that load the item
     process = frozen_process(template)
     joint = {agency for stage in process["stages"] for agency in stage["agencies"]}
-    stored_files: list[str] = []
+    stored_files: list[str] = member.stored_files if member else []
+    already = len(stored_files)  # (a bundle's earlier members' files stay: the bundle deletes them if it fails)
     for _attempt in range(5):
         case = Case(
             number=new_case_number(item.agency.region.code, now), item=item, process_template=template,
@@ -374,7 +391,12 @@ def _submit(
             limit_days=limit_days, process=process, delivery_method=delivery_method,
             delivery_address=delivery_address, paper_pickup=paper_pickup,
         )  # fmt: skip
-        set_acceptance_clock(case)
+        if member:
+            case.bundle_case, case.bundle_position = member.bundle_case, member.position
+        if member and member.waiting:
+            case.status = CaseStatus.WAITING
+        else:
+            set_acceptance_clock(case)
         try:
             with transaction.atomic():
                 case.save()
@@ -385,22 +407,25 @@ def _submit(
                        commitment_signed=commitment_signed)  # fmt: skip
             return Submission(case, created=True)
         except IntegrityError:
-            _delete_files(stored_files)
-            stored_files.clear()
+            _delete_files(stored_files[already:])
+            del stored_files[already:]
             if same_request := _filed_already(actor, idempotency_key, digest):
                 return Submission(same_request, created=False)  # a retry, or the same request twice at once
             # otherwise the random part of the number collided: draw again
         except BaseException:
-            _delete_files(stored_files)
+            _delete_files(stored_files[already:])
+            del stored_files[already:]
             raise
     raise Conflict(_("Could not number the case; try again."))
 
 
-def resubmit_correction(*, actor, number: str, materials: list[MaterialInput], note: str = "") -> Case:
+def resubmit_correction(*, actor, number: str, materials: list[MaterialInput], note: str = "",
+                        stored_files: list[str] | None = None) -> Case:  # fmt: skip
     """The applicant's answer to a correction notice. Acceptance counts again from the day the complete materials
     arrive (Art. 32). The files of the materials replaced are deleted once that is committed; the new files are
-    deleted again if it is not."""
-    stored: list[str] = []
+    deleted again if it is not (those of a bundle's other answers, in `stored_files`, by the bundle)."""
+    stored: list[str] = [] if stored_files is None else stored_files
+    already = len(stored)
     try:
         with transaction.atomic():
             step = Step.begin(number, CaseAction.RESUBMIT, actor)
@@ -416,7 +441,8 @@ def resubmit_correction(*, actor, number: str, materials: list[MaterialInput], n
             step.done(opinion=note)
             transaction.on_commit(partial(_delete_files, replaced_files))
     except BaseException:
-        _delete_files(stored)
+        _delete_files(stored[already:])
+        del stored[already:]
         raise
     return case
 

@@ -4,6 +4,7 @@ a closed browser loses what a person has typed and uploaded."""
 import datetime
 import hashlib
 import json
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -36,9 +37,25 @@ def _kept_answers(answers: dict[str, str]) -> dict[str, str]:
     return kept
 
 
-def usable_uploads(item: ServiceItem, files: dict) -> tuple[dict, list[dict]]:
+@dataclass(frozen=True)
+class DraftTarget:
+    """What a draft is of: an item, or a bundle (一件事, under the code `bundle:<code>`), with the materials it
+    asks for (a bundle's merged materials each by the first of its members' specs)."""
+
+    impl_code: str
+    name: str
+    specs: tuple
+
+
+def _target(item) -> DraftTarget:
+    if isinstance(item, DraftTarget):
+        return item
+    return DraftTarget(item.impl_code, item.name, tuple(item.materials.all()))
+
+
+def usable_uploads(item: ServiceItem | DraftTarget, files: dict) -> tuple[dict, list[dict]]:
     """(spec → upload for the files that pass an application material's checks, the problems of the others)."""
-    specs = {spec.pk: spec for spec in item.materials.all()}
+    specs = {spec.pk: spec for spec in _target(item).specs}
     usable, problems = {}, []
     for spec_id, upload in files.items():
         spec = specs.get(spec_id)
@@ -64,7 +81,8 @@ def _sha256(upload) -> str:
     return digest.hexdigest()
 
 
-def save_draft(*, user, item: ServiceItem, answers: dict[str, str], files: dict, draft=None) -> ApplicationDraft:
+def save_draft(*, user, item: ServiceItem | DraftTarget, answers: dict[str, str], files: dict,
+               draft=None) -> ApplicationDraft:  # fmt: skip
     """Keep an application as far as it has come: its answers, and its files (material spec id → upload; a new
     file replaces the draft's earlier one of that material). A file that fails the materials' checks refuses the
     whole draft, with every problem (usable_uploads sorts them first). The draft lives DRAFT_DAYS from now."""
@@ -78,7 +96,8 @@ def save_draft(*, user, item: ServiceItem, answers: dict[str, str], files: dict,
     try:
         with transaction.atomic():
             draft = draft or ApplicationDraft(user=user)
-            draft.impl_code, draft.item_name = item.impl_code, item.name
+            target = _target(item)
+            draft.impl_code, draft.item_name = target.impl_code, target.name
             draft.data_encrypted = crypto.encrypt(json.dumps(kept, ensure_ascii=False))
             draft.saved_at, draft.expires_at = now, now + datetime.timedelta(days=settings.DRAFT_DAYS)
             draft.save()

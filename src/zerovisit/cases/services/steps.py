@@ -234,6 +234,10 @@ class Step:
         if changed:
             case.save(update_fields=[*changed, "updated_at"])
         record(case, actor=self.actor, role=self.role, action=move.action, before=before, opinion=opinion, **data)
+        if move.clock == Clock.STOP and case.bundle_case_id:
+            from ..tasks import follow_bundle
+
+            follow_bundle.enqueue(case.bundle_case_id)  # what this member's end starts or ends (services.bundles)
         return case
 
 

@@ -16,6 +16,7 @@ from zerovisit.org.tests.factories import AgencyFactory
 
 from .. import events, lifecycle, services
 from ..models import Case, CaseAction, CaseStatus, PostVerification
+from ..services import bundles
 from .factories import apply, first_material, pdf
 
 A = CaseAction
@@ -78,6 +79,9 @@ JOBS = {
                         lambda c: services.deem_overdue_acceptances(today=datetime.date(2030, 1, 2))),
     A.DEADLINE_RECOUNTED: ({"due_estimated": True}, lambda c: services.recount_estimated_deadlines()),
     A.CORRECTION_LAPSED: ({}, _lapse),
+    # a bundle's member (一件事), started or ended by services.bundles.follow_bundle
+    A.START: ({}, lambda c: [bundles.start_member(c).number]),
+    A.BUNDLE_STOPPED: ({}, lambda c: [bundles.stop_member(c, "另一事项未获批准").number]),
 }  # fmt: skip
 
 

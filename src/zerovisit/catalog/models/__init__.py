@@ -1,3 +1,4 @@
+from .bundle import Bundle, BundleMember, RefusalPolicy
 from .item import (
     CaseKind,
     FocusArea,
@@ -20,6 +21,8 @@ from .search import SearchTerm
 from .transfer import PowerTransfer, TransferKind, TransferredItem
 
 __all__ = [
+    "Bundle",
+    "BundleMember",
     "CaseKind",
     "FocusArea",
     "HandlingForm",
@@ -36,6 +39,7 @@ __all__ = [
     "ProcessStage",
     "ProcessTemplate",
     "ReformMode",
+    "RefusalPolicy",
     "ResultType",
     "SearchTerm",
     "ServiceItem",

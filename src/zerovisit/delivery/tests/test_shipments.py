@@ -9,9 +9,11 @@ from django.test import Client
 
 from zerovisit.cases import services as cases
 from zerovisit.cases.models import CaseStatus
-from zerovisit.cases.tests.factories import apply, publish
+from zerovisit.cases.services import bundles
+from zerovisit.cases.tests.factories import apply, approve, founding_bundle, pdf, publish, staff_of
 from zerovisit.core import crypto
 from zerovisit.core.errors import DomainError
+from zerovisit.core.tests.helpers import run_ready_tasks
 from zerovisit.delivery import carriers, services
 from zerovisit.delivery.models import Shipment, ShipmentStatus
 from zerovisit.notify.models import Message
@@ -310,3 +312,29 @@ def test_a_case_with_a_tampered_history_holds_up_only_its_own_shipment(clock, co
     assert services.track_in_flight() == 1
     assert Shipment.objects.get(case=intact).status == ShipmentStatus.DELIVERED
     assert Shipment.objects.get(case=tampered).status == ShipmentStatus.CREATED
+
+
+def test_a_bundle_s_results_travel_together_once_every_member_is_concluded(
+    clock, agency, police, social, citizen, staff, settings
+):
+    settings.SIMULATOR_STEP_SECONDS = 60
+    bundle, _items = founding_bundle(agency, police, social, by_courier=True)
+    bundle_case = bundles.submit_bundle(
+        actor=citizen.user, bundle=bundle, channel="web", form_data={"企业名称": "徐州云龙小馆餐饮有限公司"},
+        applicant={"kind": "person", "name": "张三", "id_number": "32030219900307123X"},
+        files={"申请书": pdf()}, later=["场所证明"], delivery_method="courier", delivery_address=ADDRESS,
+    ).bundle_case  # fmt: skip
+    members = {c.item.name: c for c in bundle_case.members.select_related("item")}
+    approve(members["营业执照"], staff)
+    approve(members["社保登记"], staff_of(social))
+    run_ready_tasks()
+    assert services.ship_approved_results() == 0  # the 印章 is still in handling: nothing travels alone
+    approve(members["印章刻制备案"], staff_of(police))
+    run_ready_tasks()
+    assert services.ship_approved_results() == 1 and services.ship_approved_results() == 0
+    shipment = Shipment.objects.get()
+    assert shipment.bundle_case == bundle_case and shipment.contents == "许可证、印章备案回执、社保登记证"
+    clock.now += datetime.timedelta(minutes=7)
+    services.track_in_flight()
+    delivered = bundle_case.members.values_list("delivered_at", flat=True)
+    assert len(delivered) == 3 and None not in delivered
