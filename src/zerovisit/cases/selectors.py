@@ -5,7 +5,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Q, QuerySet, Sum, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -409,7 +409,8 @@ def bundle_case_for_actor(user, number: str) -> BundleCase:
     """An application for a bundle, for whoever may see one of its member cases (the applicant's side, the member
     agencies' staff, supervisors over them); 404 for anyone else, as for one that does not exist."""
     found = BundleCase.objects.select_related("applicant", "bundle").filter(number=number).first()
-    if found is None or not visible_cases(user).filter(bundle_case=found).exists():
+    own = found is not None and user.pk is not None and user.pk in (found.submitted_by_id, found.applicant.user_id)
+    if found is None or not (own or visible_cases(user).filter(bundle_case=found).exists()):
         raise NotFound(_("No application has the number %(number)s.") % {"number": number})
     return found
 
@@ -442,17 +443,21 @@ class BundleProgress:
     notices: list
 
 
+# What a bundle's page shows of its members (a member case's guide text and answers are on its own page).
+MEMBER_COLUMNS = ("number", "status", "stage_order", "process", "due", "decision_due", "due_estimated",
+                  "bundle_position", "bundle_case", "item__name", "item__impl_code", "agency__name")  # fmt: skip
+
+
 def bundle_progress(bundle_case: BundleCase) -> BundleProgress:
     """What the applicant sees of an application for a bundle: each member's progress, the corrections asked (one
     per material), and every licence and notice issued so far. A fixed number of queries, whatever the members."""
     members = list(
-        bundle_case.members.select_related("item", "agency")
-        .prefetch_related("item__materials")
-        .order_by("bundle_position")
+        bundle_case.members.select_related("item", "agency").only(*MEMBER_COLUMNS).order_by("bundle_position")
     )
     names = {m.bundle_position: m.item.name for m in members}
     after = {p["position"]: p["after"] for p in bundle_case.plan}
     waiting = [m for m in members if m.status == CaseStatus.CORRECTION]
+    prefetch_related_objects(waiting, "item__materials")
     latest = {}
     asked = CaseEvent.objects.filter(case__in=waiting, action=CaseAction.REQUEST_CORRECTION).order_by("case", "seq")
     for event in asked:
@@ -475,6 +480,14 @@ def bundle_progress(bundle_case: BundleCase) -> BundleProgress:
         members=[MemberProgress(m, tuple(names[p] for p in after.get(m.bundle_position, ()))) for m in members],
         corrections=[BundleCorrection(name, tuple(e["reasons"]), tuple(e["members"])) for name, e in merged.items()],
         answer_due=due,
-        licenses=list(License.objects.filter(case__bundle_case=bundle_case).select_related("license_type", "case")),
-        notices=list(CaseNotice.objects.filter(case__bundle_case=bundle_case).select_related("case__item")),
+        licenses=list(
+            License.objects.filter(case__bundle_case=bundle_case)
+            .select_related("license_type", "case")
+            .only("number", "identifier", "file", "license_type__name", "case__number")
+        ),
+        notices=list(
+            CaseNotice.objects.filter(case__bundle_case=bundle_case)
+            .select_related("case__item")
+            .only("kind", "code", "file", "created_at", "case__number", "case__item__name")
+        ),
     )

@@ -208,8 +208,16 @@ def item_for_application(impl_code: str) -> ServiceItem | None:
     APPLICATION_CACHE_SECONDS."""
     pk = ServiceItem.objects.filter(impl_code=impl_code, status=ItemStatus.PUBLISHED).values_list("pk", flat=True)
     pk = pk.first()
-    if pk is None:
-        return None
+    return None if pk is None else _version_for_application(pk)
+
+
+def items_for_application(impl_codes) -> dict[str, ServiceItem]:
+    """item_for_application for several items (a bundle's members) with one query for their current versions."""
+    current = ServiceItem.objects.filter(impl_code__in=list(impl_codes), status=ItemStatus.PUBLISHED)
+    return {code: _version_for_application(pk) for code, pk in current.values_list("impl_code", "pk")}
+
+
+def _version_for_application(pk: int) -> ServiceItem:
     key = f"catalog:item-for-application:{pk}"
     item = cache.get(key)
     if item is None:

@@ -172,6 +172,12 @@ USERS = [
     ("pz_shencha", "邳州市审批局审查人", "邳州市行政审批局", [Role.REVIEWER], False),
     ("pz_jueding", "邳州市审批局决定人", "邳州市行政审批局", [Role.DECIDER], False),
     ("shi_jiandu", "市政务服务监督员", "徐州市行政审批局", [Role.REGION_SUPERVISOR], False),
+    # The agencies of 企业开办 (一件事) besides the bureau, each at its window in the hall's 企业开办专区.
+    ("ga_shouli", "市公安局窗口", "徐州市公安局", [Role.ACCEPTOR], False),
+    ("sw_shouli", "市税务局窗口", "国家税务总局徐州市税务局", [Role.ACCEPTOR], False),
+    ("rs_shouli", "市人社局窗口", "徐州市人力资源和社会保障局", [Role.ACCEPTOR], False),
+    ("gjj_shouli", "市公积金中心窗口", "徐州住房公积金管理中心", [Role.ACCEPTOR], False),
+    ("yh_shouli", "人民银行开户服务窗口", "中国人民银行徐州市分行", [Role.ACCEPTOR], False),
     ("zhangsan", "张三", None, [], False),
 ]
 DEMO_COMPANY = ("徐州市彭城餐饮管理有限公司", "91320300MA1PCCY20")  # the check character is added below

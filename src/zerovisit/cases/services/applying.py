@@ -75,7 +75,8 @@ class MaterialInput:
 # -- materials -----------------------------------------------------------------------------------------------
 
 
-def _from_license_library(item: ServiceItem, applicant: Applicant, inputs: list[MaterialInput]) -> list[MaterialInput]:
+def _from_license_library(item: ServiceItem, applicant: Applicant, inputs: list[MaterialInput],
+                          held: dict | None = None) -> list[MaterialInput]:  # fmt: skip
     """Materials whose source is the licence library (调取电子证照库): one the applicant did not give is taken from
     their valid licence of a type accepted for it; one given as a licence identifier must be such a licence.
     Expired, revoked, cancelled or replaced licences, and other people's, are refused. Without a licence the
@@ -83,7 +84,8 @@ def _from_license_library(item: ServiceItem, applicant: Applicant, inputs: list[
     library = {spec.pk: spec for spec in item.materials.all() if spec.source == MaterialSource.LICENSE_LIBRARY}
     if not library:
         return inputs
-    held = license_selectors.for_materials(applicant, {spec.name for spec in library.values()})
+    if held is None:  # (a bundle's members read the applicant's licences once, for all of them)
+        held = license_selectors.for_materials(applicant, {spec.name for spec in library.values()})
     given = {material.spec.pk: material for material in inputs}
     result, problems = [m for m in inputs if m.spec.pk not in library], []
     for pk, spec in library.items():
@@ -160,14 +162,21 @@ def _checked_form_data(item: ServiceItem, data: dict | None) -> dict:
         raise DomainError(str(exc), code="invalid_form", errors=exc.errors) from exc
 
 
-def _store_materials(case: Case, inputs: list[MaterialInput], stored: list) -> None:
+def _store_materials(case: Case, inputs: list[MaterialInput], stored: list, shared: dict | None = None) -> None:
+    """The case's material rows, and its uploads stored. A bundle's members share one stored copy of an upload
+    (`shared`: upload → its stored name), which stays until no case refers to it (resubmit_correction)."""
     rows = []
     for material in inputs:
         row = CaseMaterial(case=case, spec=material.spec, reference=material.reference)
         if material.file is not None:
             row.source, row.sha256, row.size = CaseMaterial.Source.UPLOAD, material.sha256(), material.file.size
-            row.file.save(material.file.name, material.file, save=False)
-            stored.append(row.file.name)
+            if shared is not None and id(material.file) in shared:
+                row.file.name = shared[id(material.file)]
+            else:
+                row.file.save(material.file.name, material.file, save=False)
+                stored.append(row.file.name)
+                if shared is not None:
+                    shared[id(material.file)] = row.file.name
         elif material.license is not None:
             row.source, row.license = CaseMaterial.Source.LICENSE, material.license
         elif material.by_post:
@@ -292,7 +301,9 @@ class BundleMembership:
     position: int
     waiting: bool = False
     deferred: frozenset = frozenset()  # materials the results it waits for will give
+    held: dict | None = None  # the applicant's licences the library offers, by material name
     stored_files: list[str] = field(default_factory=list)  # every member's, deleted if the bundle is not filed
+    shared: dict = field(default_factory=dict)  # each upload stored once: upload → its stored name
 
 
 @dataclass(frozen=True)
@@ -366,7 +377,8 @@ def _submit(
         template, limit_days, authorisation, commitment_signed = _check_application(
             actor, item, applicant, channel, commitment_signed=commitment_signed, normal_procedure=normal_procedure
         )
-        materials = _from_online_form(item, _from_license_library(item, applicant, materials))
+        held = member.held if member else None
+        materials = _from_online_form(item, _from_license_library(item, applicant, materials, held))
         materials = _by_courier(item, materials) if paper_pickup else materials
         _check_materials(item, materials, deferred=member.deferred if member else frozenset())
         form_data = _checked_form_data(item, form_data)
@@ -398,17 +410,21 @@ def _submit(
         else:
             set_acceptance_clock(case)
         try:
-            with transaction.atomic():
+            # A bundle's member is one part of the bundle's transaction: no savepoint of its own (should its random
+            # number collide, the whole application is refused and may be sent again).
+            with transaction.atomic(savepoint=member is None):
                 case.save()
                 if joint:
                     case.joint_agencies.set(joint)
-                _store_materials(case, materials, stored_files)
+                _store_materials(case, materials, stored_files, member.shared if member else None)
                 record(case, actor=actor, role="applicant", action=CaseAction.SUBMIT, before="", channel=channel,
                        commitment_signed=commitment_signed)  # fmt: skip
             return Submission(case, created=True)
         except IntegrityError:
             _delete_files(stored_files[already:])
             del stored_files[already:]
+            if member:
+                raise
             if same_request := _filed_already(actor, idempotency_key, digest):
                 return Submission(same_request, created=False)  # a retry, or the same request twice at once
             # otherwise the random part of the number collided: draw again
@@ -436,6 +452,9 @@ def resubmit_correction(*, actor, number: str, materials: list[MaterialInput], n
             replaced = case.materials.filter(spec__in=[m.spec for m in materials])
             replaced_files = list(replaced.exclude(file="").values_list("file", flat=True))
             replaced.delete()
+            # A file a bundle's other members share stays while any of them refers to it.
+            shared = set(CaseMaterial.objects.filter(file__in=replaced_files).values_list("file", flat=True))
+            replaced_files = [name for name in replaced_files if name not in shared]
             _check_materials_subset(case.item, materials)
             _store_materials(case, materials, stored)
             step.done(opinion=note)

@@ -15,15 +15,18 @@ from dataclasses import dataclass, field
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zerovisit.accounts import services as accounts
+from zerovisit.accounts.models import ApplicantKind
 from zerovisit.catalog.formfields import FormDataError, clean_form_data
 from zerovisit.catalog.models import Bundle, MaterialSource, MaterialSpec, Necessity, RefusalPolicy, ServiceItem
-from zerovisit.catalog.selectors import item_for_application
+from zerovisit.catalog.selectors import items_for_application
 from zerovisit.core.errors import Conflict, DomainError, NotFound, PermissionDenied
-from zerovisit.licenses import services as licenses
+from zerovisit.licenses import selectors as license_selectors
+from zerovisit.licenses.models import LicenseType
 from zerovisit.notify.services import notify
 from zerovisit.workcalendar.selectors import work_calendar
 
@@ -64,9 +67,9 @@ class CombinedMaterial:
 
 def member_items(bundle: Bundle) -> dict[int, ServiceItem]:
     """Position → the published version each member applies for (what an application needs, mostly cached)."""
-    items = {}
+    found, items = items_for_application(m.impl_code for m in bundle.members.all()), {}
     for member in bundle.members.all():
-        item = item_for_application(member.impl_code)
+        item = found.get(member.impl_code)
         if item is None:
             raise DomainError(_("“%(item)s” of this bundle is not open for applications at present.")
                               % {"item": member.name}, code="item_not_published")  # fmt: skip
@@ -76,8 +79,9 @@ def member_items(bundle: Bundle) -> dict[int, ServiceItem]:
 
 def given_by_results(bundle: Bundle, items: dict[int, ServiceItem]) -> dict[int, set[str]]:
     """Position → the names of the materials that the results of the members it waits for will give it: a licence
-    type one of them issues is accepted for the material."""
-    issued = {p: {n for t in licenses.types_issued_by(item.impl_code) for n in t.material_names}
+    type one of them issues is accepted for the material. (The licence types are read once: a few hundred.)"""
+    types = list(LicenseType.objects.only("issuing_items", "material_names"))
+    issued = {p: {n for t in types if item.impl_code in t.issuing_items for n in t.material_names}
               for p, item in items.items()}  # fmt: skip
     given = {}
     for member in bundle.members.all():
@@ -89,11 +93,12 @@ def given_by_results(bundle: Bundle, items: dict[int, ServiceItem]) -> dict[int,
     return given
 
 
-def combined_materials(bundle: Bundle, items: dict[int, ServiceItem] | None = None) -> list[CombinedMaterial]:
+def combined_materials(bundle: Bundle, items: dict[int, ServiceItem] | None = None,
+                       given: dict[int, set[str]] | None = None) -> list[CombinedMaterial]:  # fmt: skip
     """The bundle's materials list, duplicates merged, in the members' order: without the members' online forms
     (the combined form is their answer) and without what the results of other members will give."""
     items = items if items is not None else member_items(bundle)
-    given = given_by_results(bundle, items)
+    given = given if given is not None else given_by_results(bundle, items)
     merged: dict[str, CombinedMaterial] = {}
     for position, item in items.items():
         for spec in item.materials.all():
@@ -230,13 +235,14 @@ def submit_bundle(*, actor, bundle: Bundle, applicant: dict, channel: str, form_
                      delivery_address=delivery_address) if idempotency_key else ""  # fmt: skip
     if done := _filed_already(actor, idempotency_key, digest):
         return BundleSubmission(done, created=False)
+    prefetch_related_objects([bundle], "members")  # read once, by every step below
     items = member_items(bundle)
-    combined = combined_materials(bundle, items)
+    given = given_by_results(bundle, items)
+    combined = combined_materials(bundle, items, given)
     answers = _checked_answers(bundle, form_data)
     _checked_materials(combined, files, later)
     first = items[min(items)]
     address = _checked_delivery(first, delivery_method, delivery_address)
-    given = given_by_results(bundle, items)
     members = list(bundle.members.all())
     try:
         with transaction.atomic():
@@ -252,10 +258,15 @@ def _file(actor, bundle, members, items, given, applicant, channel, answers, fil
           delivery_address, address, idempotency_key, digest) -> BundleSubmission:  # fmt: skip
     for_themselves = channel != Channel.PROXY and not actor.agency_id
     if for_themselves:
-        for item in items.values():
+        # A person is who their account is, whatever the item; an organisation's agent is authorised item by item.
+        as_person = applicant.get("kind") == ApplicantKind.PERSON
+        for item in list(items.values())[:1] if as_person else items.values():
             accounts.check_applying_as(actor, **applicant, impl_code=item.impl_code)
     applicant = {key: value for key, value in applicant.items() if key != "check_override_reason"}
     found, write_audit = accounts.find_applicant(**applicant, account=actor if for_themselves else None, actor=actor)
+    library = {s.name for item in items.values() for s in item.materials.all()
+               if s.source == MaterialSource.LICENSE_LIBRARY}  # fmt: skip
+    held = license_selectors.for_materials(found, library) if library else {}
     now = timezone.now()
     due = work_calendar().add(day_of(now), bundle.promised_days)
     bundle_case = BundleCase(
@@ -269,16 +280,20 @@ def _file(actor, bundle, members, items, given, applicant, channel, answers, fil
     )  # fmt: skip
     bundle_case.save()
     stored: list[str] = []
+    shared: dict = {}  # each upload stored once, for every member that asks for it
+    digests = {name: MaterialInput(spec=None, file=upload).sha256() for name, upload in files.items()}
     try:
         for member in members:
             item = items[member.position]
-            inputs = [MaterialInput(spec=spec, file=files[spec.name]) for spec in item.materials.all()
+            inputs = [MaterialInput(spec=spec, file=files[spec.name], _sha256=digests[spec.name])
+                      for spec in item.materials.all()
                       if spec.name in files and spec.name not in given[member.position]]  # fmt: skip
             inputs += [MaterialInput(spec=spec, later=True) for spec in item.materials.all()
                        if spec.name in later and spec.necessity == Necessity.DEFERRABLE]  # fmt: skip
             deferred = frozenset(s.pk for s in item.materials.all() if s.name in given[member.position])
             membership = BundleMembership(bundle_case, member.position, waiting=bool(member.after),
-                                          deferred=deferred, stored_files=stored)  # fmt: skip
+                                          deferred=deferred, held=held, stored_files=stored,
+                                          shared=shared)  # fmt: skip
             try:
                 _submit(actor=actor, item=item, applicant=found, channel=channel, materials=inputs,
                         form_data=_member_answers(member, answers), delivery_method=delivery_method,

@@ -46,9 +46,9 @@ def test_one_application_files_every_member_with_the_combined_answers_and_one_up
     assert {c.agency.name for c in cases.values()} == {"徐州市行政审批局", "徐州市公安局", "徐州市人力资源和社会保障局"}
     assert cases["营业执照"].form_data == {"企业名称": "徐州云龙小馆餐饮有限公司"}
     assert cases["印章刻制备案"].form_data == {"单位名称": "徐州云龙小馆餐饮有限公司"}
-    # the one 申请书 serves each member, kept with each case (a correction in one replaces only its own copy)
+    # the one 申请书 serves each member: a material of each case, stored once
     uploads = CaseMaterial.objects.filter(case__bundle_case=bundle_case, source="upload")
-    assert uploads.count() == 3 and len({m.file.name for m in uploads}) == 3 and len({m.sha256 for m in uploads}) == 1
+    assert uploads.count() == 3 and len({m.file.name for m in uploads}) == 1 and len({m.sha256 for m in uploads}) == 1
     # the member that needs the 营业执照 waits for it, with no clock running and in nobody's inbox
     seal = cases["印章刻制备案"]
     assert (seal.status, seal.acceptance_due, seal.acting_role, seal.due) == (CaseStatus.WAITING, None, "", None)
@@ -170,6 +170,22 @@ def test_one_answer_serves_every_member_that_asked_for_the_same_material(clock, 
         assert case.materials.get(spec__name="申请书").file.name.endswith(".pdf")
     with pytest.raises(services.InvalidTransition):
         bundles.answer_bundle_corrections(actor=citizen.user, number=bundle_case.number, files={"申请书": pdf()})
+
+
+def test_a_correction_of_one_member_keeps_the_file_the_others_share(
+    clock, founding, citizen, staff, django_capture_on_commit_callbacks
+):
+    bundle, _items = founding
+    bundle_case = submit(bundle, citizen).bundle_case
+    case = members(bundle_case)["营业执照"]
+    shared = case.materials.get(spec__name="申请书").file.name
+    services.request_correction(actor=staff["acceptor"], number=case.number, corrections=["申请书未签字"],
+                                materials=[case.item.materials.get(name="申请书").pk])  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        bundles.answer_bundle_corrections(actor=citizen.user, number=bundle_case.number, files={"申请书": pdf()})
+    assert case.materials.get(spec__name="申请书").file.name != shared
+    assert private_storage().exists(shared)  # 社保登记 and 印章刻制备案 still refer to it
+    assert CaseMaterial.objects.filter(file=shared).count() == 2
 
 
 def test_an_incomplete_answer_changes_no_member(clock, agency, social, founding, citizen, staff):

@@ -10,7 +10,8 @@ import pytest
 from zerovisit.accounts.services import applicant_for
 from zerovisit.accounts.tests.factories import PASSWORD, UserFactory, authenticator_code, verified_person
 from zerovisit.cases.models import Case
-from zerovisit.cases.tests.factories import apply, publish
+from zerovisit.cases.services import bundles
+from zerovisit.cases.tests.factories import apply, founding_bundle, pdf, publish
 from zerovisit.catalog.tests.factories import MaterialSpecFactory, placed_catalogue
 from zerovisit.notify import services as notify
 from zerovisit.org.tests.factories import AgencyFactory, xuzhou_places
@@ -42,7 +43,14 @@ def portal(db):
     notify.notify(user_id=user.pk, event="case.accept",
                   values={"n": case.number, "item": item.name, "decision_due": "2026-12-10"})  # fmt: skip
     ServiceAppFactory(name="公积金缴存明细与贷款进度查询（住房公积金管理中心）", description=LONG_NOTE, featured=True)
-    return {"item": item, "user": user, "case": case}
+    bundle, _items = founding_bundle(agency, AgencyFactory(name="徐州市公安局"), AgencyFactory(name="徐州市人社局"))
+    bundle_case = bundles.submit_bundle(
+        actor=user, bundle=bundle, channel="web", applicant={"kind": "person", "name": "王五",
+                                                             "id_number": "32030219900307123X"},
+        form_data={"企业名称": "徐州市铜山区王五个体餐饮店有限公司"}, files={"申请书": pdf()}, later=["场所证明"],
+        delivery_method="hall",
+    ).bundle_case  # fmt: skip
+    return {"item": item, "user": user, "case": case, "bundle": bundle, "bundle_case": bundle_case}
 
 
 def new_page(chromium, viewport):
@@ -77,6 +85,7 @@ def public_pages(portal) -> dict[str, str]:
         "home": "/",
         "search": "/items/?q=%E4%B8%AA%E4%BD%93",
         "item guide": f"/items/{item.impl_code}/",
+        "bundle guide": f"/bundles/{portal['bundle'].code}/",
         "departments": "/agencies/",
         "place chooser": "/place/",
         "service points": "/service-points/",
@@ -97,6 +106,8 @@ def own_pages(portal) -> dict[str, str]:
         "me": "/my/",
         "my drafts": "/my/drafts/",
         "apply": f"/items/{portal['item'].impl_code}/apply/",
+        "apply for a bundle": f"/bundles/{portal['bundle'].code}/apply/",
+        "a bundle application": f"/my/bundles/{portal['bundle_case'].number}/",
         "my account": "/accounts/",
         "my organisations": "/accounts/organisations/",
     }
@@ -227,7 +238,7 @@ def test_on_a_phone_a_mistake_found_by_the_server_loses_no_uploaded_file(live_se
     page.locator("#id_confirm").check()
     page.get_by_role("button", name="提交申请").click()
     page.wait_for_url(re.compile(r"/my/cases/[^/]+/"))
-    assert Case.objects.filter(submitted_by=portal["user"]).count() == 2  # the fixture's and this one
+    assert Case.objects.filter(submitted_by=portal["user"], bundle_case=None).count() == 2  # the fixture's and this one
     assert Case.objects.latest("id").materials.filter(spec__name="申请书").exclude(file="").exists()
 
 

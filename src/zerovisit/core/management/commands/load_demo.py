@@ -3,6 +3,7 @@ from tqdm import tqdm
 
 from zerovisit import demo_data
 from zerovisit.catalog import services
+from zerovisit.demo_data.bundles import load_bundles
 from zerovisit.demo_data.history import load_history
 from zerovisit.demo_data.transfers import load_transfers
 from zerovisit.org import services as org_services
@@ -31,6 +32,7 @@ class Command(BaseCommand):
         numbers = demo_data.load_cases()
         self.stdout.write(f"Demo cases: {', '.join(numbers)}")
         self.stdout.write(f"Power transfers: {load_transfers()} planned (邳州市, 徐州经济技术开发区).")
+        self.stdout.write(f"Bundles (一件事): {load_bundles()} new (企业开办, 新生儿出生, 二手房转移登记).")
         self.stdout.write(f"History: {load_history()} cases of the past year added.")
         self.stdout.write(f"Supervision roll-ups: {apply_rollup_queue()} case changes counted.")
         self.stdout.write(f"Demo accounts (password {demo_data.DEMO_PASSWORD}):")
