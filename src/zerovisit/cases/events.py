@@ -103,9 +103,9 @@ def record(case: Case, *, actor, role: str, action: str, before: str, opinion: s
 
 def import_history(histories: list[tuple[Case, list[CaseEvent]]]) -> None:
     """Chain and anchor, in bulk, the histories of cases brought in from elsewhere (an earlier platform's records,
-    the demo's year of generated cases). Each case is saved in the state its last event left it; each event has
-    its time, actor, role, action, statuses, opinion and data: its number and hashes are given here, as `record`
-    would have given them one by one."""
+    the demo's year of generated cases) or filed together (a bundle's members, their first events). Each case is
+    saved in the state its last event left it; each event has its time, actor, role, action, statuses, opinion and
+    data: its number and hashes are given here, as `record` would have given them one by one."""
     events, anchors = [], []
     for case, steps in histories:
         prev_hash = GENESIS

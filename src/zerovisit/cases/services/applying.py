@@ -34,8 +34,18 @@ from zerovisit.core.storage import private_storage
 from zerovisit.licenses import selectors as license_selectors
 from zerovisit.licenses.models import License
 
-from .. import selectors
-from ..models import BundleCase, Case, CaseAction, CaseMaterial, CaseStatus, Channel, DeliveryMethod, frozen_process
+from .. import events, selectors
+from ..models import (
+    BundleCase,
+    Case,
+    CaseAction,
+    CaseEvent,
+    CaseMaterial,
+    CaseStatus,
+    Channel,
+    DeliveryMethod,
+    frozen_process,
+)
 from ..numbering import new_case_number
 from .steps import MaterialsIncomplete, Step, authority, record, set_acceptance_clock
 
@@ -162,9 +172,14 @@ def _checked_form_data(item: ServiceItem, data: dict | None) -> dict:
         raise DomainError(str(exc), code="invalid_form", errors=exc.errors) from exc
 
 
-def _store_materials(case: Case, inputs: list[MaterialInput], stored: list, shared: dict | None = None) -> None:
-    """The case's material rows, and its uploads stored. A bundle's members share one stored copy of an upload
-    (`shared`: upload → its stored name), which stays until no case refers to it (resubmit_correction)."""
+def _store_materials(case: Case, inputs: list[MaterialInput], stored: list) -> None:
+    CaseMaterial.objects.bulk_create(_material_rows(case, inputs, stored))
+
+
+def _material_rows(case: Case, inputs: list[MaterialInput], stored: list, shared: dict | None = None) -> list:
+    """The case's material rows, its uploads stored (their names added to `stored`). A bundle's members share one
+    stored copy of an upload (`shared`: upload → its stored name), which stays while a case refers to it
+    (resubmit_correction)."""
     rows = []
     for material in inputs:
         row = CaseMaterial(case=case, spec=material.spec, reference=material.reference)
@@ -184,7 +199,7 @@ def _store_materials(case: Case, inputs: list[MaterialInput], stored: list, shar
         else:
             row.source = CaseMaterial.Source.LATER if material.later else CaseMaterial.Source.HELD_DATA
         rows.append(row)
-    CaseMaterial.objects.bulk_create(rows)
+    return rows
 
 
 def _delete_files(names: list[str]) -> None:
@@ -302,8 +317,6 @@ class BundleMembership:
     waiting: bool = False
     deferred: frozenset = frozenset()  # materials the results it waits for will give
     held: dict | None = None  # the applicant's licences the library offers, by material name
-    stored_files: list[str] = field(default_factory=list)  # every member's, deleted if the bundle is not filed
-    shared: dict = field(default_factory=dict)  # each upload stored once: upload → its stored name
 
 
 @dataclass(frozen=True)
@@ -343,7 +356,16 @@ def submit_case(*, actor, item: ServiceItem, applicant: Applicant, **application
     return _submit(actor=actor, item=item, applicant=applicant, **application).case
 
 
-def _submit(
+@dataclass
+class Prepared:
+    """An application that passed every check: its case (not saved, without its random number) and materials."""
+
+    case: Case
+    materials: list[MaterialInput]
+    joint: set
+
+
+def _prepare(
     *,
     actor,
     item: ServiceItem,
@@ -352,87 +374,115 @@ def _submit(
     materials: list[MaterialInput],
     form_data: dict | None = None,
     idempotency_key: str = "",
+    digest: str = "",
     commitment_signed: bool = False,
     normal_procedure: bool = False,
     delivery_method: str = DeliveryMethod.HALL,
     delivery_address: dict | None = None,
     paper_pickup: bool = False,
-    sent_applicant: dict | None = None,
     member: BundleMembership | None = None,
-) -> Submission:
+) -> Prepared:
+    """Check an application and make its case, or refuse it (DomainError). A member of a bundle's application
+    (`member`) that waits for other members' results is made waiting: no clock runs until it starts."""
+    template, limit_days, authorisation, commitment_signed = _check_application(
+        actor, item, applicant, channel, commitment_signed=commitment_signed, normal_procedure=normal_procedure
+    )
+    held = member.held if member else None
+    materials = _from_online_form(item, _from_license_library(item, applicant, materials, held))
+    materials = _by_courier(item, materials) if paper_pickup else materials
+    _check_materials(item, materials, deferred=member.deferred if member else frozenset())
+    form_data = _checked_form_data(item, form_data)
+    delivery_address = _checked_delivery(item, delivery_method, delivery_address, paper_pickup)
+    now = timezone.now()
+    prefetch_related_objects([template], "stages__agencies")  # done already by the callers that load the item
+    process = frozen_process(template)
+    case = Case(
+        item=item, process_template=template, agency=item.agency, applicant=applicant, submitted_by=actor,
+        channel=channel, proxy_authorisation=authorisation, idempotency_key=idempotency_key, request_digest=digest,
+        form_data=form_data, commitment_signed=commitment_signed, submitted_at=now, received_at=now,
+        limit_days=limit_days, process=process, delivery_method=delivery_method, delivery_address=delivery_address,
+        paper_pickup=paper_pickup,
+    )  # fmt: skip
+    if member:
+        case.bundle_case, case.bundle_position = member.bundle_case, member.position
+    if member and member.waiting:
+        case.status = CaseStatus.WAITING
+    else:
+        set_acceptance_clock(case)
+    return Prepared(case, materials, {agency for stage in process["stages"] for agency in stage["agencies"]})
+
+
+def _submit(*, actor, item: ServiceItem, applicant: Applicant, channel: str, idempotency_key: str = "",
+            sent_applicant: dict | None = None, **application) -> Submission:  # fmt: skip
     """File an application. A retry with the same idempotency key returns the case the first call made, marked as
     not created, even when both arrive at the same moment: the key's unique constraint decides which one files.
 
     The key is looked up only when the application cannot be filed as sent (a checked answer that no longer
-    passes, or the key's unique constraint): a first attempt, by far the common case, costs no extra query.
-
-    A member of a bundle's application (`member`) is filed inside the bundle's transaction, and one that waits for
-    other members' results is filed waiting: no clock runs until it starts (cases.services.bundles)."""
+    passes, or the key's unique constraint): a first attempt, by far the common case, costs no extra query."""
+    materials = application.pop("materials")
     digest = _request_digest(
-        item, applicant, channel, materials, form_data=form_data, commitment_signed=commitment_signed,
-        normal_procedure=normal_procedure, delivery_method=delivery_method, delivery_address=delivery_address,
-        paper_pickup=paper_pickup, sent_applicant=sent_applicant,
+        item, applicant, channel, materials, **{k: application.get(k, default) for k, default in DIGESTED.items()},
+        sent_applicant=sent_applicant,
     ) if idempotency_key else ""  # fmt: skip
     try:
-        template, limit_days, authorisation, commitment_signed = _check_application(
-            actor, item, applicant, channel, commitment_signed=commitment_signed, normal_procedure=normal_procedure
-        )
-        held = member.held if member else None
-        materials = _from_online_form(item, _from_license_library(item, applicant, materials, held))
-        materials = _by_courier(item, materials) if paper_pickup else materials
-        _check_materials(item, materials, deferred=member.deferred if member else frozenset())
-        form_data = _checked_form_data(item, form_data)
-        delivery_address = _checked_delivery(item, delivery_method, delivery_address, paper_pickup)
+        prepared = _prepare(actor=actor, item=item, applicant=applicant, channel=channel, materials=materials,
+                            idempotency_key=idempotency_key, digest=digest, **application)  # fmt: skip
     except DomainError:
         if done := _filed_already(actor, idempotency_key, digest):
             return Submission(done, created=False)
         raise
-
-    now = timezone.now()
-    prefetch_related_objects([template], "stages__agencies")  # done already by the callers that load the item
-    process = frozen_process(template)
-    joint = {agency for stage in process["stages"] for agency in stage["agencies"]}
-    stored_files: list[str] = member.stored_files if member else []
-    already = len(stored_files)  # (a bundle's earlier members' files stay: the bundle deletes them if it fails)
+    case = prepared.case
+    stored_files: list[str] = []
     for _attempt in range(5):
-        case = Case(
-            number=new_case_number(item.agency.region.code, now), item=item, process_template=template,
-            agency=item.agency, applicant=applicant, submitted_by=actor, channel=channel,
-            proxy_authorisation=authorisation, idempotency_key=idempotency_key, request_digest=digest,
-            form_data=form_data, commitment_signed=commitment_signed, submitted_at=now, received_at=now,
-            limit_days=limit_days, process=process, delivery_method=delivery_method,
-            delivery_address=delivery_address, paper_pickup=paper_pickup,
-        )  # fmt: skip
-        if member:
-            case.bundle_case, case.bundle_position = member.bundle_case, member.position
-        if member and member.waiting:
-            case.status = CaseStatus.WAITING
-        else:
-            set_acceptance_clock(case)
+        case.pk, case.number = None, new_case_number(item.agency.region.code, case.submitted_at)
         try:
-            # A bundle's member is one part of the bundle's transaction: no savepoint of its own (should its random
-            # number collide, the whole application is refused and may be sent again).
-            with transaction.atomic(savepoint=member is None):
+            with transaction.atomic():
                 case.save()
-                if joint:
-                    case.joint_agencies.set(joint)
-                _store_materials(case, materials, stored_files, member.shared if member else None)
+                if prepared.joint:
+                    case.joint_agencies.set(prepared.joint)
+                _store_materials(case, prepared.materials, stored_files)
                 record(case, actor=actor, role="applicant", action=CaseAction.SUBMIT, before="", channel=channel,
-                       commitment_signed=commitment_signed)  # fmt: skip
+                       commitment_signed=case.commitment_signed)  # fmt: skip
             return Submission(case, created=True)
         except IntegrityError:
-            _delete_files(stored_files[already:])
-            del stored_files[already:]
-            if member:
-                raise
+            _delete_files(stored_files)
+            stored_files.clear()
             if same_request := _filed_already(actor, idempotency_key, digest):
                 return Submission(same_request, created=False)  # a retry, or the same request twice at once
             # otherwise the random part of the number collided: draw again
         except BaseException:
-            _delete_files(stored_files[already:])
-            del stored_files[already:]
+            _delete_files(stored_files)
             raise
     raise Conflict(_("Could not number the case; try again."))
+
+
+# What a retry with the same idempotency key must ask alike (with the applicant as sent), and its defaults.
+DIGESTED = {"form_data": None, "commitment_signed": False, "normal_procedure": False,
+            "delivery_method": DeliveryMethod.HALL, "delivery_address": None, "paper_pickup": False}  # fmt: skip
+
+
+def file_members(actor, prepared: list[Prepared], stored_files: list[str], shared: dict) -> list[Case]:
+    """A bundle's member cases, filed together inside the bundle's transaction: the cases, their materials (each
+    upload stored once), their parallel reviews and their first events, a few statements for all of them. Should a
+    random number collide, the IntegrityError refuses the whole application, which may be sent again."""
+    cases = [p.case for p in prepared]
+    for case in cases:
+        case.number = new_case_number(case.item.agency.region.code, case.submitted_at)
+        case.derive_inbox_fields()  # (what save() does, which bulk_create does not call)
+    Case.objects.bulk_create(cases)
+    Case.joint_agencies.through.objects.bulk_create([
+        Case.joint_agencies.through(case_id=p.case.pk, agency_id=agency) for p in prepared for agency in p.joint
+    ])  # fmt: skip
+    CaseMaterial.objects.bulk_create(
+        [row for p in prepared for row in _material_rows(p.case, p.materials, stored_files, shared)]
+    )
+    events.import_history([
+        (case, [CaseEvent(at=case.submitted_at, actor=actor, actor_role="applicant", action=CaseAction.SUBMIT,
+                          status_before="", status_after=case.status,
+                          data={"channel": case.channel, "commitment_signed": case.commitment_signed})])
+        for case in cases
+    ])  # fmt: skip
+    return cases
 
 
 def resubmit_correction(*, actor, number: str, materials: list[MaterialInput], note: str = "",

@@ -40,8 +40,9 @@ from .applying import (
     _checked_delivery,
     _delete_files,
     _from_license_library,
+    _prepare,
     _store_materials,
-    _submit,
+    file_members,
     resubmit_correction,
 )
 from .steps import InvalidTransition, MaterialsIncomplete, Step, authority, day_of
@@ -280,26 +281,26 @@ def _file(actor, bundle, members, items, given, applicant, channel, answers, fil
     )  # fmt: skip
     bundle_case.save()
     stored: list[str] = []
-    shared: dict = {}  # each upload stored once, for every member that asks for it
     digests = {name: MaterialInput(spec=None, file=upload).sha256() for name, upload in files.items()}
+    prepared = []
+    for member in members:
+        item = items[member.position]
+        inputs = [MaterialInput(spec=spec, file=files[spec.name], _sha256=digests[spec.name])
+                  for spec in item.materials.all()
+                  if spec.name in files and spec.name not in given[member.position]]  # fmt: skip
+        inputs += [MaterialInput(spec=spec, later=True) for spec in item.materials.all()
+                   if spec.name in later and spec.necessity == Necessity.DEFERRABLE]  # fmt: skip
+        deferred = frozenset(s.pk for s in item.materials.all() if s.name in given[member.position])
+        membership = BundleMembership(bundle_case, member.position, waiting=bool(member.after), deferred=deferred,
+                                      held=held)  # fmt: skip
+        try:
+            prepared.append(_prepare(actor=actor, item=item, applicant=found, channel=channel, materials=inputs,
+                                     form_data=_member_answers(member, answers), delivery_method=delivery_method,
+                                     delivery_address=delivery_address, member=membership))  # fmt: skip
+        except DomainError as exc:
+            raise _said_of_the_bundle(exc, item, member) from None
     try:
-        for member in members:
-            item = items[member.position]
-            inputs = [MaterialInput(spec=spec, file=files[spec.name], _sha256=digests[spec.name])
-                      for spec in item.materials.all()
-                      if spec.name in files and spec.name not in given[member.position]]  # fmt: skip
-            inputs += [MaterialInput(spec=spec, later=True) for spec in item.materials.all()
-                       if spec.name in later and spec.necessity == Necessity.DEFERRABLE]  # fmt: skip
-            deferred = frozenset(s.pk for s in item.materials.all() if s.name in given[member.position])
-            membership = BundleMembership(bundle_case, member.position, waiting=bool(member.after),
-                                          deferred=deferred, held=held, stored_files=stored,
-                                          shared=shared)  # fmt: skip
-            try:
-                _submit(actor=actor, item=item, applicant=found, channel=channel, materials=inputs,
-                        form_data=_member_answers(member, answers), delivery_method=delivery_method,
-                        delivery_address=delivery_address, member=membership)  # fmt: skip
-            except DomainError as exc:
-                raise _said_of_the_bundle(exc, item, member) from None
+        file_members(actor, prepared, stored, shared={})
         write_audit()
         _tell(bundle_case, "bundle.submit")
     except BaseException:
