@@ -10,12 +10,15 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
+from zerovisit.accounts.models import Role
 from zerovisit.core import audit
 from zerovisit.core.admin import ReadOnly
 from zerovisit.core.errors import DomainError
 
-from . import listfile, services, transfers
+from . import bundles, listfile, services, transfers
 from .models import (
+    Bundle,
+    BundleMember,
     HandlingForm,
     ItemStatus,
     ItemType,
@@ -431,3 +434,97 @@ class PowerTransferAdmin(admin.ModelAdmin):
         response = HttpResponse(body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         response["Content-Disposition"] = f'attachment; filename="transfer-{transfer.pk}.xlsx"'
         return response
+
+
+class BundleMemberFormSet(forms.BaseInlineFormSet):
+    """Checks the members together with the bundle's own fields (catalog.bundles.bundle_errors): every problem is
+    shown before anything is saved."""
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        bundle = self.instance
+        errors = bundles.bundle_errors(name=bundle.name, promised_days=bundle.promised_days,
+                                       on_refusal=bundle.on_refusal, form_fields=bundle.form_fields,
+                                       members=bundles.members_of(self.members()))  # fmt: skip
+        if errors:
+            raise forms.ValidationError([error["message"] for error in errors])
+
+    def members(self) -> list[dict]:
+        kept = [f.cleaned_data for f in self.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+        return [{k: data.get(k) for k in ("position", "impl_code", "after", "field_map")} for data in kept]
+
+
+class BundlePermissions:
+    """Rights from catalog.bundles.may_edit rather than Django's model permissions, for the bundle and its members
+    alike (`obj` is the bundle)."""
+
+    def _may(self, request, obj=None) -> bool:
+        user = request.user
+        if obj is not None:
+            return bundles.may_edit(user, obj.region)
+        return user.is_active and (user.is_superuser or user.has_role(Role.REGION_CATALOGUE_ADMIN))
+
+    def has_view_permission(self, request, obj=None):
+        return self._may(request, obj)
+
+    def has_add_permission(self, request, obj=None):
+        return self._may(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._may(request, obj)
+
+
+class BundleMemberInline(BundlePermissions, admin.TabularInline):
+    model = BundleMember
+    formset = BundleMemberFormSet
+    extra = 0
+    fields = ["position", "impl_code", "name", "after", "field_map"]
+    readonly_fields = ["name"]
+
+    def has_delete_permission(self, request, obj=None):
+        return self._may(request, obj)
+
+
+@admin.register(Bundle)
+class BundleAdmin(BundlePermissions, admin.ModelAdmin):
+    """一件事 (catalog.bundles): authored by the system administrator or a regional catalogue administrator of its
+    region, checked as a whole, and saved with its members through save_bundle (audited)."""
+
+    list_display = ["name", "code", "region", "audience", "promised_days", "published"]
+    list_filter = ["published", "audience"]
+    search_fields = ["name", "code"]
+    fields = ["code", "name", "description", "region", "audience", "form_fields", "promised_days", "on_refusal",
+              "published"]  # fmt: skip
+    autocomplete_fields = ["region"]
+    inlines = [BundleMemberInline]
+
+    def has_module_permission(self, request):
+        return self._may(request)
+
+    def has_add_permission(self, request):
+        return self._may(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # applications refer to it: unpublish it instead
+
+    def save_model(self, request, obj, form, change):
+        pass  # saved with its members, by save_related
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        # The members are written by save_bundle (and audited there), not by the inline's formset.
+        return super().construct_change_message(request, form, None, add)
+
+    def save_related(self, request, form, formsets, change):
+        data = form.cleaned_data
+        try:
+            saved = bundles.save_bundle(
+                actor=request.user, code=data["code"], name=data["name"], description=data["description"],
+                region=data["region"], audience=data["audience"], form_fields=data["form_fields"],
+                promised_days=data["promised_days"], on_refusal=data["on_refusal"], published=data["published"],
+                members=formsets[0].members(),
+            )  # fmt: skip
+        except DomainError as error:  # what changed since the form was checked
+            raise PermissionDenied(str(error.message)) from error
+        form.instance.pk = saved.pk

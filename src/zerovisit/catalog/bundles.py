@@ -176,7 +176,8 @@ def _choices_fit(source: dict, target: dict) -> bool:
     return source["type"] != FieldType.CHOICE or set(map(str, source["choices"])) <= set(map(str, target["choices"]))
 
 
-def _members(members) -> list[dict]:
+def members_of(members) -> list[dict]:
+    """Members as save_bundle and bundle_errors take them, from what a form or a caller gives."""
     return [
         {"position": int(m["position"]), "impl_code": str(m["impl_code"]).strip(),
          "after": list(m.get("after") or []), "field_map": m.get("field_map") or {}}
@@ -191,7 +192,7 @@ def save_bundle(*, actor, code: str, name: str, region, audience: str, promised_
     nothing written when it does not hold together."""
     if not may_edit(actor, region):
         raise PermissionDenied(_("Only a regional catalogue administrator of the region authors its bundles."))
-    members, form_fields = _members(members), list(form_fields)
+    members, form_fields = members_of(members), list(form_fields)
     errors = bundle_errors(name=name, promised_days=promised_days, on_refusal=on_refusal, form_fields=form_fields,
                            members=members)  # fmt: skip
     if errors:

@@ -1,6 +1,8 @@
 """A bundle (一件事) is checked as a whole when it is saved: what it names exists and is published, its form feeds
 its members' forms, its members do not wait for each other in a circle, its limit is within the law's."""
 
+import json
+
 import pytest
 
 from zerovisit.accounts.models import Role
@@ -122,3 +124,33 @@ def test_published_bundles_are_those_of_the_place_and_above(agency, founding):
     assert set(bundles.published_bundles(places["liuxin"])) == {bundle, tongshan}
     assert list(bundles.published_bundles(places["xinyi"])) == [bundle]
     assert bundles.published_bundle("tongshan") == tongshan and bundles.published_bundle("nope") is None
+
+
+def admin_post(bundle, **changes):
+    """The admin's change form of the bundle, as a browser sends it, with `changes`."""
+    data = {"code": bundle.code, "name": bundle.name, "description": "", "region": bundle.region.pk,
+            "audience": "legal", "form_fields": json.dumps(bundle.form_fields, ensure_ascii=False),
+            "promised_days": "8", "on_refusal": "continue", "published": "on",
+            "members-TOTAL_FORMS": "3", "members-INITIAL_FORMS": "3", "members-MIN_NUM_FORMS": "0",
+            "members-MAX_NUM_FORMS": "1000"}  # fmt: skip
+    for n, member in enumerate(bundle.members.all()):
+        data |= {f"members-{n}-id": member.pk, f"members-{n}-bundle": bundle.pk,
+                 f"members-{n}-position": member.position, f"members-{n}-impl_code": member.impl_code,
+                 f"members-{n}-after": json.dumps(member.after), f"members-{n}-field_map": json.dumps(
+                     member.field_map, ensure_ascii=False)}  # fmt: skip
+    return {**data, **changes}
+
+
+def test_a_regional_administrator_edits_a_bundle_in_the_admin_and_a_circle_is_refused(client, agency, founding):
+    bundle, _items = founding
+    path = f"/admin/catalog/bundle/{bundle.pk}/change/"
+    client.force_login(editor(agency, role=Role.CATALOGUE_EDITOR))
+    assert client.get(path).status_code == 403
+    client.force_login(editor(agency, role=Role.REGION_CATALOGUE_ADMIN))
+    assert "印章刻制备案" in client.get(path).content.decode()
+    circle = client.post(path, admin_post(bundle, **{"members-0-after": "[2]"}))
+    assert circle.status_code == 200 and "形成循环" in circle.content.decode()
+    assert BundleMember.objects.get(bundle=bundle, position=1).after == []
+    saved = client.post(path, admin_post(bundle, promised_days="5"))
+    assert saved.status_code == 302 and Bundle.objects.get().promised_days == 5
+    assert AuditEntry.objects.filter(action="catalog.bundle.change", object_id=str(bundle.pk)).exists()
