@@ -22,6 +22,7 @@ from urllib.parse import urlsplit, urlunsplit
 BENCH = Path(__file__).resolve().parent
 RUNS = [
     ["submission.py", "--cases", "200", "--processes", "2"],
+    ["bundles.py", "--bundles", "20", "--processes", "2", "--reads", "10"],
     ["licenses.py", "--licenses", "2000", "--requests", "50", "--sign", "2"],
     ["inbox.py", "--cases", "2000", "--seconds", "1", "--users", "4"],
     ["caselist.py", "--cases", "2000", "--duration", "1", "--connections", "4"],
