@@ -227,32 +227,34 @@ def submit_bundle(*, actor, bundle: Bundle, applicant: dict, channel: str, form_
     if getattr(actor, "pk", None) is None:
         raise PermissionDenied(_("Applications are made with a person's account, not with a system's token."),
                                code="person_required")  # fmt: skip
-    if not bundle.published:
-        raise DomainError(_("This bundle is not open for applications."), code="bundle_not_published")
-    if channel not in Channel.values or channel == Channel.WINDOW:
-        raise DomainError(_("Unknown channel."), code="invalid_channel")
     files, later = dict(files or {}), sorted(set(later))
     digest = _digest(bundle, applicant, channel, files, later, form_data=form_data, delivery_method=delivery_method,
                      delivery_address=delivery_address) if idempotency_key else ""  # fmt: skip
-    if done := _filed_already(actor, idempotency_key, digest):
-        return BundleSubmission(done, created=False)
-    prefetch_related_objects([bundle], "members")  # read once, by every step below
-    items = member_items(bundle)
-    given = given_by_results(bundle, items)
-    combined = combined_materials(bundle, items, given)
-    answers = _checked_answers(bundle, form_data)
-    _checked_materials(combined, files, later)
-    first = items[min(items)]
-    address = _checked_delivery(first, delivery_method, delivery_address)
-    members = list(bundle.members.all())
+    # The key is looked up only when the application cannot be filed as sent (as applying._submit does): a check
+    # that no longer passes, or the key's unique constraint, which decides between two at the same moment.
     try:
+        if not bundle.published:
+            raise DomainError(_("This bundle is not open for applications."), code="bundle_not_published")
+        if channel not in Channel.values or channel == Channel.WINDOW:
+            raise DomainError(_("Unknown channel."), code="invalid_channel")
+        prefetch_related_objects([bundle], "members")  # read once, by every step below
+        items = member_items(bundle)
+        given = given_by_results(bundle, items)
+        combined = combined_materials(bundle, items, given)
+        answers = _checked_answers(bundle, form_data)
+        _checked_materials(combined, files, later)
+        first = items[min(items)]
+        address = _checked_delivery(first, delivery_method, delivery_address)
+        members = list(bundle.members.all())
         with transaction.atomic():
             return _file(actor, bundle, members, items, given, applicant, channel, answers, files, later,
                          delivery_method, delivery_address, address, idempotency_key, digest)  # fmt: skip
-    except IntegrityError:  # the same application twice at the same moment: the key's unique constraint decided
+    except (DomainError, IntegrityError) as exc:
         if done := _filed_already(actor, idempotency_key, digest):
             return BundleSubmission(done, created=False)
-        raise Conflict(_("Could not number the application; try again.")) from None
+        if isinstance(exc, IntegrityError):  # a random case number collided: the applicant may send it again
+            raise Conflict(_("Could not number the application; try again.")) from None
+        raise
 
 
 def _file(actor, bundle, members, items, given, applicant, channel, answers, files, later, delivery_method,

@@ -93,11 +93,18 @@ def test_a_retry_with_the_same_key_returns_the_first_application_and_a_different
 ):
     bundle, _items = founding
     first = submit(bundle, citizen, idempotency_key="k1")
+    files = stored_files()
     again = submit(bundle, citizen, idempotency_key="k1")
     assert first.created and not again.created and again.bundle_case == first.bundle_case
-    assert Case.objects.count() == 3
+    assert Case.objects.count() == 3 and stored_files() == files  # the retry's upload is not kept twice
     with pytest.raises(services.IdempotencyKeyReused):
         submit(bundle, citizen, idempotency_key="k1", form_data={"企业名称": "另一家公司"})
+    with pytest.raises(services.IdempotencyKeyReused):  # one the checks refuse, too: the key is what is wrong
+        submit(bundle, citizen, idempotency_key="k1", form_data={"企业名称": "x" * 201})
+    type(bundle).objects.filter(pk=bundle.pk).update(published=False)
+    bundle.refresh_from_db()
+    late = submit(bundle, citizen, idempotency_key="k1")  # a retry answered after the bundle closed
+    assert not late.created and late.bundle_case == first.bundle_case and stored_files() == files
 
 
 def test_the_waiting_member_starts_when_the_licence_is_issued_and_takes_it_from_the_library(
