@@ -1,11 +1,15 @@
-"""Every sign-in and every failed one in the audit log (DESIGN.md §4, security baseline)."""
+"""Every sign-in and every failed one in the audit log (DESIGN.md §4, security baseline); agents' authorisations
+follow a power transfer of their items."""
 
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.dispatch import receiver
 
+from zerovisit.catalog.transfers import item_transferred
 from zerovisit.core import audit
 from zerovisit.core.clients import client_address
 from zerovisit.core.logs import mask_personal_data
+
+from .services.organisations import follow_transfer
 
 
 @receiver(user_logged_in, dispatch_uid="audit-sign-in")
@@ -21,3 +25,8 @@ def audit_failed_sign_in(sender, credentials, request=None, **kwargs):
         "username": mask_personal_data(str(credentials.get("username", ""))[:150]),
         "address": client_address(request) if request else "",
     })  # fmt: skip
+
+
+@receiver(item_transferred, dispatch_uid="agents-follow-transfers")
+def agents_follow_transfer(sender, old, new, **kwargs):
+    follow_transfer(old_code=old.impl_code, new_code=new.impl_code)

@@ -448,14 +448,30 @@ MEMBER_COLUMNS = ("number", "status", "stage_order", "process", "due", "decision
                   "bundle_position", "bundle_case", "item__name", "item__impl_code", "agency__name")  # fmt: skip
 
 
+def _progress_of(bundle_case: BundleCase, members: list[Case]) -> list[MemberProgress]:
+    names = {m.bundle_position: m.item.name for m in members}
+    after = {p["position"]: p["after"] for p in bundle_case.plan}
+    return [MemberProgress(m, tuple(names[p] for p in after.get(m.bundle_position, ()) if p in names))
+            for m in members]  # fmt: skip
+
+
+def fellow_members(case: Case) -> tuple[BundleCase | None, list[MemberProgress]]:
+    """The bundle application a case was filed with, and its members (the case itself included) in the bundle's
+    order: staff handling one member see where the others stand and what it waits for (印章刻制 after 营业执照).
+    (None, []) for a case filed on its own. Two queries."""
+    if case.bundle_case_id is None:
+        return None, []
+    bundle_case = BundleCase.objects.only("number", "name", "plan", "due").get(pk=case.bundle_case_id)
+    members = bundle_case.members.select_related("item", "agency").only(*MEMBER_COLUMNS).order_by("bundle_position")
+    return bundle_case, _progress_of(bundle_case, list(members))
+
+
 def bundle_progress(bundle_case: BundleCase) -> BundleProgress:
     """What the applicant sees of an application for a bundle: each member's progress, the corrections asked (one
     per material), and every licence and notice issued so far. A fixed number of queries, whatever the members."""
     members = list(
         bundle_case.members.select_related("item", "agency").only(*MEMBER_COLUMNS).order_by("bundle_position")
     )
-    names = {m.bundle_position: m.item.name for m in members}
-    after = {p["position"]: p["after"] for p in bundle_case.plan}
     waiting = [m for m in members if m.status == CaseStatus.CORRECTION]
     prefetch_related_objects(waiting, "item__materials")
     latest = {}
@@ -477,7 +493,7 @@ def bundle_progress(bundle_case: BundleCase) -> BundleProgress:
             day = datetime.date.fromisoformat(answer_due)
             due = day if due is None else min(due, day)
     return BundleProgress(
-        members=[MemberProgress(m, tuple(names[p] for p in after.get(m.bundle_position, ()))) for m in members],
+        members=_progress_of(bundle_case, members),
         corrections=[BundleCorrection(name, tuple(e["reasons"]), tuple(e["members"])) for name, e in merged.items()],
         answer_due=due,
         licenses=list(

@@ -80,8 +80,9 @@ def online_duty(request):
 def case_detail(request, number):
     case = selectors.case_for_actor(request.user, number)
     steps = selectors.possible_steps(request.user, case)
+    bundle_case, fellows = selectors.fellow_members(case)
     return render(request, "workbench/case_detail.html", {
-        "case": case,
+        "case": case, "bundle_case": bundle_case, "fellows": fellows,
         "stage": case.stage,
         "events": case.events.select_related("actor").order_by("seq"),
         "materials": case.materials.select_related("spec", "license__license_type"),

@@ -176,6 +176,30 @@ def authorise_agent(*, actor: User, organisation_id: int, name: str, id_number: 
     return authorisation
 
 
+def follow_transfer(*, old_code: str, new_code: str) -> int:
+    """After a power transfer, an agent authorised for the item may apply for its new implementation too: the
+    representative authorised the matter, not the department that implemented it. The old code stays, for the
+    cases filed before. Each authorisation widened is audited; how many there were."""
+    today = timezone.localdate()
+    # The codes are a JSON list: its text containing the code finds the candidates alike on both databases.
+    running = (
+        OrganisationAgent.objects.select_for_update(of=("self",))
+        .select_related("organisation")
+        .filter(revoked_at=None, valid_until__gte=today, item_codes__icontains=old_code)
+    )
+    widened = 0
+    for authorisation in running.order_by("pk"):
+        if old_code not in authorisation.item_codes or new_code in authorisation.item_codes:
+            continue
+        authorisation.item_codes = sorted([*authorisation.item_codes, new_code])
+        authorisation.save(update_fields=["item_codes"])
+        audit.record(actor=None, action="organisation.agent_follow_transfer", obj=authorisation, detail={
+            "organisation": authorisation.organisation.credit_code, "from": old_code, "to": new_code,
+        })  # fmt: skip
+        widened += 1
+    return widened
+
+
 def revoke_agent(*, actor: User, organisation_id: int, authorisation_id: int) -> OrganisationAgent:
     """The representative ends an agent's authorisation now."""
     organisation = held_organisation(actor, organisation_id)

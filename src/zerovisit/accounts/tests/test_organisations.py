@@ -12,7 +12,7 @@ from zerovisit.accounts.services import authorise_agent, claim_organisation, rev
 from zerovisit.accounts.tests.factories import verified_person
 from zerovisit.cases.models import Case
 from zerovisit.cases.tests.factories import pdf, publish
-from zerovisit.catalog.models import MaterialSpec
+from zerovisit.catalog.models import MaterialSpec, ServiceItem
 from zerovisit.core.errors import DomainError, NotFound
 from zerovisit.core.models import AuditEntry
 from zerovisit.notify.models import Message
@@ -259,3 +259,43 @@ def test_claims_are_limited_per_account_and_day(settings, lisi, entity_register)
     assert api.post("/api/v1/organisations/", CLAIM, format="json").status_code == 201
     again = api.post("/api/v1/organisations/", CLAIM, format="json")
     assert again.status_code == 429 and again.json()["code"] == "too_many_claims"
+
+
+def test_an_agent_for_an_item_follows_its_power_transfer_and_keeps_the_cases_filed_before(
+    clock, company, lisi, wangwu, agency
+):
+    from zerovisit.catalog import transfers
+    from zerovisit.org.tests.factories import AgencyFactory
+
+    department = AgencyFactory(name="徐州市市场监督管理局", region=agency.region)
+    chosen, other = publish(department), publish(department)
+    authorise_agent(actor=lisi, organisation_id=company.pk, name=WANGWU[0], id_number=WANGWU[1],
+                    item_codes=[chosen.impl_code], valid_until=datetime.date(2027, 6, 30))  # fmt: skip
+    ended = OrganisationAgent.objects.create(
+        organisation=company, agent=lisi, item_codes=[chosen.impl_code], valid_until=datetime.date(2027, 6, 30),
+        granted_by=lisi, revoked_at=datetime.datetime(2026, 10, 1, tzinfo=datetime.UTC),
+    )  # fmt: skip
+    agent = signed_in(wangwu)
+    before = agent.post("/api/v1/cases/", application(chosen), format="multipart").json()["number"]
+    transfer = transfers.plan_transfer(
+        actor=None, kind="consolidation", document="关于相对集中行政许可权改革的实施方案",
+        document_number="徐政发〔2026〕18号", effective_on=datetime.date(2026, 11, 2), from_agency=department,
+        to_agency=agency, impl_codes=[chosen.impl_code, other.impl_code],
+    )  # fmt: skip
+    assert transfers.carry_out(transfer.pk)
+    moved = transfers.moved_to(chosen.impl_code)
+
+    authorisation = OrganisationAgent.objects.get(agent=wangwu)
+    assert authorisation.item_codes == sorted([chosen.impl_code, moved])
+    ended.refresh_from_db()
+    assert ended.item_codes == [chosen.impl_code], "an authorisation that ended is left as it was"
+    entry = AuditEntry.objects.get(action="organisation.agent_follow_transfer")
+    assert entry.detail == {"organisation": COMPANY[1], "from": chosen.impl_code, "to": moved}
+    after = agent.post("/api/v1/cases/", application(ServiceItem.objects.published().get(impl_code=moved)),
+                       format="multipart")  # fmt: skip
+    assert after.status_code == 201, after.json()
+    assert Case.objects.get(number=after.json()["number"]).agency == agency
+    other = ServiceItem.objects.published().get(impl_code=transfers.moved_to(other.impl_code))
+    refused = agent.post("/api/v1/cases/", application(other), format="multipart")
+    assert refused.status_code == 403, "an item the authorisation did not cover stays uncovered"
+    assert {c["number"] for c in agent.get("/api/v1/cases/").json()["results"]} == {before, after.json()["number"]}

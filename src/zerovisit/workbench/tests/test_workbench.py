@@ -137,3 +137,36 @@ def test_a_correction_request_names_the_materials_of_the_case(client, setup):
     asked = case.events.get(action="request_correction").data
     assert case.status == CaseStatus.CORRECTION and asked["materials"] == [first.pk]
     assert asked["material_names"] == ["申请书"]
+
+
+def test_a_member_of_a_bundle_shows_where_the_other_members_stand(client, db):
+    from zerovisit.cases.services.bundles import submit_bundle
+    from zerovisit.cases.tests.factories import founding_bundle, pdf
+    from zerovisit.org.services import issue_seal
+
+    bureau, police, social = (AgencyFactory(name=name) for name in ("徐州市行政审批局", "徐州市公安局", "徐州市人社局"))
+    for agency in (bureau, police, social):
+        issue_seal(agency=agency)
+    bundle, _items = founding_bundle(bureau, police, social)
+    citizen = applicant_for(kind="person", name="张三", id_number="32030219900307123X", account=UserFactory())
+    filed = submit_bundle(actor=citizen.user, bundle=bundle, channel="web", delivery_method="hall",
+                          applicant={"kind": "person", "name": "张三", "id_number": "32030219900307123X"},
+                          form_data={"企业名称": "徐州云龙小馆餐饮有限公司"}, files={"申请书": pdf()},
+                          later=["场所证明"]).bundle_case  # fmt: skip
+    member = filed.members.get(item__name="社保登记")
+    client.force_login(editor(social, role=Role.ACCEPTOR))
+    inbox = client.get("/workbench/?queue=unclaimed").content.decode()
+    assert member.number in inbox and "一件事" in inbox
+    page = client.get(f"/workbench/cases/{member.number}/").content.decode()
+    assert filed.number in page and "企业开办" in page
+    assert all(name in page for name in ("营业执照", "印章刻制备案", "徐州市公安局", "等待前置事项结果"))
+    assert "在营业执照之后办理" in page  # what the waiting member waits for
+    assert 'aria-current="true"' in page
+
+
+def test_a_case_filed_on_its_own_shows_no_bundle(client, setup):
+    item, applicant, staff = setup
+    case = apply(item, applicant)
+    client.force_login(staff[Role.ACCEPTOR])
+    page = client.get(f"/workbench/cases/{case.number}/").content.decode()
+    assert "bundle-h" not in page
