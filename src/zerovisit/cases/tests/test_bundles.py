@@ -11,6 +11,7 @@ from zerovisit.cases import services
 from zerovisit.cases.models import BundleCase, BundleStatus, Case, CaseMaterial, CaseStatus
 from zerovisit.cases.services import bundles
 from zerovisit.core.errors import DomainError, PermissionDenied
+from zerovisit.core.management.commands import sweep_files
 from zerovisit.core.storage import private_storage
 from zerovisit.core.tests.helpers import run_ready_tasks
 from zerovisit.licenses.models import License
@@ -34,8 +35,7 @@ def members(bundle_case):
 
 
 def stored_files():
-    storage = private_storage()
-    return {f"cases/{name}" for name in storage.listdir("cases")[1]} if storage.exists("cases") else set()
+    return set(sweep_files.stored_files(private_storage(), "cases"))
 
 
 def test_one_application_files_every_member_with_the_combined_answers_and_one_upload(clock, founding, citizen):

@@ -22,7 +22,7 @@ from zerovisit.org.tests.factories import AgencyFactory
 
 __all__ = ["agency", "clock", "company", "food_item", "food_license_type", "staff"]  # fixtures used below
 
-RANDOM_NAME = re.compile(r"^(cases|notices|licenses)/2026/12/[0-9a-f]{32}\.pdf$")
+RANDOM_NAME = re.compile(r"^(cases|notices|licenses)/2026/12/([0-9a-f]{2})/\2[0-9a-f]{30}\.pdf$")
 
 
 @pytest.fixture
